@@ -1,0 +1,41 @@
+"""Who may reach which project, for the dashboard.
+
+One helper per need, as in healthchecks: outsiders get 404 (never a hint that the
+project exists), read-only members get 403 when they try to change something.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import Role
+
+from .ids import looks_like_public_id
+from .models import Project
+
+
+def get_project_for_user(user, public_id: str, *, include_removed: bool = False) -> Project:
+    """The project with this Project ID if `user` may see it, else 404.
+
+    The result carries `user_role` (admin, member or viewer) for templates and checks.
+    """
+    if not looks_like_public_id(public_id):
+        raise Http404("No such project.")
+    projects = Project.objects.visible_to(user).with_role_of(user).select_related("parent")
+    if not include_removed:
+        projects = projects.alive()
+    try:
+        return projects.get(public_id=public_id)
+    except Project.DoesNotExist:
+        raise Http404("No such project.") from None
+
+
+def get_project_for_write(user, public_id: str, **kwargs) -> Project:
+    """As get_project_for_user, and 403 for viewers, who never change anything."""
+    project = get_project_for_user(user, public_id, **kwargs)
+    if not can_write(project):
+        raise PermissionDenied("Viewers cannot change projects.")
+    return project
+
+
+def can_write(project: Project) -> bool:
+    return getattr(project, "user_role", None) in (Role.ADMIN, Role.MEMBER)

@@ -1,0 +1,130 @@
+"""The operators' admin.
+
+Creating and changing projects goes through projects.services, the same functions as
+the dashboard and the API, so the admin cannot break a rule the product keeps.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Project, ProjectGrant, Subproject
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("top", _("Top-level project")), ("sub", _("Subproject"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "top":
+            return queryset.filter(parent__isnull=True)
+        if self.value() == "sub":
+            return queryset.filter(parent__isnull=False)
+        return queryset
+
+
+class RemovedFilter(admin.SimpleListFilter):
+    title = _("removed")
+    parameter_name = "removed"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Active")), ("yes", _("Removed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.alive()
+        if self.value() == "yes":
+            return queryset.removed()
+        return queryset
+
+
+class SubprojectInline(admin.TabularInline):
+    """Read-only: subprojects are created through the product's rules, not a formset."""
+
+    model = Subproject
+    fk_name = "parent"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["name", "public_id", "created_at", "removed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class GrantInline(admin.TabularInline):
+    model = ProjectGrant
+    extra = 0
+    autocomplete_fields = ["membership"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "public_id", "account", "parent", "created_at", "removed_at"]
+    list_filter = [KindFilter, RemovedFilter]
+    list_select_related = ["account", "parent"]
+    search_fields = ["name", "public_id", "account__name", "parent__public_id"]
+    autocomplete_fields = ["account", "parent"]
+    readonly_fields = ["public_id", "created_by", "created_at", "updated_at", "removed_at"]
+    inlines = [SubprojectInline, GrantInline]
+    actions = ["remove_subprojects", "restore_subprojects"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:  # account and parent are fixed once the project exists
+            fields += ["account", "parent"]
+        return fields
+
+    def get_inlines(self, request, obj):
+        if obj is None or obj.parent_id is not None:
+            return [GrantInline]  # one level only: a subproject has no subprojects
+        return super().get_inlines(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # The form already ran Project.clean(); the services run it again inside their
+        # transaction and apply the rest of the rules.
+        if change:
+            services.project_update(project=obj, name=obj.name, labels=obj.labels)
+        elif obj.parent_id is not None:
+            created = services.subproject_create(
+                parent=obj.parent, name=obj.name, labels=obj.labels, actor=request.user
+            )
+            obj.pk, obj.public_id = created.pk, created.public_id
+        else:
+            created = services.project_create(
+                account=obj.account, name=obj.name, labels=obj.labels, actor=request.user
+            )
+            obj.pk, obj.public_id = created.pk, created.public_id
+
+    @admin.action(description=_("Remove selected subprojects (restorable for 30 days)"))
+    def remove_subprojects(self, request, queryset):
+        self._apply(request, queryset, services.subproject_remove, "removed")
+
+    @admin.action(description=_("Restore selected subprojects"))
+    def restore_subprojects(self, request, queryset):
+        self._apply(request, queryset, services.subproject_restore, "restored")
+
+    def _apply(self, request, queryset, service, verb):
+        done = 0
+        for project in queryset:
+            try:
+                service(subproject=project, actor=request.user)
+                done += 1
+            except ValidationError as e:
+                self.message_user(request, f"{project.name}: {e.messages[0]}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} subproject(s) {verb}.", messages.SUCCESS)
+
+
+@admin.register(ProjectGrant)
+class ProjectGrantAdmin(admin.ModelAdmin):
+    list_display = ["membership", "project", "created_at"]
+    list_select_related = ["membership__user", "membership__account", "project__parent"]
+    search_fields = ["membership__user__email", "project__name", "project__public_id"]
+    autocomplete_fields = ["membership", "project"]

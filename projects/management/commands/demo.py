@@ -1,0 +1,80 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import services as account_services
+from accounts.models import Account, Role, User
+from projects import services
+from projects.models import Project, ProjectGrant
+
+PASSWORD = "demo-console-2026"  # noqa: S105 - demo data only, printed on purpose
+
+USERS = [
+    # email, role, granted project (None: an admin reaches every project)
+    ("admin@example.com", Role.ADMIN, None),
+    ("member@example.com", Role.MEMBER, "Acme Messaging Production"),
+    ("viewer@example.com", Role.VIEWER, "Acme Messaging Production"),
+    ("customer@example.com", Role.VIEWER, "Taco Time"),
+]
+PROJECTS = {
+    "Acme Messaging Production": [
+        ("Taco Time", {"region": "US-Northwest", "industry": "restaurant"}),
+        ("Newfangled Sassy Actuaries", {"region": "UK-London"}),
+        ("Not Yo Momma's Cookin'", {}),
+    ],
+    "Acme Messaging Staging": [("QA customer", {"purpose": "testing"})],
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data: the account “Acme Messaging” with an admin, a member, a viewer "
+        "and an ASP's customer (a viewer of one subproject), two projects with "
+        "subprojects, and an operator for the admin site. Idempotent: running it again "
+        "changes nothing that exists and resets only the demo passwords."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="printed login URL")
+
+    @transaction.atomic
+    def handle(self, *args, url, **options):
+        account = Account.objects.filter(name="Acme Messaging").first()
+        if account is None:
+            account = account_services.account_create(name="Acme Messaging")
+
+        by_name = {}
+        for name, children in PROJECTS.items():
+            project = Project.objects.filter(account=account, name=name, parent=None).first()
+            project = project or services.project_create(account=account, name=name)
+            by_name[name] = project
+            for child_name, labels in children:
+                child = project.subprojects.filter(name=child_name).first()
+                by_name[child_name] = child or services.subproject_create(
+                    parent=project, name=child_name, labels=labels
+                )
+
+        for email, role, granted in USERS:
+            user = self._user(email)
+            membership = account_services.membership_set(account=account, user=user, role=role)
+            if granted:
+                ProjectGrant.objects.get_or_create(membership=membership, project=by_name[granted])
+
+        operator = self._user("operator@example.com")
+        operator.is_staff = operator.is_superuser = True
+        operator.save(update_fields=["is_staff", "is_superuser"])
+
+        out = self.stdout.write
+        out(self.style.SUCCESS("Demo data is ready."))
+        out(f"  Dashboard:   {url}/")
+        out(f"  Admin site:  {url}/admin/")
+        out(f"  Password for every demo user: {PASSWORD}")
+        for email, role, granted in USERS:
+            scope = f"only {granted}" if granted else "every project"
+            out(f"    {email:24} {role.label:7} {scope}")
+        out(f"    {'operator@example.com':24} operator (admin site)")
+
+    def _user(self, email):
+        user = User.objects.filter(email=email).first() or User(email=email)
+        user.set_password(PASSWORD)
+        user.save()
+        return user

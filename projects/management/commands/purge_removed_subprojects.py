@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from projects import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete for good the subprojects removed more than SUBPROJECT_RESTORE_DAYS "
+        f"({settings.SUBPROJECT_RESTORE_DAYS}) days ago, with their access keys. Until "
+        "then a removed subproject can be restored. Run it daily (cron or a scheduler)."
+    )
+
+    def handle(self, *args, **options):
+        count = services.purge_removed_subprojects()
+        self.stdout.write(f"Purged {count} subproject(s).")

@@ -1,0 +1,184 @@
+"""Projects and subprojects, and the grants that let members and viewers reach them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Subquery
+
+from accounts.models import Account, Membership, Role
+
+from .ids import new_public_id
+from .validation import clean_display_name, clean_labels
+
+
+class ProjectQuerySet(models.QuerySet):
+    def alive(self):
+        """Projects that have not been removed."""
+        return self.filter(removed_at__isnull=True)
+
+    def removed(self):
+        return self.filter(removed_at__isnull=False)
+
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+    def visible_to(self, user):
+        """The projects this user may see: the only way the dashboard reaches projects.
+
+        Account admins see every project of their accounts. Members and viewers see the
+        projects they are granted, and the subprojects of those; a grant may also name a
+        single subproject. Subqueries (not joins) keep each project once in the result.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        admin_accounts = Membership.objects.filter(user=user, role=Role.ADMIN).values("account_id")
+        granted = ProjectGrant.objects.filter(membership__user=user).values("project_id")
+        return self.filter(
+            Q(account_id__in=Subquery(admin_accounts))
+            | Q(pk__in=Subquery(granted))
+            | Q(parent_id__in=Subquery(granted))
+        )
+
+    def with_role_of(self, user):
+        """Annotate each project with `user_role`, the user's role in its account."""
+        role = Membership.objects.filter(account_id=models.OuterRef("account_id"), user=user)
+        return self.annotate(user_role=Subquery(role.values("role")[:1]))
+
+
+class Project(models.Model):
+    """A project, or a subproject when `parent` is set (one level only)."""
+
+    public_id = models.CharField(
+        "Project ID", max_length=26, unique=True, default=new_public_id, editable=False
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="projects")
+    # Set once at creation and never changed: a subproject stays with its parent.
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subprojects",
+        help_text="Leave empty for a top-level project. Cannot be changed later.",
+    )
+    name = models.CharField(max_length=255)
+    labels = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Removal is soft for SUBPROJECT_RESTORE_DAYS, then the purge command deletes the row.
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-public_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="project_not_own_parent"
+            ),
+        ]
+        indexes = [
+            # Newest-first listing of a project's subprojects, and its keyset pagination.
+            models.Index(fields=["parent", "-created_at", "-public_id"], name="project_children"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # Remember the stored parent so clean() can refuse a change of parent.
+        instance._loaded_parent_id = instance.__dict__.get("parent_id")
+        return instance
+
+    @property
+    def is_subproject(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def title(self) -> str:
+        """How the dashboard names it: `{Parent Project Name} > {Subproject Name}`."""
+        if self.parent_id is not None:
+            return f"{self.parent.name} > {self.name}"
+        return self.name
+
+    def clean(self):
+        """The structural rules of projects; every write path runs them."""
+        errors = {}
+        try:
+            self.name = clean_display_name(self.name)
+        except ValidationError as e:
+            errors["name"] = e.messages
+        try:
+            self.labels = clean_labels(self.labels)
+        except ValidationError as e:
+            errors["labels"] = e.messages
+        if (
+            self.pk is not None
+            and hasattr(self, "_loaded_parent_id")
+            and self.parent_id != self._loaded_parent_id
+        ):
+            errors["parent"] = ["The parent of a project cannot be changed."]
+        if self.parent_id is not None and "parent" not in errors:
+            parent = self.parent
+            if parent.parent_id is not None:
+                errors["parent"] = [
+                    "A subproject cannot have subprojects: only top-level projects can."
+                ]
+            elif self.pk is None and parent.removed_at is not None:
+                errors["parent"] = ["The parent project has been removed."]
+            elif self.account_id is not None and self.account_id != parent.account_id:
+                errors["account"] = [
+                    "A subproject must belong to the same account as its parent project."
+                ]
+        if errors:
+            raise ValidationError(errors)
+
+
+class SubprojectManager(models.Manager.from_queryset(ProjectQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(parent__isnull=False)
+
+
+class Subproject(Project):
+    """Subprojects only, so that the admin, views and API can speak of them by name."""
+
+    objects = SubprojectManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["-created_at", "-public_id"]
+
+
+class ProjectGrant(models.Model):
+    """Gives a member or viewer one project (and its subprojects) or one subproject."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="grants")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="grants")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "project"], name="grant_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.user} → {self.project}"
+
+    def clean(self):
+        if (
+            self.membership_id
+            and self.project_id
+            and self.membership.account_id != self.project.account_id
+        ):
+            raise ValidationError(
+                {"project": "The project belongs to another account than the membership."}
+            )

@@ -1,0 +1,111 @@
+"""Writes to projects and subprojects.
+
+The dashboard views, the API, the admin and the management commands all call these
+functions, so each rule (one level only, same account, valid names, removal and
+restore) is enforced in one place. Each raises django.core.exceptions.ValidationError
+with messages meant for the person who made the request.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Account
+
+from .models import Project, Subproject
+
+
+def _save_new(project: Project) -> Project:
+    project.full_clean(exclude=["created_by"])
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_create(*, account: Account, name: str, labels=None, actor=None) -> Project:
+    return _save_new(Project(account=account, name=name, labels=labels or {}, created_by=actor))
+
+
+@transaction.atomic
+def subproject_create(*, parent: Project, name: str, labels=None, actor=None) -> Subproject:
+    """Create a subproject of a top-level project, in the parent's account."""
+    # Lock the parent so that a concurrent removal cannot slip in between the check
+    # and the insert (SQLite serialises writers anyway).
+    parent = (Project.objects.select_for_update(of=("self",)).select_related("parent")).get(
+        pk=parent.pk
+    )
+    project = _save_new(
+        Subproject(
+            account_id=parent.account_id,
+            parent=parent,
+            name=name,
+            labels=labels or {},
+            created_by=actor,
+        )
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, name=None, labels=None, actor=None) -> Project:
+    """Rename a project and/or replace its labels; None leaves a field as it is."""
+    if name is not None:
+        project.name = name
+    if labels is not None:
+        project.labels = labels
+    project.full_clean(exclude=["created_by"])
+    project.save(update_fields=["name", "labels", "updated_at"])
+    return project
+
+
+def _require_subproject(project: Project) -> None:
+    if project.parent_id is None:
+        raise ValidationError("Only subprojects can be removed or restored.", code="top_level")
+
+
+@transaction.atomic
+def subproject_remove(*, subproject: Project, actor=None) -> Project:
+    """Remove a subproject (its customer left).
+
+    It disappears from lists and its access keys stop working on the next request
+    (authentication checks the project's state); it can be restored for
+    SUBPROJECT_RESTORE_DAYS days, then `purge_removed_subprojects` deletes it.
+    """
+    _require_subproject(subproject)
+    if subproject.removed_at is None:
+        subproject.removed_at = timezone.now()
+        subproject.save(update_fields=["removed_at", "updated_at"])
+    return subproject
+
+
+def restore_deadline(subproject: Project):
+    return subproject.removed_at + timedelta(days=settings.SUBPROJECT_RESTORE_DAYS)
+
+
+@transaction.atomic
+def subproject_restore(*, subproject: Project, actor=None) -> Project:
+    _require_subproject(subproject)
+    if subproject.removed_at is None:
+        return subproject
+    if timezone.now() >= restore_deadline(subproject):
+        raise ValidationError(
+            f"This subproject was removed more than {settings.SUBPROJECT_RESTORE_DAYS} "
+            "days ago and can no longer be restored.",
+            code="expired",
+        )
+    subproject.removed_at = None
+    subproject.save(update_fields=["removed_at", "updated_at"])
+    return subproject
+
+
+def purge_removed_subprojects(*, now=None) -> int:
+    """Delete subprojects removed more than SUBPROJECT_RESTORE_DAYS days ago."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SUBPROJECT_RESTORE_DAYS)
+    expired = Subproject.objects.filter(removed_at__lte=cutoff)
+    count = expired.count()
+    expired.delete()
+    return count

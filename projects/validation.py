@@ -1,0 +1,76 @@
+"""Validation of names and labels: the one place these rules live.
+
+The model's clean(), the dashboard forms, the API and the commands all come here, so
+that "a valid name" means the same thing everywhere.
+"""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+
+NAME_MAX_LENGTH = 255
+LABELS_MAX_COUNT = 255
+LABEL_PART_MAX_LENGTH = 255
+
+# Bidirectional embeddings, overrides and isolates can make a name display as something
+# it is not (the "Trojan Source" trick), so they are refused outright. Joiners and
+# variation selectors stay allowed: emoji sequences need them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\u2028\u2029\u0085")
+
+
+def _forbidden_character(value: str) -> str | None:
+    for char in value:
+        if char in _BIDI_CONTROLS:
+            return f"a bidirectional control character (U+{ord(char):04X})"
+        if char in _LINE_BREAKS or unicodedata.category(char) == "Cc":
+            return f"a control character (U+{ord(char):04X})"
+    return None
+
+
+def clean_display_name(value, *, what: str = "Name") -> str:
+    """Trim and check a display name; return the stored form or raise ValidationError."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} must be text.", code="invalid")
+    name = value.strip()
+    if not name:
+        raise ValidationError(f"{what} cannot be empty.", code="required")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(
+            f"{what} can be at most {NAME_MAX_LENGTH} characters (it has {len(name)}).",
+            code="max_length",
+        )
+    if bad := _forbidden_character(name):
+        raise ValidationError(f"{what} cannot contain {bad}.", code="invalid_character")
+    return name
+
+
+def _clean_label_part(value, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} must be text.", code="invalid")
+    if not value:
+        raise ValidationError(f"{what} cannot be empty.", code="required")
+    if len(value) > LABEL_PART_MAX_LENGTH:
+        raise ValidationError(
+            f"{what} can be at most {LABEL_PART_MAX_LENGTH} characters.", code="max_length"
+        )
+    if bad := _forbidden_character(value):
+        raise ValidationError(f"{what} cannot contain {bad}.", code="invalid_character")
+    return value
+
+
+def clean_labels(value) -> dict[str, str]:
+    """Labels are a flat map of text to text, as the subprojects contract defines them."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError("Labels must be a map of names to values.", code="invalid")
+    if len(value) > LABELS_MAX_COUNT:
+        raise ValidationError(
+            f"A project can have at most {LABELS_MAX_COUNT} labels.", code="max_count"
+        )
+    cleaned = {}
+    for key, label_value in value.items():
+        key = _clean_label_part(key, "A label name")
+        cleaned[key] = _clean_label_part(label_value, f"The value of label “{key}”")
+    return cleaned

@@ -1,0 +1,59 @@
+import factory
+from django.utils import timezone
+
+from accounts.models import Account, Membership, Role, User
+from projects.models import Project, ProjectGrant
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # persist the hashed password
+        if create:
+            obj.save()
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Account
+
+    name = factory.Sequence(lambda n: f"Account {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    account = factory.SubFactory(AccountFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.MEMBER
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A top-level project; pass `parent=` for a subproject (same account follows)."""
+
+    class Meta:
+        model = Project
+
+    class Params:
+        removed = factory.Trait(removed_at=factory.LazyFunction(timezone.now))
+
+    name = factory.Sequence(lambda n: f"Project {n}")
+    parent = None
+    account = factory.LazyAttribute(lambda o: o.parent.account if o.parent else AccountFactory())
+
+
+class GrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectGrant
+
+    membership = factory.SubFactory(MembershipFactory)
+    project = factory.SubFactory(ProjectFactory)

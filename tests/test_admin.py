@@ -1,0 +1,127 @@
+import pytest
+
+from projects.models import Project
+from tests.factories import AccountFactory, MembershipFactory, ProjectFactory
+
+
+@pytest.fixture
+def admin_client(client, operator):
+    client.force_login(operator)
+    return client
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_project_changelist_runs_a_fixed_number_of_queries(admin_client, db):
+    account = AccountFactory()
+    parents = ProjectFactory.create_batch(10, account=account)
+    few = _count_queries(admin_client, "/admin/projects/project/")
+    for i in range(490):
+        ProjectFactory(parent=parents[i % 10])
+    assert Project.objects.count() == 500
+    many = _count_queries(admin_client, "/admin/projects/project/?all=")
+    assert many == few
+
+
+def test_membership_and_grant_changelists_are_fixed(admin_client, db):
+    account = AccountFactory()
+    MembershipFactory(account=account)
+    few = _count_queries(admin_client, "/admin/accounts/membership/")
+    MembershipFactory.create_batch(50, account=account)
+    assert _count_queries(admin_client, "/admin/accounts/membership/") == few
+
+
+def test_search_by_project_id_and_name(admin_client, project, subproject):
+    response = admin_client.get(f"/admin/projects/project/?q={subproject.public_id}")
+    assert response.context["cl"].result_count == 1
+    response = admin_client.get("/admin/projects/project/?q=Taco")
+    assert list(response.context["cl"].result_list) == [subproject]
+
+
+def test_filters_by_kind_and_removal(admin_client, project, subproject):
+    ProjectFactory(parent=project, name="Gone", removed=True)
+    sub_only = admin_client.get("/admin/projects/project/?kind=sub")
+    assert {p.name for p in sub_only.context["cl"].result_list} == {"Taco Time", "Gone"}
+    removed = admin_client.get("/admin/projects/project/?removed=yes")
+    assert [p.name for p in removed.context["cl"].result_list] == ["Gone"]
+
+
+def test_admin_creates_a_subproject_through_the_service(admin_client, project, operator):
+    response = admin_client.post(
+        "/admin/projects/project/add/",
+        {
+            "account": project.account_id,
+            "parent": project.pk,
+            "name": "  Added by an operator ",
+            "labels": "{}",
+            "grants-TOTAL_FORMS": "0",
+            "grants-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["errors"]
+    created = Project.objects.get(name="Added by an operator")
+    assert created.parent == project
+    assert created.created_by == operator
+
+
+def test_admin_refuses_a_subproject_of_a_subproject(admin_client, subproject):
+    response = admin_client.post(
+        "/admin/projects/project/add/",
+        {
+            "account": subproject.account_id,
+            "parent": subproject.pk,
+            "name": "Grandchild",
+            "labels": "{}",
+            "grants-TOTAL_FORMS": "0",
+            "grants-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot have subprojects" in response.content.decode()
+    assert not Project.objects.filter(name="Grandchild").exists()
+
+
+def test_admin_refuses_a_subproject_in_another_account(admin_client, project):
+    response = admin_client.post(
+        "/admin/projects/project/add/",
+        {
+            "account": AccountFactory().pk,
+            "parent": project.pk,
+            "name": "Cross",
+            "labels": "{}",
+            "grants-TOTAL_FORMS": "0",
+            "grants-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "same account" in response.content.decode()
+
+
+def test_remove_action(admin_client, subproject):
+    admin_client.post(
+        "/admin/projects/project/",
+        {"action": "remove_subprojects", "_selected_action": [subproject.pk]},
+    )
+    subproject.refresh_from_db()
+    assert subproject.removed_at is not None
+
+
+def test_change_page_shows_subprojects_inline(admin_client, project, subproject):
+    response = admin_client.get(f"/admin/projects/project/{project.pk}/change/")
+    assert response.status_code == 200
+    assert "Taco Time" in response.content.decode()
+
+
+def test_customers_cannot_open_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/projects/project/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
