@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from projects.api import oauth
+
 from . import views
 
 admin.site.site_header = "Console operators"
@@ -12,5 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("", include("projects.urls")),
+    path("oauth2/token", oauth.token, name="oauth2_token"),
+    path("api/", include("projects.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

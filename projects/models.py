@@ -182,3 +182,72 @@ class ProjectGrant(models.Model):
             raise ValidationError(
                 {"project": "The project belongs to another account than the membership."}
             )
+
+
+class AccessKeyQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Keys that authenticate: not revoked, not expired, project not removed."""
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            revoked_at__isnull=True,
+            project__removed_at__isnull=True,
+        )
+
+
+class AccessKey(models.Model):
+    """Credentials of one project or subproject.
+
+    The secret is shown once, at creation, and only its HMAC is stored (see
+    projects.key_secrets). A project's key also acts on the project's subprojects; a
+    subproject's key acts on that subproject only.
+    """
+
+    key_id = models.CharField("Key ID", max_length=36, unique=True, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="access_keys")
+    display_name = models.CharField(max_length=255)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Written at most every few minutes per key (see key_secrets.LAST_USED_RESOLUTION).
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = AccessKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "display_name"],
+                condition=Q(revoked_at__isnull=True),
+                name="access_key_unique_name",
+                violation_error_code="already_exists",
+                violation_error_message="An access key with this name already exists "
+                "in this project.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.key_id})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def clean(self):
+        try:
+            self.display_name = clean_display_name(self.display_name, what="Key name")
+        except ValidationError as e:
+            raise ValidationError({"display_name": e.messages}) from None

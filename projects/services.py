@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from accounts.models import Account
 
-from .models import Project, Subproject
+from . import key_secrets
+from .models import AccessKey, Project, Subproject
+
+# ValidationError codes that callers map to their own answers (the API: 409 and 400
+# FAILED_PRECONDITION; everything else is a plain invalid argument).
+ALREADY_EXISTS = "already_exists"
+LIMIT_REACHED = "limit_reached"
 
 
 def _save_new(project: Project) -> Project:
@@ -109,3 +115,67 @@ def purge_removed_subprojects(*, now=None) -> int:
     count = expired.count()
     expired.delete()
     return count
+
+
+@transaction.atomic
+def access_key_create(
+    *, project: Project, display_name: str, actor=None, expires_at=None
+) -> tuple[AccessKey, str]:
+    """Create a key and return it with its secret, which exists nowhere else afterwards.
+
+    At most ACCESS_KEYS_PER_PROJECT active keys per project; names unique among a
+    project's keys that are not revoked.
+    """
+    # The project row lock serialises concurrent creations, so neither the limit nor
+    # the unique name can be raced past.
+    project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
+    if project.removed_at is not None:
+        raise ValidationError("This project has been removed.", code="removed")
+    limit = settings.ACCESS_KEYS_PER_PROJECT
+    if project.access_keys.active().count() >= limit:
+        raise ValidationError(
+            f"This project already has {limit} active access keys, the most it can "
+            "have. Revoke one you no longer use, then create the new one.",
+            code=LIMIT_REACHED,
+        )
+    secret = key_secrets.new_secret()
+    key = AccessKey(
+        project=project,
+        key_id=key_secrets.new_key_id(),
+        display_name=display_name,
+        secret_hash=key_secrets.hash_secret(secret),
+        created_by=actor,
+        expires_at=expires_at,
+    )
+    _check_key(key)
+    key.save()
+    return key, secret
+
+
+def _check_key(key: AccessKey) -> None:
+    """full_clean(), with a taken name raised on its own so callers can answer 409."""
+    try:
+        key.full_clean(exclude=["created_by"])
+    except ValidationError as e:
+        for error in e.error_dict.get("__all__", []):
+            if error.code == ALREADY_EXISTS:
+                raise ValidationError(error.message, code=ALREADY_EXISTS) from None
+        raise
+
+
+@transaction.atomic
+def access_key_rename(*, key: AccessKey, display_name: str, actor=None) -> AccessKey:
+    Project.objects.select_for_update(of=("self",)).get(pk=key.project_id)
+    key.display_name = display_name
+    _check_key(key)
+    key.save(update_fields=["display_name", "updated_at"])
+    return key
+
+
+@transaction.atomic
+def access_key_revoke(*, key: AccessKey, actor=None) -> AccessKey:
+    """Revoke a key: the very next request made with it, or a token from it, fails."""
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at", "updated_at"])
+    return key

@@ -1,0 +1,1 @@
+"""The JSON API: the published Subprojects and Access Keys contracts, under /api."""

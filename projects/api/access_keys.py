@@ -1,0 +1,3 @@
+"""Access Keys API: /api/v1/projects/{projectId}/accessKeys[/{accessKeyId}]."""
+
+urlpatterns: list = []

@@ -1,0 +1,161 @@
+"""Authentication of API requests with access keys.
+
+Two ways, both ending at the same check (`key_for_credentials` / `_active_key`):
+- HTTP Basic with the Key ID as user name and the Key Secret as password;
+- a bearer token from POST /oauth2/token (client credentials grant).
+
+A token is a signed, timestamped Key ID: it expires after TOKEN_LIFETIME seconds, and
+because every request loads the key again, revoking or expiring the key stops its
+tokens on the very next request too.
+
+Failed attempts are counted per client address in Django's cache (shared by all app
+servers); past FAILURE_LIMIT in FAILURE_WINDOW seconds the address is refused until the
+window ends, before any database work.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core import signing
+from django.core.cache import cache
+from django.utils import timezone
+
+from projects import key_secrets
+from projects.models import AccessKey, Project
+
+from .errors import unauthenticated
+
+TOKEN_LIFETIME = 3599  # seconds, as the platform's token endpoint answers
+TOKEN_SALT = "projects.api.bearer-token"  # noqa: S105 - a salt, not a secret
+FAILURE_LIMIT = 50
+FAILURE_WINDOW = 300  # seconds
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: an active access key, and through it a scope of projects."""
+
+    key: AccessKey
+
+    @property
+    def project(self) -> Project:
+        return self.key.project
+
+    def can_reach(self, project: Project) -> bool:
+        """A project's key reaches it and its subprojects; a subproject's key only it."""
+        return project.pk == self.key.project_id or project.parent_id == self.key.project_id
+
+    def reachable_projects(self):
+        """The alive projects this key may act on, as a queryset."""
+        from django.db.models import Q
+
+        own = self.key.project_id
+        return Project.objects.alive().filter(Q(pk=own) | Q(parent_id=own))
+
+
+def client_address(request) -> str:
+    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips)
+    # rather than trusting a client-supplied X-Forwarded-For here.
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _failure_key(address: str) -> str:
+    return f"api-auth-failures:{address}"
+
+
+def refuse(request, message: str):
+    """Count a failed attempt and answer 401."""
+    key = _failure_key(client_address(request))
+    cache.add(key, 0, timeout=FAILURE_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=FAILURE_WINDOW)
+    return unauthenticated(message)
+
+
+def check_not_blocked(request) -> None:
+    failures = cache.get(_failure_key(client_address(request)), 0)
+    if failures >= FAILURE_LIMIT:
+        raise unauthenticated(
+            "Too many failed authentication attempts from your address. "
+            f"Try again in {FAILURE_WINDOW // 60} minutes with valid credentials.",
+            retry_after=FAILURE_WINDOW,
+        )
+
+
+def _active_key(key_id: str) -> AccessKey | None:
+    now = timezone.now()
+    key = AccessKey.objects.active(now).select_related("project").filter(key_id=key_id).first()
+    if key is not None and (
+        key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION
+    ):
+        # Written at most once per LAST_USED_RESOLUTION per key, not on every request.
+        AccessKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return key
+
+
+def key_for_credentials(key_id: str, secret: str) -> AccessKey | None:
+    """The active key these credentials belong to, or None. No query for a bad shape."""
+    if not key_secrets.is_well_formed_key_id(key_id) or not key_secrets.is_well_formed(secret):
+        return None
+    key = _active_key(key_id)
+    if key is None or not key_secrets.secret_matches(secret, key.secret_hash):
+        return None
+    return key
+
+
+def parse_basic(header: str) -> tuple[str, str] | None:
+    try:
+        decoded = base64.b64decode(header.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        return None
+    key_id, sep, secret = decoded.partition(":")
+    return (key_id, secret) if sep else None
+
+
+def issue_token(key: AccessKey) -> str:
+    return signing.dumps({"k": key.key_id}, salt=TOKEN_SALT, compress=False)
+
+
+def key_for_token(token: str) -> AccessKey | None:
+    try:
+        payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_LIFETIME)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    key_id = payload.get("k") if isinstance(payload, dict) else None
+    if not isinstance(key_id, str) or not key_secrets.is_well_formed_key_id(key_id):
+        return None
+    return _active_key(key_id)
+
+
+def authenticate(request) -> Principal:
+    """The caller's Principal, or raise ApiError 401 (UNAUTHENTICATED)."""
+    check_not_blocked(request)
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, value = header.partition(" ")
+    scheme = scheme.lower()
+    value = value.strip()
+    if scheme == "basic":
+        credentials = parse_basic(value)
+        key = key_for_credentials(*credentials) if credentials else None
+        if key is None:
+            raise refuse(request, "The Key ID or Key Secret is not valid, or the key was revoked.")
+    elif scheme == "bearer":
+        key = key_for_token(value) if value else None
+        if key is None:
+            raise refuse(
+                request,
+                "The access token is invalid or expired, or its key was revoked. "
+                "Get a new one from POST /oauth2/token.",
+            )
+    else:
+        raise unauthenticated(
+            "Authenticate with HTTP Basic (Key ID and Key Secret) or a bearer token "
+            "from POST /oauth2/token."
+        )
+    return Principal(key=key)

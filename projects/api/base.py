@@ -1,0 +1,119 @@
+"""What every API endpoint shares: authentication, the error shape, JSON bodies,
+page sizes and page tokens, timestamps."""
+
+import json
+from datetime import UTC
+
+import pydantic
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from . import auth
+from .errors import ApiError, invalid_argument, not_found
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+def api_view(**handlers):
+    """A view for one URL, dispatching on the HTTP method to `handler(request, **kw)`.
+
+    The request is authenticated first (request.principal is set); ApiError becomes
+    the contract's error body. Not a session view: no CSRF, no login redirect.
+    """
+
+    @csrf_exempt
+    @login_not_required
+    @never_cache
+    def view(request, **kwargs):
+        handler = handlers.get(request.method.lower())
+        if handler is None:
+            return HttpResponseNotAllowed([m.upper() for m in handlers])
+        try:
+            request.principal = auth.authenticate(request)
+            return handler(request, **kwargs)
+        except ApiError as error:
+            return error.response()
+
+    return view
+
+
+def json_response(data, status=200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+@login_not_required
+def unknown_path(request, path=""):
+    return not_found("No API resource at this path.").response()
+
+
+def read_json(request) -> dict:
+    """The request body as a JSON object, or 400 INVALID_ARGUMENT saying what is wrong."""
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise invalid_argument("The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise invalid_argument("The request body must be a JSON object.")
+    return data
+
+
+def parse_body(request, model: type[pydantic.BaseModel]):
+    """Validate the JSON body with a pydantic model; errors name the field."""
+    data = read_json(request)
+    try:
+        return model.model_validate(data, strict=True)
+    except pydantic.ValidationError as e:
+        first = e.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or "body"
+        if first["type"] == "extra_forbidden":
+            raise invalid_argument(f"{field}: unknown field.") from None
+        raise invalid_argument(f"{field}: {first['msg']}.") from None
+
+
+def validation_message(error: ValidationError) -> str:
+    """One line from a model or service ValidationError."""
+    return " ".join(error.messages)
+
+
+def page_size(request) -> int:
+    raw = request.GET.get("pageSize")
+    if raw in (None, ""):
+        return DEFAULT_PAGE_SIZE
+    try:
+        size = int(raw)
+    except ValueError:
+        raise invalid_argument("pageSize must be a whole number from 1 to 1000.") from None
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise invalid_argument("pageSize must be a whole number from 1 to 1000.")
+    return size
+
+
+def make_page_token(context: str, position: list) -> str:
+    """An opaque, tamper-proof token for keyset pagination, bound to one listing."""
+    return signing.dumps({"c": context, "p": position}, salt="projects.api.page-token")
+
+
+def read_page_token(request, context: str) -> list | None:
+    token = request.GET.get("pageToken")
+    if not token:
+        return None
+    try:
+        payload = signing.loads(token, salt="projects.api.page-token")
+    except signing.BadSignature:
+        raise invalid_argument(
+            "pageToken is not valid: use the nextPageToken of a response."
+        ) from None
+    if not isinstance(payload, dict) or payload.get("c") != context:
+        raise invalid_argument("pageToken belongs to another listing.")
+    return payload.get("p")
+
+
+def timestamp(value) -> str:
+    """ISO 8601 in UTC with a Z, e.g. 2026-11-27T04:54:00.367Z."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

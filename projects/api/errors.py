@@ -1,0 +1,58 @@
+"""Errors in the contracts' shape: {"error": {"code", "message", "status", "details"}}.
+
+Only the status codes the contracts document are used. An ID outside the caller's scope
+gets exactly the answer a nonexistent ID gets.
+"""
+
+from django.http import JsonResponse
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, status: str, message: str, *, headers=None, details=None):
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+        self.details = details or []
+
+    def response(self) -> JsonResponse:
+        body = {
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "status": self.status,
+                "details": self.details,
+            }
+        }
+        response = JsonResponse(body, status=self.code)
+        for name, value in self.headers.items():
+            response[name] = value
+        return response
+
+
+def invalid_argument(message: str) -> ApiError:
+    return ApiError(400, "INVALID_ARGUMENT", message)
+
+
+def failed_precondition(message: str) -> ApiError:
+    return ApiError(400, "FAILED_PRECONDITION", message)
+
+
+def unauthenticated(message: str, *, retry_after: int | None = None) -> ApiError:
+    headers = {"WWW-Authenticate": 'Basic realm="api", Bearer realm="api"'}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return ApiError(401, "UNAUTHENTICATED", message, headers=headers)
+
+
+def permission_denied(message: str = "The caller does not have permission.") -> ApiError:
+    return ApiError(403, "PERMISSION_DENIED", message)
+
+
+def not_found(message: str = "Not found.") -> ApiError:
+    return ApiError(404, "NOT_FOUND", message)
+
+
+def already_exists(message: str) -> ApiError:
+    return ApiError(409, "ALREADY_EXISTS", message)

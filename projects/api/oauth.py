@@ -1,0 +1,64 @@
+"""POST /oauth2/token: exchange a Key ID and Key Secret for a bearer token (RFC 6749,
+client credentials grant). Errors use OAuth's own shape, as OAuth clients expect."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import auth
+from .errors import ApiError
+
+
+def _oauth_error(status: int, error: str, description: str, headers=None) -> JsonResponse:
+    response = JsonResponse({"error": error, "error_description": description}, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+@csrf_exempt
+@login_not_required
+@never_cache
+@require_POST
+def token(request):
+    try:
+        auth.check_not_blocked(request)
+    except ApiError as error:
+        return _oauth_error(401, "invalid_client", error.message, error.headers)
+
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "basic":
+        credentials = auth.parse_basic(value.strip())
+    elif "client_id" in request.POST:
+        credentials = (request.POST.get("client_id", ""), request.POST.get("client_secret", ""))
+    else:
+        credentials = None
+    if credentials is None:
+        return _oauth_error(
+            401,
+            "invalid_client",
+            "Send your Key ID and Key Secret as HTTP Basic credentials, or as the form "
+            "fields client_id and client_secret.",
+            {"WWW-Authenticate": 'Basic realm="oauth2"'},
+        )
+    if request.POST.get("grant_type") != "client_credentials":
+        return _oauth_error(
+            400, "unsupported_grant_type", "Use grant_type=client_credentials (form-encoded)."
+        )
+    key = auth.key_for_credentials(*credentials)
+    if key is None:
+        error = auth.refuse(
+            request, "The Key ID or Key Secret is not valid, or the key was revoked."
+        )
+        return _oauth_error(401, "invalid_client", error.message, error.headers)
+    return JsonResponse(
+        {
+            "access_token": auth.issue_token(key),
+            "token_type": "bearer",
+            "expires_in": auth.TOKEN_LIFETIME,
+            "scope": "",
+        }
+    )

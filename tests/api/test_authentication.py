@@ -1,0 +1,149 @@
+import base64
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.utils import timezone
+
+from projects import services
+from projects.api import auth
+from projects.api.errors import ApiError
+from tests.factories import ProjectFactory
+
+
+def basic(key_id, secret):
+    return "Basic " + base64.b64encode(f"{key_id}:{secret}".encode()).decode()
+
+
+def request_with(authorization=None, address="10.0.0.1"):
+    headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+    return RequestFactory().get("/api/v1/x", REMOTE_ADDR=address, **headers)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters(db):
+    cache.clear()
+
+
+@pytest.fixture
+def parent_key(project):
+    return services.access_key_create(project=project, display_name="parent")
+
+
+@pytest.fixture
+def sub_key(subproject):
+    return services.access_key_create(project=subproject, display_name="sub")
+
+
+def test_basic_credentials_authenticate(parent_key, project):
+    key, secret = parent_key
+    principal = auth.authenticate(request_with(basic(key.key_id, secret)))
+    assert principal.key == key and principal.project == project
+
+
+def test_bearer_token_authenticates(parent_key):
+    key, _ = parent_key
+    principal = auth.authenticate(request_with(f"Bearer {auth.issue_token(key)}"))
+    assert principal.key == key
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, "Basic", "Basic !!!", "Bearer", "Bearer nonsense", "Digest abc", "Basic " + "A" * 500],
+)
+def test_missing_or_bad_credentials_are_401(header, parent_key):
+    with pytest.raises(ApiError) as excinfo:
+        auth.authenticate(request_with(header))
+    assert excinfo.value.code == 401
+    assert excinfo.value.status == "UNAUTHENTICATED"
+    assert "WWW-Authenticate" in excinfo.value.headers
+
+
+def test_wrong_secret_is_refused(parent_key):
+    from projects.key_secrets import new_secret
+
+    key, _ = parent_key
+    with pytest.raises(ApiError):
+        auth.authenticate(request_with(basic(key.key_id, new_secret())))
+
+
+def test_revoked_key_and_its_tokens_fail_on_the_next_request(parent_key):
+    key, secret = parent_key
+    token = auth.issue_token(key)
+    auth.authenticate(request_with(basic(key.key_id, secret)))
+    services.access_key_revoke(key=key)
+    for header in (basic(key.key_id, secret), f"Bearer {token}"):
+        with pytest.raises(ApiError):
+            auth.authenticate(request_with(header))
+
+
+def test_expired_key_fails(project):
+    key, secret = services.access_key_create(
+        project=project, display_name="short", expires_at=timezone.now() + timedelta(seconds=1)
+    )
+    key.expires_at = timezone.now() - timedelta(seconds=1)
+    key.save()
+    with pytest.raises(ApiError):
+        auth.authenticate(request_with(basic(key.key_id, secret)))
+
+
+def test_removed_subproject_key_fails(sub_key, subproject):
+    key, secret = sub_key
+    services.subproject_remove(subproject=subproject)
+    with pytest.raises(ApiError):
+        auth.authenticate(request_with(basic(key.key_id, secret)))
+
+
+def test_expired_token_fails(parent_key, monkeypatch):
+    key, _ = parent_key
+    token = auth.issue_token(key)
+    monkeypatch.setattr(auth, "TOKEN_LIFETIME", -1)
+    with pytest.raises(ApiError):
+        auth.authenticate(request_with(f"Bearer {token}"))
+
+
+def test_scope_parent_key_reaches_subprojects_not_the_other_way(
+    parent_key, sub_key, project, subproject, account
+):
+    sibling = ProjectFactory(parent=project)
+    other = ProjectFactory()
+    parent = auth.Principal(key=parent_key[0])
+    child = auth.Principal(key=sub_key[0])
+    assert [parent.can_reach(p) for p in (project, subproject, sibling, other)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert [child.can_reach(p) for p in (project, subproject, sibling, other)] == [
+        False,
+        True,
+        False,
+        False,
+    ]
+    assert set(parent.reachable_projects()) == {project, subproject, sibling}
+    assert set(child.reachable_projects()) == {subproject}
+
+
+def test_last_used_is_written_at_most_every_few_minutes(parent_key, django_assert_num_queries):
+    key, secret = parent_key
+    header = basic(key.key_id, secret)
+    auth.authenticate(request_with(header))  # first use: writes last_used_at
+    key.refresh_from_db()
+    assert key.last_used_at is not None
+    with django_assert_num_queries(2):  # failure counter read + key lookup, no write
+        auth.authenticate(request_with(header))
+
+
+def test_failures_are_rate_limited_per_address(parent_key):
+    key, secret = parent_key
+    for _ in range(auth.FAILURE_LIMIT):
+        with pytest.raises(ApiError):
+            auth.authenticate(request_with(basic(key.key_id, "csk_wrong"), address="10.9.9.9"))
+    with pytest.raises(ApiError) as excinfo:
+        auth.authenticate(request_with(basic(key.key_id, secret), address="10.9.9.9"))
+    assert excinfo.value.headers["Retry-After"] == str(auth.FAILURE_WINDOW)
+    assert "Too many" in excinfo.value.message
+    # Another address is not affected.
+    assert auth.authenticate(request_with(basic(key.key_id, secret), address="10.0.0.2"))

@@ -1,0 +1,79 @@
+import base64
+
+import pytest
+from django.core.cache import cache
+
+from projects import services
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters(db):
+    cache.clear()
+
+
+@pytest.fixture
+def credentials(project):
+    key, secret = services.access_key_create(project=project, display_name="auto")
+    return key.key_id, secret
+
+
+def basic(key_id, secret):
+    return "Basic " + base64.b64encode(f"{key_id}:{secret}".encode()).decode()
+
+
+def test_token_with_basic_credentials(client, credentials):
+    response = client.post(
+        "/oauth2/token",
+        {"grant_type": "client_credentials"},
+        headers={"Authorization": basic(*credentials)},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token_type"] == "bearer"
+    assert body["expires_in"] == 3599
+    assert body["access_token"]
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+def test_token_with_form_credentials(client, credentials):
+    key_id, secret = credentials
+    response = client.post(
+        "/oauth2/token",
+        {"grant_type": "client_credentials", "client_id": key_id, "client_secret": secret},
+    )
+    assert response.status_code == 200
+
+
+def test_wrong_grant_type(client, credentials):
+    response = client.post(
+        "/oauth2/token", {"grant_type": "password"}, headers={"Authorization": basic(*credentials)}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "unsupported_grant_type"
+
+
+def test_bad_credentials(client, credentials):
+    key_id, _ = credentials
+    response = client.post(
+        "/oauth2/token",
+        {"grant_type": "client_credentials"},
+        headers={"Authorization": basic(key_id, "csk_nope")},
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+
+
+def test_missing_credentials(client, db):
+    response = client.post("/oauth2/token", {"grant_type": "client_credentials"})
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"]
+
+
+def test_get_is_not_allowed(client, db):
+    assert client.get("/oauth2/token").status_code == 405
+
+
+def test_unknown_api_path_is_json_404(client, db):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"]["status"] == "NOT_FOUND"

@@ -1,0 +1,66 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from projects import services
+from projects.models import AccessKey
+
+
+def test_create_returns_the_secret_once_and_stores_only_a_hash(project):
+    key, secret = services.access_key_create(project=project, display_name=" Production ")
+    stored = AccessKey.objects.get(pk=key.pk)
+    assert stored.display_name == "Production"
+    assert secret not in {stored.secret_hash, stored.key_id}
+    assert stored.secret_hash and len(stored.secret_hash) == 64
+
+
+def test_names_are_unique_per_project_among_live_keys(project, subproject):
+    key, _ = services.access_key_create(project=project, display_name="CI")
+    with pytest.raises(ValidationError) as excinfo:
+        services.access_key_create(project=project, display_name="CI")
+    assert excinfo.value.error_list[0].code == services.ALREADY_EXISTS
+    services.access_key_create(project=subproject, display_name="CI")  # other project: fine
+    services.access_key_revoke(key=key)
+    services.access_key_create(project=project, display_name="CI")  # the old one is revoked
+
+
+def test_at_most_ten_active_keys(project, settings):
+    keys = [services.access_key_create(project=project, display_name=f"k{i}")[0] for i in range(10)]
+    with pytest.raises(ValidationError) as excinfo:
+        services.access_key_create(project=project, display_name="eleventh")
+    assert excinfo.value.error_list[0].code == services.LIMIT_REACHED
+    assert "Revoke one" in excinfo.value.messages[0]
+    services.access_key_revoke(key=keys[0])
+    services.access_key_create(project=project, display_name="eleventh")
+
+
+def test_expired_keys_do_not_count_towards_the_limit(project):
+    past = timezone.now() - timedelta(days=1)
+    for i in range(10):
+        services.access_key_create(project=project, display_name=f"k{i}", expires_at=past)
+    services.access_key_create(project=project, display_name="fresh")
+
+
+def test_bad_names_are_refused(project):
+    with pytest.raises(ValidationError, match="cannot be empty"):
+        services.access_key_create(project=project, display_name="  ")
+    with pytest.raises(ValidationError, match="bidirectional"):
+        services.access_key_create(project=project, display_name="a\u202eb")
+    assert not AccessKey.objects.exists()
+
+
+def test_rename_checks_uniqueness(project):
+    first, _ = services.access_key_create(project=project, display_name="one")
+    services.access_key_create(project=project, display_name="two")
+    with pytest.raises(ValidationError):
+        services.access_key_rename(key=first, display_name="two")
+    services.access_key_rename(key=first, display_name="uno")
+    assert AccessKey.objects.get(pk=first.pk).display_name == "uno"
+
+
+def test_no_keys_for_a_removed_subproject(subproject):
+    services.subproject_remove(subproject=subproject)
+    with pytest.raises(ValidationError, match="removed"):
+        services.access_key_create(project=subproject, display_name="late")
