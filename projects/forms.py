@@ -68,7 +68,8 @@ class SubprojectCreateForm(NameForm):
 
 
 def labels_to_text(labels: dict) -> str:
-    return "\n".join(f"{key}={value}" for key, value in labels.items())
+    # Sorted: PostgreSQL's jsonb does not keep the order the labels were written in.
+    return "\n".join(f"{key}={value}" for key, value in sorted(labels.items()))
 
 
 class LabelsForm(forms.Form):
