@@ -6,7 +6,7 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .validation import NAME_MAX_LENGTH, clean_display_name, clean_labels
+from .validation import clean_display_name, clean_labels
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -22,7 +22,8 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 def _name_field():
     # required=False: clean_display_name gives the message ("Name cannot be empty."),
-    # and the browser's own check still runs thanks to the `required` attribute.
+    # and the browser's own check still runs thanks to the `required` attribute. No
+    # maxlength: browsers count UTF-16 units, so an emoji name would be cut short.
     return forms.CharField(
         label="Name",
         required=False,
@@ -30,7 +31,6 @@ def _name_field():
         widget=forms.TextInput(
             attrs={
                 "required": True,
-                "maxlength": NAME_MAX_LENGTH,
                 "autocomplete": "off",
                 "dir": "auto",
             }

@@ -129,3 +129,13 @@ def test_names_are_escaped(client_for, member, project):
     assert Project.objects.get(parent=project).name == NASTY_NAME
     assert "<script>alert" not in body
     assert escape(NASTY_NAME) in body
+
+
+def test_the_list_behind_a_reopened_dialog_filters_and_pages_the_list(
+    client_for, member, project, subproject
+):
+    client = client_for(member)
+    form = fresh_form(client, project, f"/projects/{project.public_id}/subprojects/")
+    body = client.post(url(project), {**form, "name": "", "dialog": "1"}).content.decode()
+    list_url = f"/projects/{project.public_id}/subprojects/"
+    assert f'<form method="get" action="{list_url}" role="search"' in body

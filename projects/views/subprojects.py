@@ -31,6 +31,8 @@ def _render_list(request, project, *, form=None, status=200):
         removed = project.subprojects.removed().filter(public_id=removed_id).first()
     context = {
         "removed": removed,
+        # Explicit, because after a failed create this page is served at .../new/.
+        "list_url": reverse("subproject_list", args=[project.public_id]),
         "project": project,
         "page": page,
         "q": q,
