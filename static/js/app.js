@@ -47,7 +47,11 @@
       controller = new AbortController();
       const url = searchForm.action + "?partial=1&q=" + encodeURIComponent(input.value);
       fetch(url, { signal: controller.signal, credentials: "same-origin" })
-        .then(function (response) { return response.ok ? response.text() : Promise.reject(response); })
+        .then(function (response) {
+          // Signed out meanwhile: the answer is the sign-in page, so go there.
+          if (response.redirected) { window.location.assign(response.url); return Promise.reject(response); }
+          return response.ok ? response.text() : Promise.reject(response);
+        })
         .then(function (html) { rows.innerHTML = html; })
         .catch(function () { /* a newer search replaced this one, or the network failed */ });
     };

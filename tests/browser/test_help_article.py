@@ -2,11 +2,14 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from projects.models import Project
 from tests.factories import GrantFactory, MembershipFactory, ProjectFactory
+
+pytestmark = pytest.mark.browser
 
 
 def build_account():
