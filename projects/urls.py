@@ -1,7 +1,40 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from .views import details, projects, subprojects
+
+
+class ProjectIdConverter:
+    """A Project ID (a ULID); anything else is not a project URL at all."""
+
+    regex = "[0-9A-HJKMNP-TV-Z]{26}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ProjectIdConverter, "pid")
 
 urlpatterns = [
-    path("projects/", views.project_list, name="project_list"),
+    path("projects/", projects.project_list, name="project_list"),
+    path("projects/menu/", projects.projects_menu, name="projects_menu"),
+    path("projects/<pid:public_id>/", details.project_detail, name="project_detail"),
+    path("projects/<pid:public_id>/rename/", details.project_rename, name="project_rename"),
+    path("projects/<pid:public_id>/labels/", details.project_labels, name="project_labels"),
+    path("projects/<pid:public_id>/remove/", details.subproject_remove, name="subproject_remove"),
+    path(
+        "projects/<pid:public_id>/restore/", details.subproject_restore, name="subproject_restore"
+    ),
+    path(
+        "projects/<pid:public_id>/subprojects/",
+        subprojects.subproject_list,
+        name="subproject_list",
+    ),
+    path(
+        "projects/<pid:public_id>/subprojects/new/",
+        subprojects.subproject_create,
+        name="subproject_create",
+    ),
 ]

@@ -57,3 +57,33 @@ class GrantFactory(factory.django.DjangoModelFactory):
 
     membership = factory.SubFactory(MembershipFactory)
     project = factory.SubFactory(ProjectFactory)
+
+
+def bulk_subprojects(parent, count, *, name="Customer {i}"):
+    """Many subprojects at once (query-count tests, benchmarks): one INSERT per 500."""
+    from projects.ids import new_public_id
+
+    rows = [
+        Project(
+            account_id=parent.account_id,
+            parent=parent,
+            name=name.format(i=i),
+            public_id=new_public_id(),
+        )
+        for i in range(count)
+    ]
+    return Project.objects.bulk_create(rows, batch_size=500)
+
+
+def bulk_projects(account, count, *, name="Project {i}"):
+    from projects.ids import new_public_id
+
+    rows = [
+        Project(account=account, name=name.format(i=i), public_id=new_public_id())
+        for i in range(count)
+    ]
+    return Project.objects.bulk_create(rows, batch_size=500)
+
+
+# Names that must come back escaped and intact: markup, quotes, right-to-left text, emoji.
+NASTY_NAME = '<script>alert("x")</script> O\'Brien & «Co» שלום עולם 🌮👩🏽‍💻'

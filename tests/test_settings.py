@@ -10,7 +10,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def manage(*args, **env):
     # Start from the shell's environment less everything the settings read.
-    ours = ("SECRET_KEY", "DEBUG", "ACCESS_KEY_PEPPER", "SECURE_", "SESSION_", "CSRF_")
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests, never for a deployment.
+    ours = (
+        "SECRET_KEY",
+        "DEBUG",
+        "ACCESS_KEY_PEPPER",
+        "SECURE_",
+        "SESSION_",
+        "CSRF_",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     clean.update(env)
     return subprocess.run(

@@ -1,0 +1,97 @@
+"""Small forms for the dashboard. The rules themselves live in projects/validation.py."""
+
+import re
+import secrets
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .validation import clean_display_name, clean_labels
+
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: per field where the form has it."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _name_field():
+    # required=False: clean_display_name gives the message ("Name cannot be empty."),
+    # and the browser's own check still runs thanks to the `required` attribute. No
+    # maxlength: browsers count UTF-16 units, so an emoji name would be cut short.
+    return forms.CharField(
+        label="Name",
+        required=False,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={
+                "required": True,
+                "autocomplete": "off",
+                "dir": "auto",
+            }
+        ),
+    )
+
+
+class NameForm(forms.Form):
+    name = _name_field()
+
+    def clean_name(self):
+        return clean_display_name(self.cleaned_data.get("name") or "")
+
+
+class SubprojectCreateForm(NameForm):
+    """The Create subproject dialog (and its page without JavaScript).
+
+    `token` is a one-time random value: a second POST of the same form (a double click,
+    a reload after a slow answer) finds the first one's result instead of creating
+    another subproject.
+    """
+
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", secrets.token_urlsafe(24))
+
+    def clean_token(self):
+        token = self.cleaned_data.get("token") or ""
+        if not _TOKEN_RE.match(token):
+            raise ValidationError("This form has expired. Reload the page and try again.")
+        return token
+
+
+def labels_to_text(labels: dict) -> str:
+    # Sorted: PostgreSQL's jsonb does not keep the order the labels were written in.
+    return "\n".join(f"{key}={value}" for key, value in sorted(labels.items()))
+
+
+class LabelsForm(forms.Form):
+    labels = forms.CharField(
+        label="Labels",
+        required=False,
+        strip=False,
+        help_text="One label a line, written name=value. Leave empty for no labels.",
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "auto", "spellcheck": "false"}),
+    )
+
+    def clean_labels(self):
+        text = self.cleaned_data.get("labels") or ""
+        parsed = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            key, sep, value = line.partition("=")
+            key, value = key.strip(), value.strip()
+            if not sep:
+                raise ValidationError(f"Line {number}: write each label as name=value.")
+            if key in parsed:
+                raise ValidationError(f"Line {number}: the label “{key}” appears twice.")
+            parsed[key] = value
+        return clean_labels(parsed)

@@ -1,0 +1,100 @@
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from projects import services
+from projects.access import can_write, get_project_for_user, get_project_for_write
+from projects.forms import SubprojectCreateForm, add_service_errors
+from projects.menu import name_or_id_matches
+
+from .common import PER_PAGE, can_see, remember_current
+
+# A create form's token is remembered this long; a replay within it finds the first result.
+TOKEN_SECONDS = 24 * 60 * 60
+_PENDING = "pending"
+
+
+def _render_list(request, project, *, form=None, status=200):
+    q = request.GET.get("q", "").strip()
+    subprojects = project.subprojects.alive().order_by("-created_at", "-public_id")
+    if q:
+        subprojects = subprojects.filter(name_or_id_matches(q))
+    page = Paginator(subprojects, PER_PAGE).get_page(request.GET.get("page"))
+    writable = can_write(project)
+    removed = None
+    if writable and (removed_id := request.GET.get("removed")):
+        # Just removed from here: offer to undo.
+        removed = project.subprojects.removed().filter(public_id=removed_id).first()
+    context = {
+        "removed": removed,
+        # Explicit, because after a failed create this page is served at .../new/.
+        "list_url": reverse("subproject_list", args=[project.public_id]),
+        "project": project,
+        "page": page,
+        "q": q,
+        "created": request.GET.get("created", ""),
+        "can_write": writable,
+        "form": form or (SubprojectCreateForm() if writable else None),
+        "dialog_open": form is not None,
+    }
+    return render(request, "projects/subproject_list.html", context, status=status)
+
+
+@require_GET
+def subproject_list(request, public_id):
+    """The Subprojects page of a project: newest first, 50 a page, searchable."""
+    project = get_project_for_user(request.user, public_id)
+    remember_current(request, project)
+    if project.is_subproject:
+        context = {"project": project, "parent_visible": can_see(request.user, project.parent_id)}
+        return render(request, "projects/subproject_list_of_subproject.html", context)
+    return _render_list(request, project)
+
+
+def _created_redirect(parent, public_id):
+    url = reverse("subproject_list", args=[parent.public_id])
+    return redirect(f"{url}?created={public_id}" if public_id else url)
+
+
+@require_http_methods(["GET", "POST"])
+def subproject_create(request, public_id):
+    """Create a subproject: the dialog's form posts here; GET is its page without JS."""
+    parent = get_project_for_write(request.user, public_id)
+    if request.method == "GET":
+        form = SubprojectCreateForm()
+        return render(request, "projects/subproject_create.html", {"project": parent, "form": form})
+
+    form = SubprojectCreateForm(request.POST)
+    if form.is_valid():
+        # The cache is shared by every app server, so a replayed token is seen wherever
+        # it lands; add() is atomic, so only one request may create.
+        key = f"subproject-create:{request.user.pk}:{form.cleaned_data['token']}"
+        if not cache.add(key, _PENDING, TOKEN_SECONDS):
+            done = cache.get(key)
+            if done == _PENDING:
+                messages.info(request, "Your subproject is being created.")
+                return _created_redirect(parent, None)
+            messages.info(request, "This subproject was already created.")
+            return _created_redirect(parent, done)
+        try:
+            subproject = services.subproject_create(
+                parent=parent, name=form.cleaned_data["name"], actor=request.user
+            )
+        except ValidationError as error:
+            cache.delete(key)
+            add_service_errors(form, error)
+        else:
+            cache.set(key, subproject.public_id, TOKEN_SECONDS)
+            messages.success(request, f"Subproject “{subproject.name}” created.")
+            return _created_redirect(parent, subproject.public_id)
+
+    if request.POST.get("dialog") and not parent.is_subproject:
+        # Sent from the dialog: show the list again with the dialog open on its errors.
+        return _render_list(request, parent, form=form, status=400)
+    return render(
+        request, "projects/subproject_create.html", {"project": parent, "form": form}, status=400
+    )

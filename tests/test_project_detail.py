@@ -1,0 +1,69 @@
+from django.utils.html import escape
+
+from tests.factories import NASTY_NAME, ProjectFactory, bulk_subprojects
+
+
+def url(project):
+    return f"/projects/{project.public_id}/"
+
+
+def test_subproject_details_panel(client_for, member, project, subproject):
+    response = client_for(member).get(url(subproject))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<bdi>Acme Production</bdi> &gt; <bdi>Taco Time</bdi>" in body
+    assert '<h2 id="project-id-title">Project ID</h2>' in body
+    assert f'data-copy="{subproject.public_id}"' in body
+    assert "General settings" in body
+    assert f'action="/projects/{subproject.public_id}/rename/"' in body
+    assert f'action="/projects/{subproject.public_id}/labels/"' in body
+    assert '<h2 id="access-keys-title">Access keys</h2>' in body
+    assert f'href="/projects/{subproject.public_id}/remove/"' in body
+
+
+def test_top_level_project_details(client_for, member, project):
+    body = client_for(member).get(url(project)).content.decode()
+    assert '<h1 class="details-title"><bdi>Acme Production</bdi></h1>' in body
+    assert f'href="/projects/{project.public_id}/subprojects/"' in body
+    assert "/remove/" not in body  # only subprojects can be removed
+
+
+def test_labels_are_shown_one_per_line(client_for, member, project):
+    sub = ProjectFactory(parent=project, labels={"tier": "gold", "region": "US"})
+    body = client_for(member).get(url(sub)).content.decode()
+    assert "region=US\ntier=gold" in body  # sorted, the same on every database
+
+
+def test_outsider_gets_404(client_for, outsider, subproject):
+    assert client_for(outsider).get(url(subproject)).status_code == 404
+
+
+def test_removed_subproject_gets_404(client_for, member, project):
+    gone = ProjectFactory(parent=project, removed=True)
+    assert client_for(member).get(url(gone)).status_code == 404
+
+
+def test_viewer_sees_settings_read_only(client_for, viewer, project):
+    sub = ProjectFactory(parent=project, name="Taco Time", labels={"region": "US"})
+    body = client_for(viewer).get(url(sub)).content.decode()
+    assert "Taco Time" in body and "region" in body
+    assert "/rename/" not in body and "/labels/" not in body and "/remove/" not in body
+    assert "Your role lets you view this project but not change it." in body
+
+
+def test_names_and_labels_are_escaped(client_for, member, project):
+    sub = ProjectFactory(parent=project, name=NASTY_NAME, labels={"<b>k</b>": NASTY_NAME})
+    body = client_for(member).get(url(sub)).content.decode()
+    assert "<script>alert" not in body and "<b>k</b>" not in body
+    assert escape(NASTY_NAME) in body
+
+
+def test_fixed_queries_whatever_the_number_of_subprojects(
+    client_for, member, project, django_assert_num_queries
+):
+    bulk_subprojects(project, 2000)
+    client = client_for(member)
+    client.get(url(project))
+    # session, user, project (with parent and role), menu
+    with django_assert_num_queries(4):
+        assert client.get(url(project)).status_code == 200
