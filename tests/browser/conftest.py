@@ -72,10 +72,14 @@ def sign_in(context, live_server, transactional_db):
 
 
 @pytest.fixture
-def screenshot():
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshot(tmp_path):
+    """Saves into docs/screenshots in CI (as artifacts) or with SAVE_SCREENSHOTS=1, so
+    that a local test run does not rewrite the committed pictures (their IDs differ)."""
+    save = os.environ.get("CI") or os.environ.get("SAVE_SCREENSHOTS")
+    folder = SCREENSHOTS if save else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
 
     def _take(page, name):
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        page.screenshot(path=str(folder / f"{name}.png"))
 
     return _take
