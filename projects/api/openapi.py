@@ -39,6 +39,7 @@ SECURITY_SCHEMES = {
         "type": "oauth2",
         "description": "Exchange a Key ID and Key Secret for a bearer token at "
         "POST /oauth2/token (client credentials grant).",
+        # Made absolute for each request: OpenAPI 3.1 wants a full URL here.
         "flows": {"clientCredentials": {"tokenUrl": "/oauth2/token", "scopes": {}}},
     },
 }
@@ -203,4 +204,11 @@ def document() -> dict:
 @login_not_required
 @require_GET
 def openapi_json(request):
-    return JsonResponse(document(), json_dumps_params={"ensure_ascii": False})
+    doc = document()
+    doc = {
+        **doc,
+        "components": {**doc["components"], "securitySchemes": copy.deepcopy(SECURITY_SCHEMES)},
+    }
+    flow = doc["components"]["securitySchemes"]["OAuth2"]["flows"]["clientCredentials"]
+    flow["tokenUrl"] = request.build_absolute_uri(flow["tokenUrl"])
+    return JsonResponse(doc, json_dumps_params={"ensure_ascii": False})
