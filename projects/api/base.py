@@ -7,7 +7,7 @@ from datetime import UTC
 import pydantic
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -56,7 +56,9 @@ def read_json(request) -> dict:
     """The request body as a JSON object, or 400 INVALID_ARGUMENT saying what is wrong."""
     try:
         data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except RequestDataTooBig:
+        raise invalid_argument("The request body is too large.") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deep nesting
         raise invalid_argument("The request body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise invalid_argument("The request body must be a JSON object.")

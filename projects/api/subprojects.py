@@ -153,7 +153,9 @@ def create(request, parent_id):
             fingerprint=[parent.public_id, body.model_dump()],
             action=make,
         )
-    subproject = Project.objects.get(public_id=public_id)
+    subproject = Project.objects.filter(public_id=public_id).first()
+    if subproject is None:  # an operator deleted it since the first request
+        raise not_found("The subproject this Idempotency-Key created no longer exists.")
     return json_response(render(subproject, parent.public_id))
 
 

@@ -135,3 +135,15 @@ def test_a_subproject_key_cannot_create(client, project, subproject):
 def test_without_credentials_is_401(client, project):
     response = client.post(url(project), {"displayName": "x"}, content_type="application/json")
     assert error_of(response)[:2] == (401, "UNAUTHENTICATED")
+
+
+def test_deeply_nested_json_is_invalid_argument_not_500(client, project, parent_auth):
+    response = call(client, "post", url(project), parent_auth, raw="[" * 100_000)
+    assert error_of(response)[:2] == (400, "INVALID_ARGUMENT")
+
+
+def test_a_body_over_the_upload_limit_is_invalid_argument(client, project, parent_auth, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"displayName": "x", "labels": {"k": "v" * 2000}}
+    response = call(client, "post", url(project), parent_auth, body)
+    assert error_of(response)[:2] == (400, "INVALID_ARGUMENT")
