@@ -65,9 +65,14 @@ def read_json(request) -> dict:
     return data
 
 
-def parse_body(request, model: type[pydantic.BaseModel]):
-    """Validate the JSON body with a pydantic model; errors name the field."""
+def parse_body(request, model: type[pydantic.BaseModel], *, ignore=()):
+    """Validate the JSON body with a pydantic model; errors name the field.
+
+    Fields named in `ignore` (e.g. a resource's read-only fields, which a contract says
+    are ignored in requests) are dropped before validation rather than refused.
+    """
     data = read_json(request)
+    data = {name: value for name, value in data.items() if name not in ignore}
     try:
         return model.model_validate(data, strict=True)
     except pydantic.ValidationError as e:

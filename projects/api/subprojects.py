@@ -24,7 +24,7 @@ from .base import (
     json_response,
     make_page_token,
     page_size,
-    read_json,
+    parse_body,
     read_page_token,
     timestamp,
 )
@@ -56,18 +56,6 @@ class UpdateSubproject(pydantic.BaseModel):
 
     displayName: str = None  # type: ignore[assignment]
     labels: dict[str, str] = None  # type: ignore[assignment]
-
-
-def _parse(data: dict, model: type[pydantic.BaseModel]):
-    data = {name: value for name, value in data.items() if name not in READ_ONLY_FIELDS}
-    try:
-        return model.model_validate(data, strict=True)
-    except pydantic.ValidationError as e:
-        first = e.errors(include_url=False)[0]
-        field = ".".join(str(part) for part in first["loc"]) or "body"
-        if first["type"] == "extra_forbidden":
-            raise invalid_argument(f"{field}: unknown field.") from None
-        raise invalid_argument(f"{field}: {first['msg']}.") from None
 
 
 def _service_error(error: ValidationError):
@@ -118,8 +106,7 @@ def _subproject_in_scope(request, subproject_id: str) -> Project:
 
 
 def create(request, parent_id):
-    data = read_json(request)
-    body = _parse(data, CreateSubproject)
+    body = parse_body(request, CreateSubproject, ignore=READ_ONLY_FIELDS)
     if request.principal.project.is_subproject:
         raise failed_precondition(
             "A subproject's key cannot create subprojects: use the parent project's key."
@@ -228,8 +215,7 @@ def retrieve(request, subproject_id):
 
 
 def update(request, subproject_id):
-    data = read_json(request)
-    body = _parse(data, UpdateSubproject)
+    body = parse_body(request, UpdateSubproject, ignore=READ_ONLY_FIELDS)
     subproject = _subproject_in_scope(request, subproject_id)
     if subproject.is_removed:
         raise failed_precondition(

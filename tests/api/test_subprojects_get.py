@@ -59,3 +59,10 @@ def test_malformed_ids_are_404_without_a_query(client, project, bad_id, django_a
     with django_assert_num_queries(2):  # the failure counter and the key only
         response = call(client, "get", f"/api/v1/subprojects/{bad_id}", auth)
     assert error_of(response)[:2] == (404, "NOT_FOUND")
+
+
+def test_fixed_number_of_queries(client, project, subproject, django_assert_num_queries):
+    auth = key_header(project)
+    call(client, "get", url(subproject), auth)  # records the key's last use
+    with django_assert_num_queries(3):  # the failure counter, the key, the subproject
+        assert call(client, "get", url(subproject), auth).status_code == 200
