@@ -142,8 +142,9 @@ def _merge(target: dict, source: dict, where: str) -> None:
 def _tighten_subprojects(doc: dict) -> None:
     paths = doc["paths"]
     schemas = doc["components"]["schemas"]
+    # Any value is accepted for these and ignored, so no type is given.
     read_only = {
-        name: {**spec, "description": spec.get("description", "") + " Ignored in requests."}
+        name: {"readOnly": True, "description": "Read-only: a value sent here is ignored."}
         for name, spec in schemas["Subproject"]["properties"].items()
         if spec.get("readOnly")
     }
