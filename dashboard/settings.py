@@ -122,6 +122,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache holds rate-limit counters and idempotency records, so it must be shared by
 # every app server: the database by default, Redis when CACHE_URL says so.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://django_cache")}
+if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+    # Django culls a third of the table past MAX_ENTRIES (300 by default), which would drop
+    # idempotency records long before their 24 hours; expired rows are culled first.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1_000_000)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -7,7 +7,7 @@ from datetime import UTC
 import pydantic
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -56,16 +56,23 @@ def read_json(request) -> dict:
     """The request body as a JSON object, or 400 INVALID_ARGUMENT saying what is wrong."""
     try:
         data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except RequestDataTooBig:
+        raise invalid_argument("The request body is too large.") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deep nesting
         raise invalid_argument("The request body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise invalid_argument("The request body must be a JSON object.")
     return data
 
 
-def parse_body(request, model: type[pydantic.BaseModel]):
-    """Validate the JSON body with a pydantic model; errors name the field."""
+def parse_body(request, model: type[pydantic.BaseModel], *, ignore=()):
+    """Validate the JSON body with a pydantic model; errors name the field.
+
+    Fields named in `ignore` (e.g. a resource's read-only fields, which a contract says
+    are ignored in requests) are dropped before validation rather than refused.
+    """
     data = read_json(request)
+    data = {name: value for name, value in data.items() if name not in ignore}
     try:
         return model.model_validate(data, strict=True)
     except pydantic.ValidationError as e:

@@ -3,6 +3,7 @@ client credentials grant). Errors use OAuth's own shape, as OAuth clients expect
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -27,6 +28,12 @@ def token(request):
         auth.check_not_blocked(request)
     except ApiError as error:
         return _oauth_error(401, "invalid_client", error.message, error.headers)
+    try:
+        request.POST  # noqa: B018 - parse now: a malformed multipart body raises here
+    except MultiPartParserError:
+        return _oauth_error(
+            400, "invalid_request", "Send the form as application/x-www-form-urlencoded."
+        )
 
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, value = header.partition(" ")

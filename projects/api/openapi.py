@@ -1,0 +1,215 @@
+"""GET /api/openapi.json: the OpenAPI document of what this server serves.
+
+Assembled from the two published contracts (copied into ./contracts, since the app must
+not read files outside the repository at run time), then adjusted where we serve more
+or are stricter than the contracts say:
+
+- one server, `/api`, and the token endpoint `/oauth2/token` (with its own server `/`);
+- one `Basic` and one `OAuth2` security scheme, whose token URL is ours;
+- `Idempotency-Key` on creating a subproject;
+- subproject request bodies refuse unknown fields; the read-only fields of a
+  Subproject are listed as accepted and ignored, as the contract promises;
+- subproject error responses use the `Error` schema instead of `{}`.
+
+tests/api/test_openapi.py checks that every documented operation is routed and every
+routed operation is documented.
+"""
+
+import copy
+import functools
+from pathlib import Path
+
+import yaml
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+CONTRACTS = Path(__file__).resolve().parent / "contracts"
+SUBPROJECTS_CONTRACT = CONTRACTS / "sinch-subprojects-api-openapi.yaml"
+ACCESS_KEYS_CONTRACT = CONTRACTS / "sinch-access-keys-api-openapi.yaml"
+
+SECURITY_SCHEMES = {
+    "Basic": {
+        "type": "http",
+        "scheme": "basic",
+        "description": "HTTP Basic with the access key's Key ID as user name and its Key "
+        "Secret as password.",
+    },
+    "OAuth2": {
+        "type": "oauth2",
+        "description": "Exchange a Key ID and Key Secret for a bearer token at "
+        "POST /oauth2/token (client credentials grant).",
+        # Made absolute for each request: OpenAPI 3.1 wants a full URL here.
+        "flows": {"clientCredentials": {"tokenUrl": "/oauth2/token", "scopes": {}}},
+    },
+}
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Optional. A unique value per intended creation (e.g. a UUID), kept 24 "
+    "hours. A retry with the same key and body returns the subproject the first request "
+    "created; the same key with a different body answers 400 INVALID_ARGUMENT; while the "
+    "first request is still running, a retry waits for it.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+}
+
+ERROR_STATUSES = (
+    "INVALID_ARGUMENT, FAILED_PRECONDITION, UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND"
+)
+
+TOKEN_PATH = {
+    "servers": [{"url": "/"}],
+    "post": {
+        "summary": "Get a bearer token",
+        "description": "OAuth2 client credentials grant: send the Key ID and Key Secret as "
+        "HTTP Basic credentials (or as client_id and client_secret form fields). The token "
+        "works as `Authorization: Bearer ...` on every API operation until it expires or "
+        "its key is revoked.",
+        "operationId": "OAuth2_Token",
+        "tags": ["Authentication"],
+        "security": [{"Basic": []}, {}],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["grant_type"],
+                        "properties": {
+                            "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                            "client_id": {"type": "string"},
+                            "client_secret": {"type": "string"},
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "200": {
+                "description": "A bearer token.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["access_token", "token_type", "expires_in"],
+                            "properties": {
+                                "access_token": {"type": "string"},
+                                "token_type": {"type": "string", "enum": ["bearer"]},
+                                "expires_in": {"type": "integer"},
+                                "scope": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            },
+            "400": {"$ref": "#/components/responses/OAuth2Error"},
+            "401": {"$ref": "#/components/responses/OAuth2Error"},
+        },
+    },
+}
+
+OAUTH2_ERROR = {
+    "description": "An OAuth2 error (RFC 6749 section 5.2).",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {
+                    "error": {"type": "string"},
+                    "error_description": {"type": "string"},
+                },
+            }
+        }
+    },
+}
+
+
+def _load(path: Path) -> dict:
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _merge(target: dict, source: dict, where: str) -> None:
+    for name, value in source.items():
+        if name in target:
+            raise ValueError(f"{where}: {name!r} is defined by both contracts")
+        target[name] = value
+
+
+def _tighten_subprojects(doc: dict) -> None:
+    paths = doc["paths"]
+    schemas = doc["components"]["schemas"]
+    # Any value is accepted for these and ignored, so no type is given.
+    read_only = {
+        name: {"readOnly": True, "description": "Read-only: a value sent here is ignored."}
+        for name, spec in schemas["Subproject"]["properties"].items()
+        if spec.get("readOnly")
+    }
+    collection = paths["/v1/projects/{parentProjectId}/subprojects"]
+    single = paths["/v1/subprojects/{subprojectId}"]
+    collection["post"]["parameters"].append(IDEMPOTENCY_KEY)
+    for operation in (collection["post"], single["patch"]):
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        schema["properties"].update(copy.deepcopy(read_only))
+        schema["additionalProperties"] = False
+    for response in doc["components"]["responses"].values():
+        for media in response.get("content", {}).values():
+            media["schema"] = {"$ref": "#/components/schemas/Error"}
+    doc["components"]["responses"]["CreateBadRequest"]["description"] += (
+        "\n- `INVALID_ARGUMENT` also when the `Idempotency-Key` was used with a different "
+        "request, and `FAILED_PRECONDITION` when the request it was first used with is "
+        "still running."
+    )
+
+
+@functools.cache
+def document() -> dict:
+    subprojects = _load(SUBPROJECTS_CONTRACT)
+    access_keys = _load(ACCESS_KEYS_CONTRACT)
+    doc = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Console API: subprojects and access keys",
+            "version": "v1",
+            "description": "The Subprojects API and the Access Keys API as this server "
+            "serves them, under /api, and the OAuth2 token endpoint. Errors have the shape "
+            '{"error": {"code", "message", "status", "details"}} with the status words '
+            f"{ERROR_STATUSES} (and ALREADY_EXISTS for access keys).",
+        },
+        "servers": [{"url": "/api"}],
+        "security": [{"OAuth2": []}, {"Basic": []}],
+        "tags": [
+            *subprojects.get("tags", []),
+            *access_keys.get("tags", []),
+            {"name": "Authentication", "description": "Bearer tokens for access keys."},
+        ],
+        "paths": {},
+        "components": {},
+    }
+    _tighten_subprojects(subprojects)
+    for contract in (subprojects, access_keys):
+        _merge(doc["paths"], contract["paths"], "paths")
+        for section, entries in contract.get("components", {}).items():
+            if section == "securitySchemes":
+                continue
+            _merge(doc["components"].setdefault(section, {}), entries, f"components.{section}")
+    doc["components"]["securitySchemes"] = SECURITY_SCHEMES
+    doc["components"]["responses"]["OAuth2Error"] = OAUTH2_ERROR
+    doc["paths"]["/oauth2/token"] = TOKEN_PATH
+    return doc
+
+
+@login_not_required
+@require_GET
+def openapi_json(request):
+    doc = document()
+    doc = {
+        **doc,
+        "components": {**doc["components"], "securitySchemes": copy.deepcopy(SECURITY_SCHEMES)},
+    }
+    flow = doc["components"]["securitySchemes"]["OAuth2"]["flows"]["clientCredentials"]
+    flow["tokenUrl"] = request.build_absolute_uri(flow["tokenUrl"])
+    return JsonResponse(doc, json_dumps_params={"ensure_ascii": False})
