@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods
 
 from . import services
@@ -57,6 +58,7 @@ def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@sensitive_variables("secret")
 def access_key_create(request, public_id):
     project = get_project_for_write(request.user, public_id)
     form = AccessKeyForm(request.POST or None)
@@ -81,6 +83,7 @@ def access_key_create(request, public_id):
 
 @never_cache
 @require_http_methods(["GET"])
+@sensitive_variables()  # all: the template frames below hold the secret too
 def access_key_created(request, public_id):
     """Shows the new key's secret once: the session gives it up on first display."""
     project = get_project_for_write(request.user, public_id)

@@ -14,6 +14,7 @@ key is gone for the API: it is not listed and its ID answers 404.
 
 from django.core.exceptions import ValidationError
 from django.urls import path
+from django.views.decorators.debug import sensitive_variables
 from pydantic import BaseModel, ConfigDict
 
 from projects import services
@@ -131,6 +132,7 @@ def list_keys(request, project_id):
     )
 
 
+@sensitive_variables("secret")
 def create_key(request, project_id):
     project = _project_in_scope(request, project_id)
     if project is None:

@@ -21,6 +21,7 @@ from datetime import timedelta
 from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from projects import key_secrets
 from projects.models import AccessKey, Project
@@ -99,6 +100,7 @@ def _active_key(key_id: str) -> AccessKey | None:
     return key
 
 
+@sensitive_variables()  # error reports show stars for the credentials
 def key_for_credentials(key_id: str, secret: str) -> AccessKey | None:
     """The active key these credentials belong to, or None. No query for a bad shape."""
     if not key_secrets.is_well_formed_key_id(key_id) or not key_secrets.is_well_formed(secret):
@@ -109,6 +111,7 @@ def key_for_credentials(key_id: str, secret: str) -> AccessKey | None:
     return key
 
 
+@sensitive_variables()
 def parse_basic(header: str) -> tuple[str, str] | None:
     try:
         decoded = base64.b64decode(header.encode("ascii"), validate=True).decode("utf-8")
@@ -122,6 +125,7 @@ def issue_token(key: AccessKey) -> str:
     return signing.dumps({"k": key.key_id}, salt=TOKEN_SALT, compress=False)
 
 
+@sensitive_variables()
 def key_for_token(token: str) -> AccessKey | None:
     try:
         payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_LIFETIME)
@@ -133,6 +137,7 @@ def key_for_token(token: str) -> AccessKey | None:
     return _active_key(key_id)
 
 
+@sensitive_variables()
 def authenticate(request) -> Principal:
     """The caller's Principal, or raise ApiError 401 (UNAUTHENTICATED)."""
     check_not_blocked(request)

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.views.decorators.debug import sensitive_variables
 
 from projects import services
 from projects.models import Project
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("project_id", help="Project ID of the project or subproject")
         parser.add_argument("name", help="display name of the key, unique in the project")
 
+    @sensitive_variables("secret")
     def handle(self, *args, project_id, name, **options):
         try:
             project = Project.objects.get(public_id=project_id)
