@@ -3,13 +3,15 @@
 (a) The median time of one key verification, beside one check of Django's default
     password hasher: the hash-and-compare alone, and with the database lookup
     (projects.api.auth.key_for_credentials on SQLite).
-(b) Requests per second of GET /api/v1/projects/{id}/accessKeys under gunicorn
+(b) The same comparison in one process through Django's test client, alternating
+    request by request, so that a busy machine slows both sides alike.
+(c) Requests per second of GET /api/v1/projects/{id}/accessKeys under gunicorn
     (2 workers), authenticated with HTTP Basic, beside the same endpoint with
     authentication replaced by a fixed Principal (bench/gunicorn_noauth.py).
     Target: authenticated at least 80% of unauthenticated.
 
 Runs on a throwaway SQLite database in a temporary VAR_DIR; only 127.0.0.1.
-Usage: .venv/bin/python bench/access_keys.py [--seconds 5] [--rounds 3]
+Usage: .venv/bin/python bench/access_keys.py [--seconds 3] [--rounds 5]
 """
 
 import argparse
@@ -88,6 +90,35 @@ def microbenchmarks(key, secret):
     )
 
 
+def in_process(path, auth_headers, key, runs=1500):
+    from django.test import Client
+
+    from projects.api import auth
+    from projects.models import AccessKey
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    real = auth.authenticate
+    fixed = auth.Principal(key=AccessKey.objects.select_related("project").get(pk=key.pk))
+    with_auth, without = [], []
+    try:
+        for _ in range(runs):
+            auth.authenticate = real
+            started = time.perf_counter_ns()
+            assert client.get(path, headers=auth_headers).status_code == 200
+            with_auth.append(time.perf_counter_ns() - started)
+            auth.authenticate = lambda request: fixed
+            started = time.perf_counter_ns()
+            assert client.get(path).status_code == 200
+            without.append(time.perf_counter_ns() - started)
+    finally:
+        auth.authenticate = real
+    a, b = statistics.median(with_auth) / 1000, statistics.median(without) / 1000
+    print(f"(b) one request in process (Django test client), median of {runs}")
+    print(f"    authenticated (HTTP Basic)          {a:8.0f} µs  = {1e6 / a:6.0f} req/s")
+    print(f"    authentication bypassed             {b:8.0f} µs  = {1e6 / b:6.0f} req/s")
+    print(f"    ratio {b / a:.0%} of the requests per second")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -106,7 +137,8 @@ def start_gunicorn(port: int, env: dict, extra: list[str]) -> subprocess.Popen:
         "warning",
         *extra,
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    quiet = {"PYTHONWARNINGS": "ignore:No directory at"}  # no collectstatic here
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env, **quiet})
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -161,8 +193,8 @@ def requests_per_second(port, path, headers, seconds, processes=2, threads=4) ->
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5, help="per measurement")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
+    parser.add_argument("--seconds", type=float, default=3, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as var_dir:
@@ -188,6 +220,7 @@ def main():
         path = f"/api/v1/projects/{project.public_id}/accessKeys"
         credentials = base64.b64encode(f"{key.key_id}:{secret}".encode()).decode()
         auth_headers = {"Authorization": f"Basic {credentials}"}
+        in_process(path, auth_headers, key)
         port_auth, port_open = free_port(), free_port()
         servers = [
             start_gunicorn(port_auth, env, []),
@@ -214,7 +247,7 @@ def main():
     open_rps = statistics.median(unauthenticated)
     ratio = auth_rps / open_rps
     print(
-        f"(b) GET {path.replace(project.public_id, '{id}')}, gunicorn -w 2, "
+        f"(c) GET {path.replace(project.public_id, '{id}')}, gunicorn -w 2, "
         f"{options.rounds} rounds of {options.seconds:g} s, median"
     )
     print(
