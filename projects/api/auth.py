@@ -38,8 +38,13 @@ TOKEN_SALT = "projects.api.bearer-token"  # noqa: S105 - a salt, not a secret
 FAILURE_LIMIT = 50
 FAILURE_WINDOW = 300  # seconds
 LAST_USED_RESOLUTION = timedelta(minutes=5)
-# The project's fields that authentication loads with the key (the rest load on access).
-PROJECT_FIELDS = ("public_id", "parent_id", "account_id", "name")
+# The project's fields that authentication loads with the key (the rest load on access),
+# in the model's order, which Model.from_db() expects.
+PROJECT_FIELDS = tuple(
+    f.attname
+    for f in Project._meta.concrete_fields
+    if f.attname in {"public_id", "parent_id", "account_id", "name"}
+)
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,7 @@ def _active_key(key_id: str) -> AccessKey | None:
     if key.revoked_at is not None or key.is_expired(now):
         return None
     # The project is alive (the query says so); its other fields load if anyone asks.
-    key.project = Project.from_db(
+    key.project = Project.from_db(  # "id" comes first and "removed_at" last in the model
         connection.alias,
         ["id", *PROJECT_FIELDS, "removed_at"],
         [key.project_id, *row[len(attnames) :], None],

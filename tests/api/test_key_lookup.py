@@ -7,6 +7,7 @@ from django.utils import timezone
 from projects import services
 from projects.api.auth import _active_key
 from projects.models import AccessKey
+from tests.factories import AccountFactory, ProjectFactory
 
 
 def test_agrees_with_the_queryset_in_every_state(project, subproject):
@@ -32,7 +33,12 @@ def test_agrees_with_the_queryset_in_every_state(project, subproject):
     assert _active_key("00000000-0000-4000-8000-000000000000") is None
 
 
-def test_loads_the_key_and_its_project(project, subproject):
+def test_loads_the_key_and_its_project(db):
+    # Distinct ids for accounts and projects, so that no column can pass for another.
+    AccountFactory.create_batch(3)
+    project = ProjectFactory(account=AccountFactory())
+    subproject = ProjectFactory(parent=project, name="Taco Time")
+    assert len({project.pk, subproject.pk, project.account_id}) == 3
     services.project_update(project=subproject, labels={"tier": "gold"})
     created, _ = services.access_key_create(project=subproject, display_name="k")
     key = _active_key(created.key_id)
@@ -40,5 +46,7 @@ def test_loads_the_key_and_its_project(project, subproject):
     assert key.created_at == created.created_at
     assert key.project == subproject and key.project.public_id == subproject.public_id
     assert key.project.parent_id == project.pk and key.project.name == subproject.name
+    assert key.project.account_id == project.account_id
+    assert key.project.removed_at is None
     assert key.project.labels == {"tier": "gold"}  # loaded on demand
     assert key.project.title == f"{project.name} > {subproject.name}"
