@@ -13,14 +13,11 @@ from projects.models import AccessKey
 
 pytestmark = pytest.mark.browser
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls around it are
-# still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
-def keys_page(live_server, transactional_db, member, project):
+def keys_page(live_server, transactional_db, member, project, monkeypatch):
     if not CHROMIUM.exists():
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)."
         if os.environ.get("CI"):
@@ -28,6 +25,11 @@ def keys_page(live_server, transactional_db, member, project):
         pytest.skip(message)
     from django.test import Client
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls around it
+    # are still plain synchronous code. Set for this test only: `check --deploy` in
+    # test_settings refuses it in the environment.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     client = Client()
     client.force_login(member)
