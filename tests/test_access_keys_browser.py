@@ -17,12 +17,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
-def keys_page(live_server, transactional_db, member, project, monkeypatch):
+def keys_page(transactional_db, live_server, member, project, monkeypatch):
     if not CHROMIUM.exists():
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)."
         if os.environ.get("CI"):
             pytest.fail(message + " CI requires the browser tests.")
         pytest.skip(message)
+    from django.db import connections
     from django.test import Client
     from playwright.sync_api import sync_playwright
 
@@ -50,6 +51,10 @@ def keys_page(live_server, transactional_db, member, project, monkeypatch):
         )
         yield context.new_page(), f"{live_server.url}/projects/{project.public_id}/keys"
         browser.close()
+        # While Playwright's loop runs, Django's connection handler (an asgiref Local)
+        # hands this thread other connections than the test's: close them here, or one
+        # stays open and PostgreSQL cannot drop the test database.
+        connections.close_all()
 
 
 def test_create_shows_the_secret_once_then_revoke(keys_page, project):
@@ -74,5 +79,6 @@ def test_create_shows_the_secret_once_then_revoke(keys_page, project):
     page.goto(f"{base}/{key.key_id}/revoke/")
     page.get_by_role("button", name="Revoke").click()
     page.wait_for_url(f"**/projects/{project.public_id}/**")
+    page.wait_for_load_state("networkidle")  # no request left holding a connection
     key.refresh_from_db()
     assert key.is_revoked
