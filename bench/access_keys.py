@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -197,6 +198,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
     options = parser.parse_args()
 
+    warnings.filterwarnings("ignore", "No directory at")  # no collectstatic here
     with tempfile.TemporaryDirectory() as var_dir:
         env = setup_environment(var_dir)
         import django
