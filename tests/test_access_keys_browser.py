@@ -62,7 +62,7 @@ def test_create_shows_the_secret_once_then_revoke(keys_page, project):
 
     page, base = keys_page
     page.goto(f"{base}/new/")
-    page.get_by_label("Name").fill("Browser key")
+    page.get_by_label("Name", exact=True).fill("Browser key")
     page.get_by_role("button", name="Create").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Access key “Browser key” created")
     expect(page.get_by_role("alert")).to_contain_text("you will not see this secret again")
