@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Project, ProjectGrant, Subproject
+from .models import AccessKey, Project, ProjectGrant, Subproject
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -57,6 +57,23 @@ class SubprojectInline(admin.TabularInline):
         return False
 
 
+class AccessKeyInline(admin.TabularInline):
+    """Read-only list of a project's keys; never a secret or its hash."""
+
+    model = AccessKey
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["display_name", "key_id", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class GrantInline(admin.TabularInline):
     model = ProjectGrant
     extra = 0
@@ -71,7 +88,7 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["name", "public_id", "account__name", "parent__public_id"]
     autocomplete_fields = ["account", "parent"]
     readonly_fields = ["public_id", "created_by", "created_at", "updated_at", "removed_at"]
-    inlines = [SubprojectInline, GrantInline]
+    inlines = [SubprojectInline, GrantInline, AccessKeyInline]
     actions = ["remove_subprojects", "restore_subprojects"]
     show_full_result_count = False
 
@@ -83,7 +100,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         if obj is None or obj.parent_id is not None:
-            return [GrantInline]  # one level only: a subproject has no subprojects
+            # One level only: a subproject has no subprojects.
+            return [GrantInline] if obj is None else [GrantInline, AccessKeyInline]
         return super().get_inlines(request, obj)
 
     def save_model(self, request, obj, form, change):
@@ -128,3 +146,72 @@ class ProjectGrantAdmin(admin.ModelAdmin):
     list_select_related = ["membership__user", "membership__account", "project__parent"]
     search_fields = ["membership__user__email", "project__name", "project__public_id"]
     autocomplete_fields = ["membership", "project"]
+
+
+class KeyStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("Active")), ("revoked", _("Revoked"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.active()
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(AccessKey)
+class AccessKeyAdmin(admin.ModelAdmin):
+    """Read-only: keys are created by their owners (dashboard, API) or the
+    create_access_key command, which is the only place a secret is shown. The hash is
+    never displayed either. Operators can revoke."""
+
+    list_display = [
+        "display_name",
+        "key_id",
+        "project",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    list_filter = [KeyStateFilter]
+    list_select_related = ["project__parent"]
+    search_fields = ["=key_id", "display_name", "=project__public_id"]
+    fields = [
+        "display_name",
+        "key_id",
+        "project",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    readonly_fields = fields
+    actions = ["revoke_keys"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the row stays for the audit trail
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("projects.change_accesskey")
+
+    @admin.action(description=_("Revoke selected access keys"), permissions=["revoke"])
+    def revoke_keys(self, request, queryset):
+        done = 0
+        for key in queryset.filter(revoked_at__isnull=True):
+            services.access_key_revoke(key=key, actor=request.user)
+            done += 1
+        self.message_user(request, f"{done} access key(s) revoked.", messages.SUCCESS)

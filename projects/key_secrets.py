@@ -19,6 +19,7 @@ import uuid
 import zlib
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 PREFIX = "csk_"
 _ALPHABET = string.digits + string.ascii_letters
@@ -43,11 +44,15 @@ def new_key_id() -> str:
     return str(uuid.uuid4())
 
 
+# @sensitive_variables(): error reports (debug pages, admin emails) show these frames'
+# variables as stars, whoever calls them; they hold secrets, parts of them or the pepper.
+@sensitive_variables()
 def new_secret() -> str:
     random_part = "".join(secrets.choice(_ALPHABET) for _ in range(_RANDOM_LENGTH))
     return PREFIX + random_part + _checksum(random_part)
 
 
+@sensitive_variables()
 def is_well_formed(secret: str) -> bool:
     """True when `secret` has our shape and a correct checksum (no database needed)."""
     if len(secret) != SECRET_LENGTH or not secret.startswith(PREFIX):
@@ -59,11 +64,13 @@ def is_well_formed(secret: str) -> bool:
     return hmac.compare_digest(checksum, _checksum(random_part))
 
 
+@sensitive_variables()
 def hash_secret(secret: str) -> str:
     pepper = settings.ACCESS_KEY_PEPPER.encode()
     return hmac.new(pepper, secret.encode(), hashlib.sha256).hexdigest()
 
 
+@sensitive_variables()
 def secret_matches(secret: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(secret), stored_hash)
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Account
 
@@ -117,6 +118,7 @@ def purge_removed_subprojects(*, now=None) -> int:
     return count
 
 
+@sensitive_variables("secret")
 @transaction.atomic
 def access_key_create(
     *, project: Project, display_name: str, actor=None, expires_at=None

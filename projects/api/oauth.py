@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from . import auth
@@ -23,6 +24,8 @@ def _oauth_error(status: int, error: str, description: str, headers=None) -> Jso
 @login_not_required
 @never_cache
 @require_POST
+@sensitive_post_parameters("client_secret")
+@sensitive_variables()
 def token(request):
     try:
         auth.check_not_blocked(request)

@@ -1,0 +1,268 @@
+"""What checking an access key costs.
+
+(a) The median time of one key verification, beside one check of Django's default
+    password hasher: the hash-and-compare alone, and with the database lookup
+    (projects.api.auth.key_for_credentials on SQLite).
+(b) The same comparison in one process through Django's test client, alternating
+    request by request, so that a busy machine slows both sides alike.
+(c) Requests per second of GET /api/v1/projects/{id}/accessKeys under gunicorn
+    (2 workers), authenticated with HTTP Basic, beside the same endpoint with
+    authentication replaced by a fixed Principal (bench/gunicorn_noauth.py).
+    Target: authenticated at least 80% of unauthenticated.
+
+Runs on a throwaway SQLite database in a temporary VAR_DIR; only 127.0.0.1.
+Usage: .venv/bin/python bench/access_keys.py [--seconds 3] [--rounds 5]
+"""
+
+import argparse
+import base64
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_environment(var_dir: str) -> dict:
+    env = {
+        "VAR_DIR": var_dir,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-secret-key-" + "x" * 40,
+        "ACCESS_KEY_PEPPER": "bench-pepper-" + "y" * 40,
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"sqlite:///{var_dir}/bench.sqlite3",
+    }
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "dashboard.settings"
+    return env
+
+
+def median_us(function, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter_ns()
+        function()
+        times.append(time.perf_counter_ns() - started)
+    return statistics.median(times) / 1000
+
+
+def microbenchmarks(key, secret):
+    from django.contrib.auth.hashers import check_password, get_hasher, make_password
+
+    from projects import key_secrets
+    from projects.api import auth
+
+    stored = key.secret_hash
+    assert auth.key_for_credentials(key.key_id, secret) is not None
+
+    def hash_and_compare():
+        return key_secrets.is_well_formed(secret) and key_secrets.secret_matches(secret, stored)
+
+    def with_lookup():
+        return auth.key_for_credentials(key.key_id, secret)
+
+    password = make_password("correct horse battery staple")
+
+    def password_check():
+        return check_password("correct horse battery staple", password)
+
+    hashing = median_us(hash_and_compare, 20_000)
+    lookup = median_us(with_lookup, 5_000)
+    hasher = median_us(password_check, 7)
+    print("(a) one verification, median")
+    print(f"    checksum + HMAC-SHA256 + compare_digest      {hashing:12.1f} µs")
+    print(f"    the same with the indexed lookup (SQLite)    {lookup:12.1f} µs")
+    print(f"    check_password, {get_hasher().algorithm} (Django default) {hasher:12.1f} µs")
+    print(
+        f"    password hasher / key check: {hasher / hashing:,.0f}x (hash alone), "
+        f"{hasher / lookup:,.0f}x (with lookup)"
+    )
+
+
+def in_process(path, auth_headers, key, runs=1500):
+    from django.test import Client
+
+    from projects.api import auth
+    from projects.models import AccessKey
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    real = auth.authenticate
+    fixed = auth.Principal(key=AccessKey.objects.select_related("project").get(pk=key.pk))
+    with_auth, without = [], []
+    try:
+        for _ in range(runs):
+            auth.authenticate = real
+            started = time.perf_counter_ns()
+            assert client.get(path, headers=auth_headers).status_code == 200
+            with_auth.append(time.perf_counter_ns() - started)
+            auth.authenticate = lambda request: fixed
+            started = time.perf_counter_ns()
+            assert client.get(path).status_code == 200
+            without.append(time.perf_counter_ns() - started)
+    finally:
+        auth.authenticate = real
+    a, b = statistics.median(with_auth) / 1000, statistics.median(without) / 1000
+    print(f"(b) one request in process (Django test client), median of {runs}")
+    print(f"    authenticated (HTTP Basic)          {a:8.0f} µs  = {1e6 / a:6.0f} req/s")
+    print(f"    authentication bypassed             {b:8.0f} µs  = {1e6 / b:6.0f} req/s")
+    print(f"    ratio {b / a:.0%} of the requests per second")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int, env: dict, extra: list[str]) -> subprocess.Popen:
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "dashboard.wsgi",
+        "-w",
+        "2",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        *extra,
+    ]
+    quiet = {"PYTHONWARNINGS": "ignore:No directory at"}  # no collectstatic here
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env, **quiet})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def _load(args):
+    """One client process: `threads` threads sending requests until the deadline."""
+    port, path, headers, seconds, threads = args
+    counts, errors = [0] * threads, [0] * threads
+    deadline = time.monotonic() + seconds
+
+    def worker(i):
+        while time.monotonic() < deadline:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            if response.status == 200:
+                counts[i] += 1
+            else:
+                errors[i] += 1
+
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return sum(counts), sum(errors)
+
+
+def requests_per_second(port, path, headers, seconds, processes=2, threads=4) -> float:
+    _load((port, path, headers, 0.5, 1))  # warm up both workers' imports and caches
+    with ProcessPoolExecutor(processes) as pool:
+        started = time.monotonic()
+        results = list(pool.map(_load, [(port, path, headers, seconds, threads)] * processes))
+        elapsed = time.monotonic() - started
+    ok = sum(r[0] for r in results)
+    errors = sum(r[1] for r in results)
+    if errors:
+        raise RuntimeError(f"{errors} requests did not answer 200")
+    return ok / elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
+    options = parser.parse_args()
+
+    warnings.filterwarnings("ignore", "No directory at")  # no collectstatic here
+    with tempfile.TemporaryDirectory() as var_dir:
+        env = setup_environment(var_dir)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        from accounts.models import Account
+        from projects import services
+
+        account = Account.objects.create(name="Bench")
+        project = services.project_create(account=account, name="Bench")
+        key, secret = services.access_key_create(project=project, display_name="bench")
+        for i in range(4):  # a realistic page: a few keys
+            services.access_key_create(project=project, display_name=f"other {i}")
+
+        microbenchmarks(key, secret)
+
+        path = f"/api/v1/projects/{project.public_id}/accessKeys"
+        credentials = base64.b64encode(f"{key.key_id}:{secret}".encode()).decode()
+        auth_headers = {"Authorization": f"Basic {credentials}"}
+        in_process(path, auth_headers, key)
+        port_auth, port_open = free_port(), free_port()
+        servers = [
+            start_gunicorn(port_auth, env, []),
+            start_gunicorn(
+                port_open,
+                {**env, "BENCH_NOAUTH_KEY_ID": key.key_id},
+                ["-c", str(ROOT / "bench/gunicorn_noauth.py")],
+            ),
+        ]
+        try:
+            authenticated, unauthenticated = [], []
+            for _ in range(options.rounds):
+                unauthenticated.append(requests_per_second(port_open, path, {}, options.seconds))
+                authenticated.append(
+                    requests_per_second(port_auth, path, auth_headers, options.seconds)
+                )
+        finally:
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(timeout=10)
+
+    auth_rps = statistics.median(authenticated)
+    open_rps = statistics.median(unauthenticated)
+    ratio = auth_rps / open_rps
+    print(
+        f"(c) GET {path.replace(project.public_id, '{id}')}, gunicorn -w 2, "
+        f"{options.rounds} rounds of {options.seconds:g} s, median"
+    )
+    print(
+        f"    authenticated (HTTP Basic)          {auth_rps:8.0f} req/s  "
+        f"(rounds: {', '.join(f'{r:.0f}' for r in authenticated)})"
+    )
+    print(
+        f"    authentication bypassed             {open_rps:8.0f} req/s  "
+        f"(rounds: {', '.join(f'{r:.0f}' for r in unauthenticated)})"
+    )
+    print(f"    ratio {ratio:.0%} (target at least 80%): {'met' if ratio >= 0.8 else 'NOT MET'}")
+    return 0 if ratio >= 0.8 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Access keys as API callers: `basic(key, secret)` headers and keys for the personas'
+project and subproject."""
+
+import base64
+
+import pytest
+from django.core.cache import cache
+
+from projects import services
+
+
+def basic(key_id, secret):
+    return "Basic " + base64.b64encode(f"{key_id}:{secret}".encode()).decode()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(db):
+    cache.clear()
+
+
+@pytest.fixture
+def project_key(project):
+    """(key, Authorization header) of a key of the top-level project."""
+    key, secret = services.access_key_create(project=project, display_name="automation")
+    return key, basic(key.key_id, secret)
+
+
+@pytest.fixture
+def subproject_key(subproject):
+    key, secret = services.access_key_create(project=subproject, display_name="customer")
+    return key, basic(key.key_id, secret)

@@ -1,0 +1,52 @@
+"""The raw key lookup of authentication agrees with AccessKeyQuerySet.active()."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from projects import services
+from projects.api.auth import _active_key
+from projects.models import AccessKey
+from tests.factories import AccountFactory, ProjectFactory
+
+
+def test_agrees_with_the_queryset_in_every_state(project, subproject):
+    soon = timezone.now() + timedelta(days=1)
+    keys = {
+        "active": services.access_key_create(project=project, display_name="a")[0],
+        "expiring": services.access_key_create(project=project, display_name="e", expires_at=soon)[
+            0
+        ],
+        "expired": services.access_key_create(project=project, display_name="x")[0],
+        "revoked": services.access_key_create(project=project, display_name="r")[0],
+        "removed project": services.access_key_create(project=subproject, display_name="s")[0],
+    }
+    AccessKey.objects.filter(pk=keys["expired"].pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    services.access_key_revoke(key=keys["revoked"])
+    services.subproject_remove(subproject=subproject)
+    for state, key in keys.items():
+        expected = AccessKey.objects.active().filter(pk=key.pk).exists()
+        assert (_active_key(key.key_id) is not None) == expected, state
+    assert [s for s, k in keys.items() if _active_key(k.key_id)] == ["active", "expiring"]
+    assert _active_key("00000000-0000-4000-8000-000000000000") is None
+
+
+def test_loads_the_key_and_its_project(db):
+    # Distinct ids for accounts and projects, so that no column can pass for another.
+    AccountFactory.create_batch(3)
+    project = ProjectFactory(account=AccountFactory())
+    subproject = ProjectFactory(parent=project, name="Taco Time")
+    assert len({project.pk, subproject.pk, project.account_id}) == 3
+    services.project_update(project=subproject, labels={"tier": "gold"})
+    created, _ = services.access_key_create(project=subproject, display_name="k")
+    key = _active_key(created.key_id)
+    assert key == created and key.secret_hash == created.secret_hash
+    assert key.created_at == created.created_at
+    assert key.project == subproject and key.project.public_id == subproject.public_id
+    assert key.project.parent_id == project.pk and key.project.name == subproject.name
+    assert key.project.account_id == project.account_id
+    assert key.project.removed_at is None
+    assert key.project.labels == {"tier": "gold"}  # loaded on demand
+    assert key.project.title == f"{project.name} > {subproject.name}"

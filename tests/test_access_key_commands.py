@@ -1,0 +1,50 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from projects import key_secrets, services
+from projects.models import AccessKey
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def test_create_prints_key_id_and_secret_once(project):
+    output = run("create_access_key", project.public_id, "ops")
+    lines = dict(line.split(":", 1) for line in output.strip().splitlines())
+    key = AccessKey.objects.get(key_id=lines["Key ID"].strip())
+    secret = lines["Key Secret"].strip()
+    assert key.project == project and key.display_name == "ops"
+    assert key_secrets.secret_matches(secret, key.secret_hash)
+
+
+def test_create_refuses_mistakes(project, subproject):
+    with pytest.raises(CommandError, match="No project"):
+        run("create_access_key", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "x")
+    run("create_access_key", project.public_id, "dup")
+    with pytest.raises(CommandError, match="already exists"):
+        run("create_access_key", project.public_id, "dup")
+    with pytest.raises(CommandError, match="cannot be empty"):
+        run("create_access_key", project.public_id, " ")
+    services.subproject_remove(subproject=subproject)
+    with pytest.raises(CommandError, match="removed"):
+        run("create_access_key", subproject.public_id, "late")
+    assert AccessKey.objects.count() == 1
+
+
+def test_revoke(project):
+    key, _ = services.access_key_create(project=project, display_name="ops")
+    assert "Revoked" in run("revoke_access_key", key.key_id)
+    assert AccessKey.objects.get(pk=key.pk).is_revoked
+    with pytest.raises(CommandError, match="already revoked"):
+        run("revoke_access_key", key.key_id)
+
+
+def test_revoke_unknown(db):
+    for key_id in ("nope", "00000000-0000-4000-8000-000000000000"):
+        with pytest.raises(CommandError, match="No access key"):
+            run("revoke_access_key", key_id)
