@@ -64,6 +64,6 @@ def test_fixed_queries_whatever_the_number_of_subprojects(
     bulk_subprojects(project, 2000)
     client = client_for(member)
     client.get(url(project))
-    # session, user, project (with parent and role), menu
-    with django_assert_num_queries(4):
+    # session, user, project (with parent and role), menu, access keys
+    with django_assert_num_queries(5):
         assert client.get(url(project)).status_code == 200

@@ -56,7 +56,7 @@ def test_removed_subproject_shows_deleted_to_the_parent_key(client, project, sub
 def test_malformed_ids_are_404_without_a_query(client, project, bad_id, django_assert_num_queries):
     auth = key_header(project)
     call(client, "get", "/api/v1/subprojects/01ARZ3NDEKTSV4RRFFQ69G5FAV", auth)
-    with django_assert_num_queries(2):  # the failure counter and the key only
+    with django_assert_num_queries(1):  # the key only
         response = call(client, "get", f"/api/v1/subprojects/{bad_id}", auth)
     assert error_of(response)[:2] == (404, "NOT_FOUND")
 
@@ -64,5 +64,5 @@ def test_malformed_ids_are_404_without_a_query(client, project, bad_id, django_a
 def test_fixed_number_of_queries(client, project, subproject, django_assert_num_queries):
     auth = key_header(project)
     call(client, "get", url(subproject), auth)  # records the key's last use
-    with django_assert_num_queries(3):  # the failure counter, the key, the subproject
+    with django_assert_num_queries(2):  # the key, the subproject
         assert call(client, "get", url(subproject), auth).status_code == 200

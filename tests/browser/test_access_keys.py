@@ -1,0 +1,39 @@
+"""Create an access key, see its secret once, and revoke it, in headless Chromium."""
+
+import pytest
+
+from projects.models import AccessKey
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def keys_page(sign_in, live_server, member, project):
+    return sign_in(member), f"{live_server.url}/projects/{project.public_id}/keys"
+
+
+def test_create_shows_the_secret_once_then_revoke(keys_page, project):
+    from playwright.sync_api import expect
+
+    page, base = keys_page
+    page.goto(f"{base}/new/")
+    page.get_by_label("Name", exact=True).fill("Browser key")
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Access key “Browser key” created")
+    expect(page.get_by_role("alert")).to_contain_text("you will not see this secret again")
+    secret = page.locator("[data-key-secret]").inner_text()
+    key = AccessKey.objects.get(project=project)
+    assert secret.startswith("csk_") and key.key_id in page.content()
+
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The secret has already been shown")
+    assert secret not in page.content()
+    page.go_back()  # the form again, not a second key
+    assert AccessKey.objects.filter(project=project).count() == 1
+
+    page.goto(f"{base}/{key.key_id}/revoke/")
+    page.get_by_role("button", name="Revoke").click()
+    page.wait_for_url(f"**/projects/{project.public_id}/**")
+    page.wait_for_load_state("networkidle")  # no request left holding a connection
+    key.refresh_from_db()
+    assert key.is_revoked
