@@ -9,7 +9,8 @@ or are stricter than the contracts say:
 - `Idempotency-Key` on creating a subproject;
 - subproject request bodies refuse unknown fields; the read-only fields of a
   Subproject are listed as accepted and ignored, as the contract promises;
-- subproject error responses use the `Error` schema instead of `{}`.
+- subproject error responses use the `Error` schema instead of `{}`;
+- access-key operations document the 400 answers they give, and `allowSelfDelete`.
 
 tests/api/test_openapi.py checks that every documented operation is routed and every
 routed operation is documented.
@@ -165,6 +166,27 @@ def _tighten_subprojects(doc: dict) -> None:
     )
 
 
+ALLOW_SELF_DELETE = {
+    "name": "allowSelfDelete",
+    "in": "query",
+    "required": False,
+    "description": "Confirms deleting the key the request is made with when it is the "
+    "project's last active key; without it that answers 400 FAILED_PRECONDITION.",
+    "schema": {"type": "boolean"},
+}
+
+
+def _adjust_access_keys(doc: dict) -> None:
+    """The access-keys operations answer 400 where the contract lists none: a bad
+    pageSize or pageToken, a malformed body, the guard against deleting the last key
+    one is calling with."""
+    collection = doc["paths"]["/v1/projects/{projectId}/accessKeys"]
+    single = doc["paths"]["/v1/projects/{projectId}/accessKeys/{accessKeyId}"]
+    for operation in (collection["get"], single["patch"], single["delete"]):
+        operation["responses"].setdefault("400", {"$ref": "#/components/responses/400Error"})
+    single["delete"]["parameters"].append(ALLOW_SELF_DELETE)
+
+
 @functools.cache
 def document() -> dict:
     subprojects = _load(SUBPROJECTS_CONTRACT)
@@ -190,6 +212,7 @@ def document() -> dict:
         "components": {},
     }
     _tighten_subprojects(subprojects)
+    _adjust_access_keys(access_keys)
     for contract in (subprojects, access_keys):
         _merge(doc["paths"], contract["paths"], "paths")
         for section, entries in contract.get("components", {}).items():

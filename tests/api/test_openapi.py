@@ -88,3 +88,16 @@ def test_every_served_api_route_is_documented(client):
         assert template in documented, f"{route} is served but not in /api/openapi.json"
         url = template.replace("{}", "01ARZ3NDEKTSV4RRFFQ69G5FAV")
         assert _served_methods(client, url) == documented[template], route
+
+
+def test_access_key_operations_document_the_400s_they_give():
+    paths = document()["paths"]
+    single = paths["/v1/projects/{projectId}/accessKeys/{accessKeyId}"]
+    for operation in (
+        paths["/v1/projects/{projectId}/accessKeys"]["get"],
+        single["patch"],
+        single["delete"],
+    ):
+        assert "400" in operation["responses"]
+    names = [p["name"] for p in single["delete"]["parameters"]]
+    assert access_keys.ALLOW_SELF_DELETE in names
