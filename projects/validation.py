@@ -17,14 +17,20 @@ LABEL_PART_MAX_LENGTH = 255
 # variation selectors stay allowed: emoji sequences need them.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _LINE_BREAKS = frozenset("\u2028\u2029\u0085")
+# Not characters at all: a lone surrogate (from a JSON escape like "\ud800") cannot be
+# stored or encoded as UTF-8, and U+FFFE/U+FFFF are noncharacters.
+_NONCHARACTERS = frozenset("\ufffe\uffff")
 
 
 def _forbidden_character(value: str) -> str | None:
     for char in value:
         if char in _BIDI_CONTROLS:
             return f"a bidirectional control character (U+{ord(char):04X})"
-        if char in _LINE_BREAKS or unicodedata.category(char) == "Cc":
+        category = unicodedata.category(char)
+        if char in _LINE_BREAKS or category == "Cc":
             return f"a control character (U+{ord(char):04X})"
+        if category == "Cs" or char in _NONCHARACTERS:
+            return f"an invalid character (U+{ord(char):04X})"
     return None
 
 

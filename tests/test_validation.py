@@ -53,3 +53,11 @@ def test_labels_follow_the_contract_limits():
         clean_labels(["region"])
     with pytest.raises(ValidationError, match="at most 255 characters"):
         clean_labels({"k" * 256: "v"})
+
+
+@pytest.mark.parametrize("char", ["\ud800", "\udfff", "\ufffe", "\uffff"])
+def test_lone_surrogates_and_noncharacters_are_refused(char):
+    with pytest.raises(ValidationError, match="invalid character"):
+        clean_display_name(f"Taco{char}")
+    with pytest.raises(ValidationError, match="invalid character"):
+        clean_labels({f"k{char}": "v"})

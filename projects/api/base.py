@@ -56,6 +56,13 @@ def read_json(request) -> dict:
     """The request body as a JSON object, or 400 INVALID_ARGUMENT saying what is wrong."""
     try:
         data = json.loads(request.body or b"null")
+        # Escapes like "\ud800" decode to lone surrogates, which no database or response
+        # can encode: refuse them here rather than fail half-way through a write.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid_argument(
+            "The request body contains an invalid Unicode escape (a lone surrogate)."
+        ) from None
     except RequestDataTooBig:
         raise invalid_argument("The request body is too large.") from None
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deep nesting

@@ -147,3 +147,15 @@ def test_a_body_over_the_upload_limit_is_invalid_argument(client, project, paren
     body = {"displayName": "x", "labels": {"k": "v" * 2000}}
     response = call(client, "post", url(project), parent_auth, body)
     assert error_of(response)[:2] == (400, "INVALID_ARGUMENT")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['{"displayName": "ok", "labels": {"\\ud800": "x"}}', '{"displayName": "\\udfff"}'],
+)
+def test_lone_surrogates_are_refused_and_nothing_is_saved(client, project, parent_auth, raw):
+    response = call(client, "post", url(project), parent_auth, raw=raw)
+    assert error_of(response)[:2] == (400, "INVALID_ARGUMENT")
+    assert not Project.objects.filter(parent=project).exists()
+    listing = call(client, "get", url(project), parent_auth)
+    assert listing.status_code == 200
