@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "projects.api.middleware.ApiErrorMiddleware",
 ]
 
 ROOT_URLCONF = "dashboard.urls"

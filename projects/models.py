@@ -110,6 +110,11 @@ class Project(models.Model):
             return f"{self.parent.name} > {self.name}"
         return self.name
 
+    def clean_fields(self, exclude=None):
+        # Name and labels are checked by projects.validation in clean(), with one
+        # message each; the field's own blank/length checks would only repeat them.
+        super().clean_fields(exclude={*(exclude or ()), "name", "labels"})
+
     def clean(self):
         """The structural rules of projects; every write path runs them."""
         errors = {}
@@ -245,6 +250,10 @@ class AccessKey(models.Model):
         from django.utils import timezone
 
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def clean_fields(self, exclude=None):
+        # The name is checked by clean_display_name in clean(), with one message.
+        super().clean_fields(exclude={*(exclude or ()), "display_name"})
 
     def clean(self):
         try:

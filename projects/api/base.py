@@ -8,12 +8,12 @@ import pydantic
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from . import auth
-from .errors import ApiError, invalid_argument, not_found
+from .errors import ApiError, invalid_argument, method_not_allowed, not_found
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -32,7 +32,7 @@ def api_view(**handlers):
     def view(request, **kwargs):
         handler = handlers.get(request.method.lower())
         if handler is None:
-            return HttpResponseNotAllowed([m.upper() for m in handlers])
+            return method_not_allowed([m.upper() for m in handlers]).response()
         try:
             request.principal = auth.authenticate(request)
             return handler(request, **kwargs)
@@ -99,13 +99,12 @@ def page_size(request) -> int:
     raw = request.GET.get("pageSize")
     if raw in (None, ""):
         return DEFAULT_PAGE_SIZE
-    try:
-        size = int(raw)
-    except ValueError:
-        raise invalid_argument("pageSize must be a whole number from 1 to 1000.") from None
-    if not 1 <= size <= MAX_PAGE_SIZE:
+    # Plain ASCII digits only: int() would also take " 5", "1_0" and other scripts' digits.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4) or not (
+        1 <= int(raw) <= MAX_PAGE_SIZE
+    ):
         raise invalid_argument("pageSize must be a whole number from 1 to 1000.")
-    return size
+    return int(raw)
 
 
 def make_page_token(context: str, position: list) -> str:

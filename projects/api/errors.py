@@ -56,3 +56,16 @@ def not_found(message: str = "Not found.") -> ApiError:
 
 def already_exists(message: str) -> ApiError:
     return ApiError(409, "ALREADY_EXISTS", message)
+
+
+def method_not_allowed(allowed: list[str]) -> ApiError:
+    return ApiError(
+        405,
+        "METHOD_NOT_ALLOWED",
+        f"This resource answers {', '.join(allowed)} only.",
+        headers={"Allow": ", ".join(allowed)},
+    )
+
+
+def internal_error() -> ApiError:
+    return ApiError(500, "INTERNAL", "There was an internal error; try again in a moment.")

@@ -2,6 +2,7 @@
 client credentials grant). Errors use OAuth's own shape, as OAuth clients expect."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.cache import never_cache
@@ -10,7 +11,6 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from . import auth
-from .errors import ApiError
 
 
 def _oauth_error(status: int, error: str, description: str, headers=None) -> JsonResponse:
@@ -28,14 +28,12 @@ def _oauth_error(status: int, error: str, description: str, headers=None) -> Jso
 @sensitive_variables()
 def token(request):
     try:
-        auth.check_not_blocked(request)
-    except ApiError as error:
-        return _oauth_error(401, "invalid_client", error.message, error.headers)
-    try:
-        request.POST  # noqa: B018 - parse now: a malformed multipart body raises here
-    except MultiPartParserError:
+        request.POST  # noqa: B018 - parse now: a malformed or oversized body raises here
+    except (MultiPartParserError, SuspiciousOperation):
         return _oauth_error(
-            400, "invalid_request", "Send the form as application/x-www-form-urlencoded."
+            400,
+            "invalid_request",
+            "Send a small form as application/x-www-form-urlencoded.",
         )
 
     header = request.META.get("HTTP_AUTHORIZATION", "")
@@ -58,6 +56,8 @@ def token(request):
         return _oauth_error(
             400, "unsupported_grant_type", "Use grant_type=client_credentials (form-encoded)."
         )
+    # As on /api, valid credentials are never refused for others' failures from the same
+    # address; only failures are counted and, past the limit, answered with Retry-After.
     key = auth.key_for_credentials(*credentials)
     if key is None:
         error = auth.refuse(

@@ -77,3 +77,27 @@ def test_unknown_api_path_is_json_404(client, db):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"]["status"] == "NOT_FOUND"
+
+
+def test_valid_credentials_get_a_token_from_a_blocked_address(client, credentials):
+    from projects.api import auth
+
+    key_id, _ = credentials
+    for _ in range(auth.FAILURE_LIMIT + 1):
+        client.post(
+            "/oauth2/token",
+            {"grant_type": "client_credentials"},
+            headers={"Authorization": basic(key_id, "csk_nope")},
+        )
+    blocked = client.post(
+        "/oauth2/token",
+        {"grant_type": "client_credentials"},
+        headers={"Authorization": basic(key_id, "csk_nope")},
+    )
+    assert blocked.status_code == 401 and blocked["Retry-After"]
+    response = client.post(
+        "/oauth2/token",
+        {"grant_type": "client_credentials"},
+        headers={"Authorization": basic(*credentials)},
+    )
+    assert response.status_code == 200
