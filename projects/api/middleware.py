@@ -7,6 +7,7 @@ as Django logs it.
 
 import logging
 
+from django.core import signals
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
 
@@ -32,6 +33,9 @@ class ApiErrorMiddleware:
         elif isinstance(exception, PermissionDenied):
             error = permission_denied()
         else:
+            # As Django does for its own 500s: tell error reporters (admin emails,
+            # monitoring, the test client), then log with the request attached.
+            signals.got_request_exception.send(sender=None, request=request)
             logger.error(
                 "Internal Server Error: %s",
                 request.path,
