@@ -1,21 +1,16 @@
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from projects import services
+from projects import form_tokens, services
 from projects.access import can_write, get_project_for_user, get_project_for_write
 from projects.forms import SubprojectCreateForm, add_service_errors
 from projects.menu import name_or_id_matches
 
 from .common import PER_PAGE, can_see, remember_current
-
-# A create form's token is remembered this long; a replay within it finds the first result.
-TOKEN_SECONDS = 24 * 60 * 60
-_PENDING = "pending"
 
 
 def _render_list(request, project, *, form=None, status=200):
@@ -70,25 +65,22 @@ def subproject_create(request, public_id):
 
     form = SubprojectCreateForm(request.POST)
     if form.is_valid():
-        # The cache is shared by every app server, so a replayed token is seen wherever
-        # it lands; add() is atomic, so only one request may create.
-        key = f"subproject-create:{request.user.pk}:{form.cleaned_data['token']}"
-        if not cache.add(key, _PENDING, TOKEN_SECONDS):
-            done = cache.get(key)
-            if done == _PENDING:
+        claim = form_tokens.claim(request.user, "subproject-create", form.cleaned_data["token"])
+        if not claim.won:
+            if claim.earlier == form_tokens.PENDING:
                 messages.info(request, "Your subproject is being created.")
                 return _created_redirect(parent, None)
             messages.info(request, "This subproject was already created.")
-            return _created_redirect(parent, done)
+            return _created_redirect(parent, claim.earlier)
         try:
             subproject = services.subproject_create(
                 parent=parent, name=form.cleaned_data["name"], actor=request.user
             )
         except ValidationError as error:
-            cache.delete(key)
+            claim.release()
             add_service_errors(form, error)
         else:
-            cache.set(key, subproject.public_id, TOKEN_SECONDS)
+            claim.record(subproject.public_id)
             messages.success(request, f"Subproject “{subproject.name}” created.")
             return _created_redirect(parent, subproject.public_id)
 
