@@ -1,8 +1,12 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from projects import form_tokens, services
@@ -48,6 +52,34 @@ def subproject_list(request, public_id):
         context = {"project": project, "parent_visible": can_see(request.user, project.parent_id)}
         return render(request, "projects/subproject_list_of_subproject.html", context)
     return _render_list(request, project)
+
+
+@require_GET
+def subproject_removed_list(request, public_id):
+    """Subprojects removed in the last 30 days, most recent first, each with a Restore
+    button for writers: the way back after the one-time "removed" banner is gone."""
+    project = get_project_for_user(request.user, public_id)
+    remember_current(request, project)
+    if project.is_subproject:
+        context = {"project": project, "parent_visible": can_see(request.user, project.parent_id)}
+        return render(request, "projects/subproject_list_of_subproject.html", context)
+    days = settings.SUBPROJECT_RESTORE_DAYS
+    removed = (
+        project.subprojects.removed()
+        .filter(removed_at__gt=timezone.now() - timedelta(days=days))
+        .order_by("-removed_at", "-public_id")
+    )
+    page = Paginator(removed, PER_PAGE).get_page(request.GET.get("page"))
+    for sub in page.object_list:
+        sub.restore_deadline = services.restore_deadline(sub)
+    context = {
+        "project": project,
+        "page": page,
+        "days": days,
+        "list_url": reverse("subproject_removed_list", args=[project.public_id]),
+        "can_write": can_write(project),
+    }
+    return render(request, "projects/subproject_removed_list.html", context)
 
 
 def _created_redirect(parent, public_id):
