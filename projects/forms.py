@@ -1,14 +1,10 @@
 """Small forms for the dashboard. The rules themselves live in projects/validation.py."""
 
-import re
-import secrets
-
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .form_tokens import OneTimeTokenForm
 from .validation import clean_display_name, clean_labels
-
-_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -45,26 +41,13 @@ class NameForm(forms.Form):
         return clean_display_name(self.cleaned_data.get("name") or "")
 
 
-class SubprojectCreateForm(NameForm):
+class SubprojectCreateForm(NameForm, OneTimeTokenForm):
     """The Create subproject dialog (and its page without JavaScript).
 
-    `token` is a one-time random value: a second POST of the same form (a double click,
-    a reload after a slow answer) finds the first one's result instead of creating
-    another subproject.
+    Its one-time token makes a second POST of the same form (a double click, a reload
+    after a slow answer) find the first one's result instead of creating another
+    subproject (projects/form_tokens.py).
     """
-
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("token", secrets.token_urlsafe(24))
-
-    def clean_token(self):
-        token = self.cleaned_data.get("token") or ""
-        if not _TOKEN_RE.match(token):
-            raise ValidationError("This form has expired. Reload the page and try again.")
-        return token
 
 
 def labels_to_text(labels: dict) -> str:

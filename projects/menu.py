@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models.functions import Lower
 from django.utils.functional import SimpleLazyObject
 
 from .models import Project
@@ -52,7 +53,9 @@ def menu_projects(user, q: str = ""):
     return (
         projects.select_related("parent")
         .annotate(is_current=is_current)
-        .order_by("-is_current", "name", "public_id")
+        # Case-insensitive, so the order is the same on SQLite and PostgreSQL and "acme"
+        # is not listed after "Zeta".
+        .order_by("-is_current", Lower("name"), "name", "public_id")
     )
 
 

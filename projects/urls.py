@@ -33,6 +33,11 @@ urlpatterns = [
         name="subproject_list",
     ),
     path(
+        "projects/<pid:public_id>/subprojects/removed/",
+        subprojects.subproject_removed_list,
+        name="subproject_removed_list",
+    ),
+    path(
         "projects/<pid:public_id>/subprojects/new/",
         subprojects.subproject_create,
         name="subproject_create",

@@ -7,11 +7,6 @@ from . import views_access_keys as views
 urlpatterns = [
     path("projects/<str:public_id>/keys/new/", views.access_key_create, name="access_key_create"),
     path(
-        "projects/<str:public_id>/keys/created/",
-        views.access_key_created,
-        name="access_key_created",
-    ),
-    path(
         "projects/<str:public_id>/keys/<uuid:key_id>/revoke/",
         views.access_key_revoke,
         name="access_key_revoke",

@@ -3,9 +3,11 @@
 The list itself is the details panel's Access keys section
 ({% access_keys_section project %} in projects/templatetags/access_keys.py).
 
-The secret exists in plain text only in the response that shows it. Between the POST
-that creates the key and that page, it waits in the session (so that a reload of the
-POST cannot create a second key); the page pops it, so a reload says "already shown".
+The secret exists in plain text only in the response to the POST that creates the key:
+that response is the page showing it (never cached), and the secret is stored nowhere,
+not even in the session. The form's one-time token (projects/form_tokens.py) makes a
+reload of that POST, or a double click, find the key already created: it shows the
+"already shown" page instead of creating a second key.
 """
 
 from django import forms
@@ -18,23 +20,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import form_tokens, services
 from .access import get_project_for_write
-from .models import AccessKey, Project
+from .models import Project
 from .validation import NAME_MAX_LENGTH
 
 
-class AccessKeyForm(forms.Form):
+class AccessKeyForm(form_tokens.OneTimeTokenForm):
     display_name = forms.CharField(
         label="Name",
         max_length=NAME_MAX_LENGTH,
         help_text="Say what uses it, e.g. “Billing service (production)”. "
         "Unique within this project.",
     )
-
-
-def _session_key(project: Project) -> str:
-    return f"access-key-secret:{project.public_id}"
 
 
 def details_url(project: Project) -> str:
@@ -58,20 +56,25 @@ def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@sensitive_variables("secret")
+@sensitive_variables()  # all: the template frames below hold the secret too
 def access_key_create(request, public_id):
+    """GET: the form. POST: create the key and answer with its secret, shown this once."""
     project = get_project_for_write(request.user, public_id)
     form = AccessKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        claim = form_tokens.claim(request.user, "access-key-create", form.cleaned_data["token"])
+        if not claim.won:
+            return _created_page(request, project, key_id=claim.earlier)
         try:
             key, secret = services.access_key_create(
                 project=project, display_name=form.cleaned_data["display_name"], actor=request.user
             )
         except ValidationError as error:
+            claim.release()
             _add_service_errors(form, error)
         else:
-            request.session[_session_key(project)] = {"key_id": key.key_id, "secret": secret}
-            return redirect("access_key_created", project.public_id)
+            claim.record(key.key_id)  # the Key ID only: a replay never sees the secret
+            return _created_page(request, project, key=key, secret=secret)
     status = 400 if form.is_bound else 200
     return render(
         request,
@@ -81,25 +84,14 @@ def access_key_create(request, public_id):
     )
 
 
-@never_cache
-@require_http_methods(["GET"])
-@sensitive_variables()  # all: the template frames below hold the secret too
-def access_key_created(request, public_id):
-    """Shows the new key's secret once: the session gives it up on first display."""
-    project = get_project_for_write(request.user, public_id)
-    shown = request.session.pop(_session_key(project), None)
-    key = None
-    if shown is not None:
-        key = AccessKey.objects.filter(project=project, key_id=shown["key_id"]).first()
+def _created_page(request, project, *, key=None, secret=None, key_id=None):
+    """The new key with its secret; or, for a replayed form, that it was already shown."""
+    if key is None and key_id not in (None, form_tokens.PENDING):
+        key = project.access_keys.filter(key_id=key_id).first()
     return render(
         request,
         "projects/access_keys/created.html",
-        {
-            "project": project,
-            "key": key,
-            "secret": shown["secret"] if key is not None else None,
-            "back_url": details_url(project),
-        },
+        {"project": project, "key": key, "secret": secret, "back_url": details_url(project)},
     )
 
 

@@ -54,3 +54,11 @@ def test_one_query_whatever_the_number_of_keys(admin_user, project, django_asser
         html = template.render({"project": project})
     assert "revoke one to create another" in html
     assert "Create access key" not in html
+
+
+def test_after_revoking_the_only_key_it_says_none_is_active(member, project):
+    key, _ = services.access_key_create(project=project, display_name="only")
+    services.access_key_revoke(key=key)
+    html = render_section(member, project)
+    assert "No active access keys" in html
+    assert "yet" not in html and "only" not in html

@@ -10,8 +10,10 @@ import logging
 from io import StringIO
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
+from django.db.models.signals import post_save
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.views.debug import ExceptionReporter
@@ -33,9 +35,20 @@ def database_text() -> str:
 
 def session_text() -> str:
     """The sessions, decoded: signed and compressed, but not encrypted."""
-    from django.contrib.sessions.models import Session
-
     return repr([s.get_decoded() for s in Session.objects.all()])
+
+
+@pytest.fixture
+def session_writes():
+    """Every session row as saved, decoded: what the session held at any point."""
+    written = []
+
+    def record(sender, instance, **kwargs):
+        written.append(repr(instance.get_decoded()))
+
+    post_save.connect(record, sender=Session, weak=False)
+    yield written
+    post_save.disconnect(record, sender=Session)
 
 
 def assert_nowhere(secret, *texts):
@@ -54,7 +67,7 @@ def all_logs(caplog):
     return caplog
 
 
-def test_no_secret_in_database_or_logs(client, member, project, all_logs):
+def test_no_secret_in_database_or_logs(client, member, project, all_logs, session_writes):
     existing, existing_secret = services.access_key_create(project=project, display_name="root")
     api = Client()
     with CaptureQueriesContext(connection) as queries:  # also logs every SQL statement
@@ -74,9 +87,13 @@ def test_no_secret_in_database_or_logs(client, member, project, all_logs):
         ).json()["access_token"]
         # Through the dashboard.
         client.force_login(member)
-        client.post(f"/projects/{project.public_id}/keys/new/", {"display_name": "dashboard"})
-        page = client.get(f"/projects/{project.public_id}/keys/created/").content.decode()
-        dashboard_secret = page.split("data-key-secret>")[1].split("<")[0]
+        form_url = f"/projects/{project.public_id}/keys/new/"
+        form = client.get(form_url).content.decode()
+        form_token = form.split('name="token" value="')[1].split('"')[0]
+        page = client.post(form_url, {"display_name": "dashboard", "token": form_token})
+        dashboard_secret = page.content.decode().split("data-key-secret>")[1].split("<")[0]
+        sessions_right_after = session_text()
+        client.get(f"/projects/{project.public_id}/")  # and the page after it
         # Through the command.
         out = StringIO()
         call_command("create_access_key", project.public_id, "command", stdout=out)
@@ -87,8 +104,10 @@ def test_no_secret_in_database_or_logs(client, member, project, all_logs):
     sql = repr(queries.captured_queries)
     logs = all_logs.text + repr([r.__dict__ for r in all_logs.records])
     assert "SELECT" in logs  # SQL was logged, so the search below means something
+    assert session_writes  # sessions were saved, so the search below means something
     for secret in secrets:
         assert_nowhere(secret, database_text(), session_text(), sql, logs)
+        assert_nowhere(secret, sessions_right_after, *session_writes)
     assert token not in database_text()
 
 

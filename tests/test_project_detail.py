@@ -1,6 +1,13 @@
 from django.utils.html import escape
 
-from tests.factories import NASTY_NAME, ProjectFactory, bulk_subprojects
+from accounts.models import Role
+from tests.factories import (
+    NASTY_NAME,
+    GrantFactory,
+    MembershipFactory,
+    ProjectFactory,
+    bulk_subprojects,
+)
 
 
 def url(project):
@@ -19,6 +26,23 @@ def test_subproject_details_panel(client_for, member, project, subproject):
     assert f'action="/projects/{subproject.public_id}/labels/"' in body
     assert '<h2 id="access-keys-title">Access keys</h2>' in body
     assert f'href="/projects/{subproject.public_id}/remove/"' in body
+
+
+def test_subproject_details_lead_back_to_the_parent(client_for, member, project, subproject):
+    body = client_for(member).get(url(subproject)).content.decode()
+    subprojects_page = f'href="/projects/{project.public_id}/subprojects/"'
+    assert f"{subprojects_page}><bdi>Acme Production</bdi> · Subprojects</a>" in body
+    assert f'billed through <a href="/projects/{project.public_id}/"><bdi>Acme Production' in body
+
+
+def test_no_link_to_a_parent_the_user_cannot_open(client_for, account, project, subproject):
+    membership = MembershipFactory(account=account, role=Role.MEMBER)
+    GrantFactory(membership=membership, project=subproject)  # this subproject only
+    client = client_for(membership.user)
+    body = client.get(url(subproject)).content.decode()
+    assert "billed through <bdi>Acme Production</bdi>" in body
+    assert f"/projects/{project.public_id}/" not in body
+    assert client.get(url(project)).status_code == 404
 
 
 def test_top_level_project_details(client_for, member, project):

@@ -56,3 +56,23 @@ def test_5000_projects_in_pages_of_50_with_fixed_queries(
     body = response.content.decode()
     assert body.count("<tr") == 51  # header + 50
     assert "Page 3 of 100" in body
+
+
+def test_operator_without_projects_is_pointed_to_the_admin(client_for, operator):
+    from django.conf import settings
+
+    body = client_for(operator).get("/projects/").content.decode()
+    admin = f'href="/{settings.ADMIN_URL}"'
+    assert f"{admin}>admin site</a>" in body  # the empty state
+    assert f"{admin}>Admin</a>" in body  # the top bar
+    assert "Ask an admin" not in body
+
+
+def test_others_get_no_admin_link(client_for, db):
+    from django.conf import settings
+
+    from tests.factories import UserFactory
+
+    body = client_for(UserFactory()).get("/projects/").content.decode()
+    assert f'href="/{settings.ADMIN_URL}"' not in body
+    assert "Ask an admin of your account" in body

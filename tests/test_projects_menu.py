@@ -111,3 +111,10 @@ def test_menu_with_5000_projects_sends_20_rows_in_fixed_queries(
     with django_assert_num_queries(3):
         response = client.get("/projects/menu/?partial=1&q=Project%20499")
     assert rows(response) == 11  # Project 499, 4990..4999
+
+
+def test_search_results_are_sorted_by_name_whatever_the_case(client_for, admin_user, account):
+    for name in ("Zeta shop", "acme shop", "Beta shop"):
+        ProjectFactory(account=account, name=name)
+    body = client_for(admin_user).get("/projects/menu/?partial=1&q=shop").content.decode()
+    assert body.index("acme shop") < body.index("Beta shop") < body.index("Zeta shop")

@@ -16,7 +16,7 @@ def test_lists_subprojects_newest_first_with_id_and_date(client_for, member, pro
     assert "<h1>Subprojects</h1>" in body
     assert body.index("Newer customer") < body.index("Taco Time")
     assert newer.public_id in body and subproject.public_id in body
-    assert subproject.created_at.strftime("%-d %b %Y") in body
+    assert subproject.created_at.strftime("%-d %b %Y, %H:%M") in body
     assert "Gone" not in body
     assert "CREATE SUBPROJECT" in body
 
@@ -31,7 +31,7 @@ def test_dates_are_in_the_users_time_zone(client_for, member, project):
     member.time_zone = "Asia/Tokyo"
     member.save()
     body = client_for(member).get(url(project)).content.decode()
-    assert "2 Jan 2026" in body
+    assert "2 Jan 2026, 08:30" in body  # date and time: "newest first" shows
 
 
 def test_empty_state_explains_subprojects(client_for, member, project):

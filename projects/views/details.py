@@ -15,6 +15,9 @@ def _render_details(request, project, *, name_form=None, labels_form=None, statu
     writable = can_write(project)
     context = {
         "project": project,
+        # Link to the parent only for who may open it: a customer granted just this
+        # subproject sees the parent's name in the title, and nothing more.
+        "parent_visible": project.is_subproject and can_see(request.user, project.parent_id),
         "can_write": writable,
         "name_form": name_form or NameForm(initial={"name": project.name}),
         "labels_form": labels_form

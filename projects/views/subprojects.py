@@ -1,21 +1,20 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from projects import services
+from projects import form_tokens, services
 from projects.access import can_write, get_project_for_user, get_project_for_write
 from projects.forms import SubprojectCreateForm, add_service_errors
 from projects.menu import name_or_id_matches
 
 from .common import PER_PAGE, can_see, remember_current
-
-# A create form's token is remembered this long; a replay within it finds the first result.
-TOKEN_SECONDS = 24 * 60 * 60
-_PENDING = "pending"
 
 
 def _render_list(request, project, *, form=None, status=200):
@@ -55,6 +54,34 @@ def subproject_list(request, public_id):
     return _render_list(request, project)
 
 
+@require_GET
+def subproject_removed_list(request, public_id):
+    """Subprojects removed in the last 30 days, most recent first, each with a Restore
+    button for writers: the way back after the one-time "removed" banner is gone."""
+    project = get_project_for_user(request.user, public_id)
+    remember_current(request, project)
+    if project.is_subproject:
+        context = {"project": project, "parent_visible": can_see(request.user, project.parent_id)}
+        return render(request, "projects/subproject_list_of_subproject.html", context)
+    days = settings.SUBPROJECT_RESTORE_DAYS
+    removed = (
+        project.subprojects.removed()
+        .filter(removed_at__gt=timezone.now() - timedelta(days=days))
+        .order_by("-removed_at", "-public_id")
+    )
+    page = Paginator(removed, PER_PAGE).get_page(request.GET.get("page"))
+    for sub in page.object_list:
+        sub.restore_deadline = services.restore_deadline(sub)
+    context = {
+        "project": project,
+        "page": page,
+        "days": days,
+        "list_url": reverse("subproject_removed_list", args=[project.public_id]),
+        "can_write": can_write(project),
+    }
+    return render(request, "projects/subproject_removed_list.html", context)
+
+
 def _created_redirect(parent, public_id):
     url = reverse("subproject_list", args=[parent.public_id])
     return redirect(f"{url}?created={public_id}" if public_id else url)
@@ -70,25 +97,22 @@ def subproject_create(request, public_id):
 
     form = SubprojectCreateForm(request.POST)
     if form.is_valid():
-        # The cache is shared by every app server, so a replayed token is seen wherever
-        # it lands; add() is atomic, so only one request may create.
-        key = f"subproject-create:{request.user.pk}:{form.cleaned_data['token']}"
-        if not cache.add(key, _PENDING, TOKEN_SECONDS):
-            done = cache.get(key)
-            if done == _PENDING:
+        claim = form_tokens.claim(request.user, "subproject-create", form.cleaned_data["token"])
+        if not claim.won:
+            if claim.earlier == form_tokens.PENDING:
                 messages.info(request, "Your subproject is being created.")
                 return _created_redirect(parent, None)
             messages.info(request, "This subproject was already created.")
-            return _created_redirect(parent, done)
+            return _created_redirect(parent, claim.earlier)
         try:
             subproject = services.subproject_create(
                 parent=parent, name=form.cleaned_data["name"], actor=request.user
             )
         except ValidationError as error:
-            cache.delete(key)
+            claim.release()
             add_service_errors(form, error)
         else:
-            cache.set(key, subproject.public_id, TOKEN_SECONDS)
+            claim.record(subproject.public_id)
             messages.success(request, f"Subproject “{subproject.name}” created.")
             return _created_redirect(parent, subproject.public_id)
 

@@ -59,6 +59,11 @@
     searchForm.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); load(); });
   }
 
+  // After a redirect, focus what the page is about (e.g. the row just created), not <body>:
+  // keyboard and screen reader users continue from there. The element has tabindex=-1.
+  const autofocus = document.querySelector("[data-autofocus]");
+  if (autofocus && !document.querySelector("dialog[data-open-on-load]")) autofocus.focus();
+
   // Dialogs: a link with data-open-dialog="id" opens <dialog id> instead of its own page.
   document.querySelectorAll("[data-open-dialog]").forEach(function (opener) {
     const dialog = document.getElementById(opener.dataset.openDialog);

@@ -154,7 +154,12 @@ def test_keyboard_only_creation(sign_in, live_server):
     expect(dialog.get_by_label("Name", exact=True)).to_be_focused()
     page.keyboard.type("Keyboard customer")
     page.keyboard.press("Enter")
-    expect(page.locator("table.subprojects tbody tr").first).to_contain_text("Keyboard customer")
+    new_row = page.locator("table.subprojects tbody tr").first
+    expect(new_row).to_contain_text("Keyboard customer")
+    # Focus lands on the new row, not on <body>: the keyboard goes on from there.
+    expect(new_row).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(new_row.get_by_role("link", name="Keyboard customer", exact=True)).to_be_focused()
     assert Project.objects.filter(name="Keyboard customer", parent=production).count() == 1
 
 
