@@ -7,7 +7,7 @@
     request by request, so that a busy machine slows both sides alike.
 (c) Requests per second of GET /api/v1/projects/{id}/accessKeys under gunicorn
     (2 workers), authenticated with HTTP Basic, beside the same endpoint with
-    authentication replaced by a fixed Principal (bench/gunicorn_noauth.py).
+    authentication replaced by a fixed Principal (bench/support/gunicorn_noauth.py).
     Target: authenticated at least 80% of unauthenticated.
 
 Runs on a throwaway SQLite database in a temporary VAR_DIR; only 127.0.0.1.
@@ -229,7 +229,7 @@ def main():
             start_gunicorn(
                 port_open,
                 {**env, "BENCH_NOAUTH_KEY_ID": key.key_id},
-                ["-c", str(ROOT / "bench/gunicorn_noauth.py")],
+                ["-c", str(ROOT / "bench/support/gunicorn_noauth.py")],
             ),
         ]
         try:
