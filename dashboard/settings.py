@@ -205,6 +205,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # At DEBUG this logger prints the whole template context of a failed variable
+        # lookup, which on the "key created" page holds the secret.
+        "django.template": {"level": "INFO"},
     },
 }
 
