@@ -126,8 +126,13 @@ def access_key_create(
     """Create a key and return it with its secret, which exists nowhere else afterwards.
 
     At most ACCESS_KEYS_PER_PROJECT active keys per project; names unique among a
-    project's keys that are not revoked.
+    project's keys that are not revoked. `expires_at`, if given, must be in the future:
+    a key born expired would count as created yet never work.
     """
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError(
+            {"expires_at": ValidationError("The expiry must be in the future.", code="past")}
+        )
     # The project row lock serialises concurrent creations, so neither the limit nor
     # the unique name can be raced past.
     project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)

@@ -37,10 +37,28 @@ def test_at_most_ten_active_keys(project, settings):
 
 
 def test_expired_keys_do_not_count_towards_the_limit(project):
-    past = timezone.now() - timedelta(days=1)
+    soon = timezone.now() + timedelta(days=1)
     for i in range(10):
-        services.access_key_create(project=project, display_name=f"k{i}", expires_at=past)
+        services.access_key_create(project=project, display_name=f"k{i}", expires_at=soon)
+    AccessKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     services.access_key_create(project=project, display_name="fresh")
+
+
+def test_an_expiry_in_the_future_is_kept(project):
+    soon = timezone.now() + timedelta(days=7)
+    key, _ = services.access_key_create(project=project, display_name="ci", expires_at=soon)
+    stored = AccessKey.objects.get(pk=key.pk)
+    assert stored.expires_at == soon and not stored.is_expired()
+
+
+@pytest.mark.parametrize("offset", [timedelta(0), -timedelta(seconds=1), -timedelta(days=30)])
+def test_an_expiry_not_in_the_future_is_refused(project, offset):
+    with pytest.raises(ValidationError) as excinfo:
+        services.access_key_create(
+            project=project, display_name="ci", expires_at=timezone.now() + offset
+        )
+    assert excinfo.value.message_dict == {"expires_at": ["The expiry must be in the future."]}
+    assert not AccessKey.objects.exists()
 
 
 def test_bad_names_are_refused(project):
