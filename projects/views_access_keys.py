@@ -10,12 +10,15 @@ reload of that POST, or a double click, find the key already created: it shows t
 "already shown" page instead of creating a second key.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods
@@ -33,6 +36,25 @@ class AccessKeyForm(form_tokens.OneTimeTokenForm):
         help_text="Say what uses it, e.g. “Billing service (production)”. "
         "Unique within this project.",
     )
+    expires = forms.TypedChoiceField(
+        label="Expires",
+        choices=[
+            ("", "Never"),
+            ("7", "In 7 days"),
+            ("30", "In 30 days"),
+            ("90", "In 90 days"),
+            ("365", "In 1 year"),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="After that the key no longer authenticates.",
+    )
+
+    def expires_at(self, now):
+        """The chosen expiry counted from `now`, or None for a key that never expires."""
+        days = self.cleaned_data.get("expires")
+        return None if days is None else now + timedelta(days=days)
 
 
 def details_url(project: Project) -> str:
@@ -43,10 +65,14 @@ def details_url(project: Project) -> str:
         return f"/projects/{project.public_id}/#access-keys"
 
 
+# The service's field names, and the form's fields that show their errors.
+_SERVICE_FIELDS = {"display_name": "display_name", "expires_at": "expires"}
+
+
 def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
-        for message in error.message_dict.get("display_name", []):
-            form.add_error("display_name", message)
+        for name, field_messages in error.message_dict.items():
+            form.add_error(_SERVICE_FIELDS.get(name), field_messages)
         return
     codes = {e.code for e in error.error_list}
     field = "display_name" if services.ALREADY_EXISTS in codes else None
@@ -67,7 +93,10 @@ def access_key_create(request, public_id):
             return _created_page(request, project, key_id=claim.earlier)
         try:
             key, secret = services.access_key_create(
-                project=project, display_name=form.cleaned_data["display_name"], actor=request.user
+                project=project,
+                display_name=form.cleaned_data["display_name"],
+                actor=request.user,
+                expires_at=form.expires_at(timezone.now()),
             )
         except ValidationError as error:
             claim.release()

@@ -1,6 +1,10 @@
 import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from projects import key_secrets, services
 from projects.models import AccessKey
@@ -100,6 +104,67 @@ def test_limit_reached_is_explained(client_for, member, project):
     response = client.post(url(project), fresh_form(client, project, "eleventh"))
     assert response.status_code == 400
     assert "Revoke one" in response.content.decode()
+
+
+def test_the_form_offers_expiry_choices_never_first(client_for, member, project):
+    html = client_for(member).get(url(project)).content.decode()
+    select = html.split('<select name="expires"')[1].split("</select>")[0]
+    labels = re.findall(r">([^<]+)</option>", select)
+    assert labels == ["Never", "In 7 days", "In 30 days", "In 90 days", "In 1 year"]
+    assert re.search(r'<option value="" selected>Never</option>', select)
+
+
+@pytest.mark.parametrize("days", [7, 30, 90, 365])
+def test_an_expiry_is_counted_from_now(client_for, member, project, days):
+    member.time_zone = "Asia/Tokyo"
+    member.save(update_fields=["time_zone"])
+    client = client_for(member)
+    before = timezone.now()
+    page = client.post(url(project), {**fresh_form(client, project, "CI"), "expires": str(days)})
+    after = timezone.now()
+    assert page.status_code == 200
+    key = AccessKey.objects.get(project=project)
+    assert before + timedelta(days=days) <= key.expires_at <= after + timedelta(days=days)
+    local = key.expires_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    html = page.content.decode()
+    assert f'Expires <time datetime="{local.isoformat()}">' in html
+    assert f"{local.day} {local:%b %Y, %H:%M}</time>" in html
+    assert "Never expires" not in html
+
+
+def test_never_is_the_default(client_for, member, project):
+    client = client_for(member)
+    page = client.post(url(project), fresh_form(client, project, "CI"))
+    assert page.status_code == 200 and "Never expires" in page.content.decode()
+    assert AccessKey.objects.get(project=project).expires_at is None
+    page = client.post(url(project), {**fresh_form(client, project, "CD"), "expires": ""})
+    assert page.status_code == 200 and "Never expires" in page.content.decode()
+    assert AccessKey.objects.get(display_name="CD").expires_at is None
+
+
+def test_a_bad_expiry_choice_is_refused(client_for, member, project):
+    client = client_for(member)
+    for choice in ("1", "-7", "0", "forever", "7.5"):
+        form = {**fresh_form(client, project, "CI"), "expires": choice}
+        response = client.post(url(project), form)
+        assert response.status_code == 400, choice
+        assert "Select a valid choice" in response.content.decode(), choice
+    assert not AccessKey.objects.exists()
+    # The token was not used up: the same form, corrected, creates the key.
+    assert client.post(url(project), {**form, "expires": "30"}).status_code == 200
+    assert AccessKey.objects.get(project=project).expires_at is not None
+
+
+def test_the_services_expiry_error_shows_on_the_field(client_for, member, project, monkeypatch):
+    from projects.views_access_keys import AccessKeyForm
+
+    monkeypatch.setattr(AccessKeyForm, "expires_at", lambda self, now: now - timedelta(days=1))
+    client = client_for(member)
+    response = client.post(url(project), {**fresh_form(client, project, "CI"), "expires": "7"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_expires_error">The expiry must be in the future.' in html
+    assert not AccessKey.objects.exists()
 
 
 def test_csrf_is_required(client, member, project):
