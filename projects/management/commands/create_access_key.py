@@ -1,15 +1,32 @@
+import re
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from projects import services
 from projects.models import Project
 
 
+def _expires_at(days, now):
+    """now + `days` days for a positive whole number of days (int, or its text)."""
+    text = str(days).strip()
+    if isinstance(days, bool) or not re.fullmatch(r"[0-9]+", text) or int(text) == 0:
+        raise CommandError(f"--expires-in-days must be a positive whole number, not {days!r}.")
+    try:
+        return now + timedelta(days=int(text))
+    except OverflowError:
+        raise CommandError(f"--expires-in-days {text} is too far in the future.") from None
+
+
 class Command(BaseCommand):
     help = (
         "Create an access key for a project or subproject and print its Key ID and Key "
         "Secret. The secret is printed this once and stored only as a hash: keep it. "
+        "With --expires-in-days N the key stops working N days from now (and its expiry "
+        "is printed); without it the key never expires. "
         "Rules: the project must exist and not be removed; at most 10 active keys per "
         "project; the name is unique among the project's keys, 1-255 characters after "
         "trimming, without control or bidirectional-override characters. A top-level "
@@ -19,17 +36,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("project_id", help="Project ID of the project or subproject")
         parser.add_argument("name", help="display name of the key, unique in the project")
+        parser.add_argument(
+            "--expires-in-days",
+            metavar="N",
+            help="the key expires N days from now (a positive whole number); default: never",
+        )
 
     @sensitive_variables("secret")
-    def handle(self, *args, project_id, name, **options):
+    def handle(self, *args, project_id, name, expires_in_days=None, **options):
+        expires_at = None
+        if expires_in_days is not None:
+            expires_at = _expires_at(expires_in_days, timezone.now())
         try:
             project = Project.objects.get(public_id=project_id)
         except Project.DoesNotExist:
             raise CommandError(f"No project has the ID {project_id!r}.") from None
         try:
-            key, secret = services.access_key_create(project=project, display_name=name)
+            key, secret = services.access_key_create(
+                project=project, display_name=name, expires_at=expires_at
+            )
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from None
         self.stdout.write(f"Key ID:     {key.key_id}")
         self.stdout.write(f"Key Secret: {secret}")
+        if key.expires_at is not None:
+            self.stdout.write(f"Expires:    {key.expires_at.isoformat()}")
         self.stderr.write("The secret is shown only this once; it cannot be retrieved later.")
