@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.views.debug import ExceptionReporter
 
 from projects import key_secrets, services
-from tests.api.conftest import basic
+from tests.api.subprojects_client import basic
 
 
 def database_text() -> str:

@@ -1,16 +1,11 @@
 """Access keys as API callers: `basic(key, secret)` headers and keys for the personas'
 project and subproject."""
 
-import base64
-
 import pytest
 from django.core.cache import cache
 
 from projects import services
-
-
-def basic(key_id, secret):
-    return "Basic " + base64.b64encode(f"{key_id}:{secret}".encode()).decode()
+from tests.api.subprojects_client import basic
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Helpers for the Subprojects API tests: a key's Basic header, and JSON calls."""
+"""Helpers for the API tests: HTTP Basic headers for access keys, and JSON calls."""
 
 import base64
 import json
@@ -6,10 +6,15 @@ import json
 from projects import services
 
 
+def basic(key_id, secret) -> str:
+    """The HTTP Basic Authorization header for a Key ID and Key Secret."""
+    return "Basic " + base64.b64encode(f"{key_id}:{secret}".encode()).decode()
+
+
 def key_header(project, name="automation") -> str:
     """Make an access key for `project` and return its HTTP Basic Authorization header."""
     key, secret = services.access_key_create(project=project, display_name=name)
-    return "Basic " + base64.b64encode(f"{key.key_id}:{secret}".encode()).decode()
+    return basic(key.key_id, secret)
 
 
 def call(client, method, url, auth, body=None, *, raw=None, headers=None):

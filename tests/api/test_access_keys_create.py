@@ -2,7 +2,7 @@ import json
 
 from projects import key_secrets
 from projects.models import AccessKey
-from tests.api.conftest import basic
+from tests.api.subprojects_client import basic
 from tests.factories import ProjectFactory
 
 

@@ -1,29 +1,19 @@
-import base64
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import timezone
 
 from projects import services
 from projects.api import auth
 from projects.api.errors import ApiError
+from tests.api.subprojects_client import basic
 from tests.factories import ProjectFactory
-
-
-def basic(key_id, secret):
-    return "Basic " + base64.b64encode(f"{key_id}:{secret}".encode()).decode()
 
 
 def request_with(authorization=None, address="10.0.0.1"):
     headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
     return RequestFactory().get("/api/v1/x", REMOTE_ADDR=address, **headers)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters(db):
-    cache.clear()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.test import Client
 
 from projects import key_secrets, services
 from projects.api import auth
-from tests.api.conftest import basic
+from tests.api.subprojects_client import basic
 
 ATTEMPTS = 10_000
 PRINTABLE = string.printable + "éü€😀\u202e\x00"

@@ -1,24 +1,13 @@
-import base64
-
 import pytest
-from django.core.cache import cache
 
 from projects import services
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters(db):
-    cache.clear()
+from tests.api.subprojects_client import basic
 
 
 @pytest.fixture
 def credentials(project):
     key, secret = services.access_key_create(project=project, display_name="auto")
     return key.key_id, secret
-
-
-def basic(key_id, secret):
-    return "Basic " + base64.b64encode(f"{key_id}:{secret}".encode()).decode()
 
 
 def test_token_with_basic_credentials(client, credentials):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from projects import services
 from projects.api import auth
-from tests.api.conftest import basic
+from tests.api.subprojects_client import basic
 from tests.factories import ProjectFactory
 
 # The projects each working credential reaches.
