@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	@echo "Creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,redis]'
 	@touch $@
 
 install: $(VENV)/.installed

@@ -1,62 +1,64 @@
-import hashlib
-
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-# Failed sign-ins are counted in Django's cache, which every app server shares (never
-# in process memory), per email and per client address. A count lasts until
-# SIGN_IN_WINDOW passes without a failure; past its limit, sign-in is refused before any
-# password is checked.
+from core.client import client_address
+from core.failures import FailureLimit
+
+# Sign-in attempts are counted in the database (core.failures), shared by every app
+# server, per email and per client address. A count lasts until SIGN_IN_WINDOW passes
+# without another failure. Each attempt is counted *before* its password is checked, in
+# one atomic statement, so simultaneous attempts cannot slip past the limit; a success
+# takes its own attempt back.
 SIGN_IN_WINDOW = 15 * 60
 EMAIL_FAILURE_LIMIT = 10
-# Higher: an office or a mobile carrier puts many people behind one address.
+# Higher: an office or a mobile carrier puts many people behind one address. Past it,
+# the address is slowed down rather than shut out: one attempt every ADDRESS_SLOWDOWN
+# seconds, so one noisy client cannot lock its neighbours out, and guessing stays slow.
 ADDRESS_FAILURE_LIMIT = 50
+ADDRESS_SLOWDOWN = 10
+
+EMAIL_FAILURES = FailureLimit("sign-in-email", EMAIL_FAILURE_LIMIT, SIGN_IN_WINDOW)
+ADDRESS_FAILURES = FailureLimit("sign-in-address", ADDRESS_FAILURE_LIMIT, SIGN_IN_WINDOW)
+ADDRESS_PACE = FailureLimit("sign-in-address-pace", 1, ADDRESS_SLOWDOWN)
 
 
-def _failure_keys(request, email: str) -> list[tuple[str, int, str]]:
-    address = request.META.get("REMOTE_ADDR", "unknown") if request else "unknown"
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+def count_attempt(request, email: str) -> None:
+    """Count a sign-in attempt before its password is checked; raise ValidationError
+    (code "throttled") if it must not be checked at all."""
+    address = client_address(request) if request else "unknown"
     minutes = SIGN_IN_WINDOW // 60
-    return [
-        (
-            f"sign-in-failures:email:{digest}",
-            EMAIL_FAILURE_LIMIT,
+    if EMAIL_FAILURES.hit(email) > EMAIL_FAILURES.limit:
+        raise ValidationError(
             f"Too many failed sign-ins for this email. Try again in {minutes} minutes.",
-        ),
-        (
-            f"sign-in-failures:address:{address}",
-            ADDRESS_FAILURE_LIMIT,
-            f"Too many failed sign-ins from your network. Try again in {minutes} minutes.",
-        ),
-    ]
+            code="throttled",
+        )
+    over_limit = ADDRESS_FAILURES.hit(address) > ADDRESS_FAILURES.limit
+    # The pace is counted on every attempt, so that the first one past the limit is
+    # paced against the one before it.
+    if ADDRESS_PACE.hit(address) > ADDRESS_PACE.limit and over_limit:
+        raise ValidationError(
+            "Too many failed sign-ins from your network. Wait "
+            f"{ADDRESS_SLOWDOWN} seconds, then try again.",
+            code="throttled",
+        )
 
 
-def _count_failure(key: str) -> None:
-    cache.add(key, 0, timeout=SIGN_IN_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=SIGN_IN_WINDOW)
-    # incr() on the database cache stores the count with the default timeout (5 minutes).
-    cache.touch(key, timeout=SIGN_IN_WINDOW)
+def forgive_attempt(request, email: str) -> None:
+    """A correct password: its attempt was not a failure."""
+    EMAIL_FAILURES.clear(email)
+    ADDRESS_FAILURES.forgive(client_address(request) if request else "unknown")
 
 
 class ThrottledSignInMixin:
-    """Refuses sign-in past the failure limits, and counts each failed attempt."""
+    """Counts every attempt before checking it, and refuses past the limits."""
 
     def clean(self):
-        keys = _failure_keys(self.request, self.cleaned_data.get("username") or "")
-        for key, limit, message in keys:
-            if cache.get(key, 0) >= limit:
-                raise ValidationError(message, code="throttled")
-        try:
-            return super().clean()
-        except ValidationError:
-            for key, _limit, _message in keys:
-                _count_failure(key)
-            raise
+        email = self.cleaned_data.get("username") or ""
+        count_attempt(self.request, email)
+        cleaned = super().clean()
+        forgive_attempt(self.request, email)
+        return cleaned
 
 
 class LoginForm(ThrottledSignInMixin, AuthenticationForm):

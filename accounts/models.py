@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from projects.ids import new_public_id
+from core.ids import new_public_id
 
 
 class UserManager(BaseUserManager):
@@ -72,6 +72,11 @@ class Role(models.TextChoices):
     MEMBER = "member", "Member"  # granted projects, may change them
     VIEWER = "viewer", "Viewer"  # granted projects, read-only, never sees secrets
 
+    @classmethod
+    def can_write(cls, role) -> bool:
+        """The one write rule: admins and members change things, viewers never do."""
+        return role in (cls.ADMIN, cls.MEMBER)
+
 
 class Membership(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="memberships")
@@ -90,7 +95,3 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.account} ({self.role})"
-
-    @property
-    def can_write(self) -> bool:
-        return self.role != Role.VIEWER

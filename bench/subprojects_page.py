@@ -34,7 +34,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from accounts.models import Account, Membership, Role, User  # noqa: E402
-from projects.ids import new_public_id  # noqa: E402
+from core.ids import new_public_id  # noqa: E402
 from projects.models import Project  # noqa: E402
 
 

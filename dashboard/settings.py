@@ -5,6 +5,7 @@ Secure by default: with DEBUG off and only SECRET_KEY and ALLOWED_HOSTS set,
 environment variable where a deployment needs it (for example TLS ended by a proxy).
 """
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -56,10 +57,23 @@ if not ACCESS_KEY_PEPPER:
         )
     ACCESS_KEY_PEPPER = _development_secret("access_key_pepper")
 
+# Networks of the reverse proxies in front of the app servers (e.g. 10.0.0.0/8). Only a
+# request from one of them has its X-Forwarded-For read, for the client's address
+# (core/client.py). Empty: the header is ignored, REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _network in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_network!r} is not an address or network (e.g. 10.0.0.0/8)."
+        ) from None
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "core",
     "accounts",
     "projects",
     "django.contrib.admin",
@@ -102,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.menu.projects_menu",
+                "dashboard.context_processors.product_rules",
             ],
         },
     },
@@ -120,12 +135,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds rate-limit counters and idempotency records, so it must be shared by
-# every app server: the database by default, Redis when CACHE_URL says so.
+# Nothing needs the cache to be correct: idempotency records and failure counters live
+# in the database (core/). It must still be shared by every app server if anything is
+# ever cached: the database by default, Redis (pip install '.[redis]') when CACHE_URL
+# says so.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://django_cache")}
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
-    # Django culls a third of the table past MAX_ENTRIES (300 by default), which would drop
-    # idempotency records long before their 24 hours; expired rows are culled first.
+    # Django culls a third of the table past MAX_ENTRIES (300 by default); expired rows
+    # are culled first.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1_000_000)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

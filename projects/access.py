@@ -1,26 +1,28 @@
 """Who may reach which project, for the dashboard.
 
 One helper per need, as in healthchecks: outsiders get 404 (never a hint that the
-project exists), read-only members get 403 when they try to change something.
+project exists), read-only members get 403 when they try to change something. The
+API's twin is projects.api.auth.Principal.get_project.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import Role
+from core.ids import looks_like_public_id
 
-from .ids import looks_like_public_id
 from .models import Project
 
 
 def get_project_for_user(user, public_id: str, *, include_removed: bool = False) -> Project:
     """The project with this Project ID if `user` may see it, else 404.
 
-    The result carries `user_role` (admin, member or viewer) for templates and checks.
+    One query. The result carries `user_role` (admin, member or viewer) and
+    `parent_visible` (whether the user may open its parent) for templates and checks.
     """
     if not looks_like_public_id(public_id):
         raise Http404("No such project.")
-    projects = Project.objects.visible_to(user).with_role_of(user).select_related("parent")
+    projects = Project.objects.visible_to(user).with_access_of(user).select_related("parent")
     if not include_removed:
         projects = projects.alive()
     try:
@@ -38,4 +40,5 @@ def get_project_for_write(user, public_id: str, **kwargs) -> Project:
 
 
 def can_write(project: Project) -> bool:
-    return getattr(project, "user_role", None) in (Role.ADMIN, Role.MEMBER)
+    """Whether the user `project` was fetched for may change it (Role.can_write)."""
+    return Role.can_write(getattr(project, "user_role", None))

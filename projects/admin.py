@@ -4,9 +4,13 @@ Creating and changing projects goes through projects.services, the same function
 the dashboard and the API, so the admin cannot break a rule the product keeps.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.actors import Actor
+from core.admin_errors import ServiceErrorsAdminMixin, report
+from core.errors import ServiceError
 
 from . import services
 from .models import AccessKey, Project, ProjectGrant, Subproject
@@ -81,7 +85,7 @@ class GrantInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "public_id", "account", "parent", "created_at", "removed_at"]
     list_filter = [KindFilter, RemovedFilter]
     list_select_related = ["account", "parent"]
@@ -107,20 +111,24 @@ class ProjectAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # The form already ran Project.clean(); the services run it again inside their
         # transaction and apply the rest of the rules.
+        actor = Actor.for_admin(request)
         if change:
-            services.project_update(project=obj, name=obj.name, labels=obj.labels)
+            services.project_update(project=obj, name=obj.name, labels=obj.labels, actor=actor)
         elif obj.parent_id is not None:
             created = services.subproject_create(
-                parent=obj.parent, name=obj.name, labels=obj.labels, actor=request.user
+                parent=obj.parent, name=obj.name, labels=obj.labels, actor=actor
             )
             obj.pk, obj.public_id = created.pk, created.public_id
         else:
             created = services.project_create(
-                account=obj.account, name=obj.name, labels=obj.labels, actor=request.user
+                account=obj.account, name=obj.name, labels=obj.labels, actor=actor
             )
             obj.pk, obj.public_id = created.pk, created.public_id
 
-    @admin.action(description=_("Remove selected subprojects (restorable for 30 days)"))
+    @admin.action(
+        description=f"Remove selected subprojects (restorable for "
+        f"{settings.SUBPROJECT_RESTORE_DAYS} days)"
+    )
     def remove_subprojects(self, request, queryset):
         self._apply(request, queryset, services.subproject_remove, "removed")
 
@@ -130,12 +138,13 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def _apply(self, request, queryset, service, verb):
         done = 0
+        actor = Actor.for_admin(request)
         for project in queryset:
             try:
-                service(subproject=project, actor=request.user)
+                service(subproject=project, actor=actor)
                 done += 1
-            except ValidationError as e:
-                self.message_user(request, f"{project.name}: {e.messages[0]}", messages.ERROR)
+            except ServiceError as error:
+                report(self, request, error, about=project.name)
         if done:
             self.message_user(request, f"{done} subproject(s) {verb}.", messages.SUCCESS)
 
@@ -212,6 +221,6 @@ class AccessKeyAdmin(admin.ModelAdmin):
     def revoke_keys(self, request, queryset):
         done = 0
         for key in queryset.filter(revoked_at__isnull=True):
-            services.access_key_revoke(key=key, actor=request.user)
+            services.access_key_revoke(key=key, actor=Actor.for_admin(request))
             done += 1
         self.message_user(request, f"{done} access key(s) revoked.", messages.SUCCESS)

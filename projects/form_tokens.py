@@ -1,25 +1,25 @@
 """One-time form tokens: a second POST of the same form does not create a second thing.
 
-A create form carries a random token (OneTimeTokenForm). The view claims it with
-`claim(user, purpose, token)` before creating: the first claim wins, and a replay (a
-double click, a reload of the POST, a retry after a slow answer) gets what the first
-request recorded instead. The claim is `cache.add()` in Django's cache, which every app
-server shares and which is atomic, so a replay is seen wherever it lands.
+A create form carries a random token (OneTimeTokenForm). The view creates through
+`create_once(user, purpose, token, create)`, an idempotency record in the database
+(core.idempotency) written in the creation's own transaction: the first POST creates, a
+replay (a double click, a reload of the POST, a retry after a slow answer) gets what
+the first one created, wherever it lands. A first POST that fails (bad input, a server
+error) creates nothing and leaves the token usable.
 
 Only an identifier is ever recorded (a Project ID, a Key ID), never a secret.
 """
 
 import re
 import secrets
-from dataclasses import dataclass
 
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-# A token is remembered this long; a replay within it finds the first result.
-TOKEN_SECONDS = 24 * 60 * 60
-PENDING = "pending"
+from core import idempotency
+from core.idempotency import InProgress, Outcome
+
+__all__ = ["InProgress", "OneTimeTokenForm", "Outcome", "create_once"]
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -41,29 +41,10 @@ class OneTimeTokenForm(forms.Form):
         return token
 
 
-@dataclass
-class Claim:
-    """The outcome of claiming a token.
+def create_once(user, purpose: str, token: str, create) -> Outcome:
+    """Run `create()` (returning the new thing's ID) once per form token.
 
-    `won`: this request may create. Otherwise `earlier` is what the first request
-    recorded, or PENDING while it is still at work.
+    Raises InProgress while the first POST with this token is still at work, and
+    whatever `create()` raises (nothing is then recorded).
     """
-
-    key: str
-    won: bool
-    earlier: str | None = None
-
-    def record(self, result: str) -> None:
-        """The thing is created: replays of this token will get `result`."""
-        cache.set(self.key, result, TOKEN_SECONDS)
-
-    def release(self) -> None:
-        """Nothing was created (bad input): the same form may be sent again."""
-        cache.delete(self.key)
-
-
-def claim(user, purpose: str, token: str) -> Claim:
-    key = f"form-token:{purpose}:{user.pk}:{token}"
-    if cache.add(key, PENDING, TOKEN_SECONDS):
-        return Claim(key, won=True)
-    return Claim(key, won=False, earlier=cache.get(key, PENDING))
+    return idempotency.run_once(scope=f"form:{purpose}:{user.pk}", key=token, action=create)

@@ -1,19 +1,32 @@
-"""Small forms for the dashboard. The rules themselves live in projects/validation.py."""
+"""Small forms for the dashboard. The rules themselves live in projects/validation.py
+and the services; `add_service_error` shows a service's refusal on a form."""
+
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.errors import InvalidValue, ServiceError
+
 from .form_tokens import OneTimeTokenForm
-from .validation import clean_display_name, clean_labels
+from .validation import NAME_MAX_LENGTH, clean_display_name, clean_labels
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where the form has it."""
-    if hasattr(error, "error_dict"):
+def add_service_error(form: forms.Form, error: ServiceError) -> None:
+    """The dashboard's one answer to a service's refusal (core.errors): each message on
+    the form field at fault (the form's `service_fields` maps the service's field names
+    to its own), or above the form when no field of the form is at fault."""
+    aliases = getattr(form, "service_fields", {})
+
+    def field_of(name):
+        name = aliases.get(name, name)
+        return name if name in form.fields else None
+
+    if isinstance(error, InvalidValue):
         for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
+            form.add_error(field_of(name), messages)
     else:
-        form.add_error(None, error.messages)
+        form.add_error(field_of(error.field), error.message)
 
 
 def _name_field():
@@ -78,3 +91,33 @@ class LabelsForm(forms.Form):
                 raise ValidationError(f"Line {number}: the label “{key}” appears twice.")
             parsed[key] = value
         return clean_labels(parsed)
+
+
+class AccessKeyForm(OneTimeTokenForm):
+    display_name = forms.CharField(
+        label="Name",
+        max_length=NAME_MAX_LENGTH,
+        help_text="Say what uses it, e.g. “Billing service (production)”. "
+        "Unique within this project.",
+    )
+    expires = forms.TypedChoiceField(
+        label="Expires",
+        choices=[
+            ("", "Never"),
+            ("7", "In 7 days"),
+            ("30", "In 30 days"),
+            ("90", "In 90 days"),
+            ("365", "In 1 year"),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="After that the key no longer authenticates.",
+    )
+
+    service_fields = {"expires_at": "expires"}
+
+    def expires_at(self, now):
+        """The chosen expiry counted from `now`, or None for a key that never expires."""
+        days = self.cleaned_data.get("expires")
+        return None if days is None else now + timedelta(days=days)

@@ -4,18 +4,19 @@ The menu is on every page, so it must cost one query whatever the number of proj
 it shows at most MENU_LIMIT rows and links to the projects page for the rest.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils.functional import SimpleLazyObject
 
+from core import ids
+
 from .models import Project
 
 MENU_LIMIT = 20
-# Part of a Project ID (Crockford base 32, as ULIDs are written): four characters or more.
-_PARTIAL_ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4,26}$")
+# The start of a Project ID: four characters or more.
+_PARTIAL_ID_RE = ids.prefix_pattern(4)
 
 
 def name_or_id_matches(q: str) -> Q:

@@ -1,14 +1,23 @@
 """Projects and subprojects, and the grants that let members and viewers reach them."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Subquery
+from django.utils import timezone
 
 from accounts.models import Account, Membership, Role
+from core.errors import InvalidParent
+from core.ids import new_public_id
 
-from .ids import new_public_id
 from .validation import clean_display_name, clean_labels
+
+
+def restore_window() -> timedelta:
+    """How long a removed subproject can be restored (then it is purged): one setting."""
+    return timedelta(days=settings.SUBPROJECT_RESTORE_DAYS)
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -19,8 +28,13 @@ class ProjectQuerySet(models.QuerySet):
     def removed(self):
         return self.filter(removed_at__isnull=False)
 
-    def top_level(self):
-        return self.filter(parent__isnull=True)
+    def restorable(self, now=None):
+        """Removed, and still within the restore window."""
+        return self.filter(removed_at__gt=(now or timezone.now()) - restore_window())
+
+    def purgeable(self, now=None):
+        """Removed, and past the restore window: the purge command deletes these."""
+        return self.filter(removed_at__lte=(now or timezone.now()) - restore_window())
 
     def visible_to(self, user):
         """The projects this user may see: the only way the dashboard reaches projects.
@@ -43,6 +57,25 @@ class ProjectQuerySet(models.QuerySet):
         """Annotate each project with `user_role`, the user's role in its account."""
         role = Membership.objects.filter(account_id=models.OuterRef("account_id"), user=user)
         return self.annotate(user_role=Subquery(role.values("role")[:1]))
+
+    def with_access_of(self, user):
+        """`user_role`, and `parent_visible`: whether the user may open the parent too.
+
+        A customer granted only a subproject sees the parent's name in the title and
+        nothing more, so links to the parent are shown only when this is true. The
+        parent is visible to the account's admins and to whoever is granted it.
+        """
+        parent_granted = ProjectGrant.objects.filter(
+            membership__user=user, project_id=models.OuterRef("parent_id")
+        )
+        return self.with_role_of(user).annotate(
+            parent_visible=models.Case(
+                models.When(parent__isnull=True, then=models.Value(False)),
+                models.When(user_role=Role.ADMIN, then=models.Value(True)),
+                default=models.Exists(parent_granted),
+                output_field=models.BooleanField(),
+            )
+        )
 
 
 class Project(models.Model):
@@ -68,7 +101,7 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Removal is soft for SUBPROJECT_RESTORE_DAYS, then the purge command deletes the row.
+    # Removal is soft for restore_window(), then the purge command deletes the row.
     removed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ProjectQuerySet.as_manager()
@@ -104,6 +137,11 @@ class Project(models.Model):
         return self.removed_at is not None
 
     @property
+    def restore_deadline(self):
+        """Until when a removed project can be restored (None if it is not removed)."""
+        return None if self.removed_at is None else self.removed_at + restore_window()
+
+    @property
     def title(self) -> str:
         """How the dashboard names it: `{Parent Project Name} > {Subproject Name}`."""
         if self.parent_id is not None:
@@ -131,18 +169,23 @@ class Project(models.Model):
             and hasattr(self, "_loaded_parent_id")
             and self.parent_id != self._loaded_parent_id
         ):
-            errors["parent"] = ["The parent of a project cannot be changed."]
+            errors["parent"] = [InvalidParent("The parent of a project cannot be changed.")]
         if self.parent_id is not None and "parent" not in errors:
             parent = self.parent
             if parent.parent_id is not None:
                 errors["parent"] = [
-                    "A subproject cannot have subprojects: only top-level projects can."
+                    InvalidParent(
+                        "A subproject cannot have subprojects: only top-level projects can."
+                    )
                 ]
             elif self.pk is None and parent.removed_at is not None:
-                errors["parent"] = ["The parent project has been removed."]
+                errors["parent"] = [InvalidParent("The parent project has been removed.")]
             elif self.account_id is not None and self.account_id != parent.account_id:
                 errors["account"] = [
-                    "A subproject must belong to the same account as its parent project."
+                    InvalidParent(
+                        "A subproject must belong to the same account as its parent project.",
+                        field="account",
+                    )
                 ]
         if errors:
             raise ValidationError(errors)
@@ -192,8 +235,6 @@ class ProjectGrant(models.Model):
 class AccessKeyQuerySet(models.QuerySet):
     def active(self, now=None):
         """Keys that authenticate: not revoked, not expired, project not removed."""
-        from django.utils import timezone
-
         now = now or timezone.now()
         return self.filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now),
@@ -247,8 +288,6 @@ class AccessKey(models.Model):
         return self.revoked_at is not None
 
     def is_expired(self, now=None) -> bool:
-        from django.utils import timezone
-
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
     def clean_fields(self, exclude=None):

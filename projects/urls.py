@@ -1,12 +1,15 @@
+"""Dashboard URLs of projects, subprojects and access keys. Project IDs in URLs match
+core.ids.PATTERN; anything else is not a project URL at all (404)."""
+
 from django.urls import path, register_converter
 
-from .views import details, projects, subprojects
+from core import ids
+
+from .views import access_keys, details, projects, subprojects
 
 
 class ProjectIdConverter:
-    """A Project ID (a ULID); anything else is not a project URL at all."""
-
-    regex = "[0-9A-HJKMNP-TV-Z]{26}"
+    regex = ids.PATTERN
 
     def to_python(self, value):
         return value
@@ -41,5 +44,15 @@ urlpatterns = [
         "projects/<pid:public_id>/subprojects/new/",
         subprojects.subproject_create,
         name="subproject_create",
+    ),
+    path(
+        "projects/<pid:public_id>/keys/new/",
+        access_keys.access_key_create,
+        name="access_key_create",
+    ),
+    path(
+        "projects/<pid:public_id>/keys/<uuid:key_id>/revoke/",
+        access_keys.access_key_revoke,
+        name="access_key_revoke",
     ),
 ]

@@ -1,54 +1,14 @@
-"""Validation of names and labels: the one place these rules live.
-
-The model's clean(), the dashboard forms, the API and the commands all come here, so
-that "a valid name" means the same thing everywhere.
-"""
-
-import unicodedata
+"""Validation of project labels; names follow core.validation (re-exported here so that
+projects code finds both rules in one place)."""
 
 from django.core.exceptions import ValidationError
 
-NAME_MAX_LENGTH = 255
+from core.validation import NAME_MAX_LENGTH, clean_display_name, forbidden_character
+
+__all__ = ["NAME_MAX_LENGTH", "clean_display_name", "clean_labels"]
+
 LABELS_MAX_COUNT = 255
 LABEL_PART_MAX_LENGTH = 255
-
-# Bidirectional embeddings, overrides and isolates can make a name display as something
-# it is not (the "Trojan Source" trick), so they are refused outright. Joiners and
-# variation selectors stay allowed: emoji sequences need them.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_LINE_BREAKS = frozenset("\u2028\u2029\u0085")
-# Not characters at all: a lone surrogate (from a JSON escape like "\ud800") cannot be
-# stored or encoded as UTF-8, and U+FFFE/U+FFFF are noncharacters.
-_NONCHARACTERS = frozenset("\ufffe\uffff")
-
-
-def _forbidden_character(value: str) -> str | None:
-    for char in value:
-        if char in _BIDI_CONTROLS:
-            return f"a bidirectional control character (U+{ord(char):04X})"
-        category = unicodedata.category(char)
-        if char in _LINE_BREAKS or category == "Cc":
-            return f"a control character (U+{ord(char):04X})"
-        if category == "Cs" or char in _NONCHARACTERS:
-            return f"an invalid character (U+{ord(char):04X})"
-    return None
-
-
-def clean_display_name(value, *, what: str = "Name") -> str:
-    """Trim and check a display name; return the stored form or raise ValidationError."""
-    if not isinstance(value, str):
-        raise ValidationError(f"{what} must be text.", code="invalid")
-    name = value.strip()
-    if not name:
-        raise ValidationError(f"{what} cannot be empty.", code="required")
-    if len(name) > NAME_MAX_LENGTH:
-        raise ValidationError(
-            f"{what} can be at most {NAME_MAX_LENGTH} characters (it has {len(name)}).",
-            code="max_length",
-        )
-    if bad := _forbidden_character(name):
-        raise ValidationError(f"{what} cannot contain {bad}.", code="invalid_character")
-    return name
 
 
 def _clean_label_part(value, what: str) -> str:
@@ -60,7 +20,7 @@ def _clean_label_part(value, what: str) -> str:
         raise ValidationError(
             f"{what} can be at most {LABEL_PART_MAX_LENGTH} characters.", code="max_length"
         )
-    if bad := _forbidden_character(value):
+    if bad := forbidden_character(value):
         raise ValidationError(f"{what} cannot contain {bad}.", code="invalid_character")
     return value
 

@@ -61,7 +61,7 @@ class GrantFactory(factory.django.DjangoModelFactory):
 
 def bulk_subprojects(parent, count, *, name="Customer {i}"):
     """Many subprojects at once (query-count tests, benchmarks): one INSERT per 500."""
-    from projects.ids import new_public_id
+    from core.ids import new_public_id
 
     rows = [
         Project(
@@ -76,7 +76,7 @@ def bulk_subprojects(parent, count, *, name="Customer {i}"):
 
 
 def bulk_projects(account, count, *, name="Project {i}"):
-    from projects.ids import new_public_id
+    from core.ids import new_public_id
 
     rows = [
         Project(account=account, name=name.format(i=i), public_id=new_public_id())

@@ -2,7 +2,7 @@
 
 import accounts.models
 import django.utils.timezone
-import projects.ids
+import core.ids
 from django.db import migrations, models
 
 
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             name='Account',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=projects.ids.new_public_id, editable=False, max_length=26, unique=True)),
+                ('public_id', models.CharField(default=core.ids.new_public_id, editable=False, max_length=26, unique=True)),
                 ('name', models.CharField(max_length=255)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],

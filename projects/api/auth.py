@@ -1,4 +1,4 @@
-"""Authentication of API requests with access keys.
+"""Authentication of API requests with access keys, and the scope of a key.
 
 Two ways, both ending at the same check (`key_for_credentials` / `_active_key`):
 - HTTP Basic with the Key ID as user name and the Key Secret as password;
@@ -8,26 +8,29 @@ A token is a signed, timestamped Key ID: it expires after TOKEN_LIFETIME seconds
 because every request loads the key again, revoking or expiring the key stops its
 tokens on the very next request too.
 
-Failed attempts are counted per client address in Django's cache (shared by all app
-servers); past FAILURE_LIMIT in FAILURE_WINDOW seconds the address's failed attempts
-are answered with Retry-After until the window ends. Valid credentials are not read
-against the counter: that keeps a cache round trip off every good request, and an
-attacker sharing an address (a NAT, a cloud egress) cannot lock its other users out.
-Guessing stays hopeless either way: a secret has 190 random bits.
+Failed attempts are counted per client address (core.failures, in the database, one
+write each); past FAILURE_LIMIT in FAILURE_WINDOW seconds the address's failed attempts
+are answered with Retry-After. Valid credentials are not read against the counter: that
+keeps a query off every good request, and an attacker sharing an address (a NAT, a
+cloud egress) cannot lock its other users out. Guessing stays hopeless either way: a
+secret has 190 random bits.
 """
 
 import base64
 import binascii
 import functools
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core import signing
-from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from core.client import client_address
+from core.failures import FailureLimit
+from core.ids import looks_like_public_id
 from projects import key_secrets
 from projects.models import AccessKey, Project
 
@@ -35,136 +38,175 @@ from .errors import ApiError, unauthenticated
 
 TOKEN_LIFETIME = 3599  # seconds, as the platform's token endpoint answers
 TOKEN_SALT = "projects.api.bearer-token"  # noqa: S105 - a salt, not a secret
-FAILURE_LIMIT = 50
-FAILURE_WINDOW = 300  # seconds
+FAILURES = FailureLimit("api-auth-address", limit=50, window=300)
+FAILURE_LIMIT = FAILURES.limit
+FAILURE_WINDOW = FAILURES.window
 LAST_USED_RESOLUTION = timedelta(minutes=5)
-# The project's fields that authentication loads with the key (the rest load on access),
-# in the model's order, which Model.from_db() expects.
-PROJECT_FIELDS = tuple(
-    f.attname
-    for f in Project._meta.concrete_fields
-    if f.attname in {"public_id", "parent_id", "account_id", "name"}
-)
+
+
+@dataclass(frozen=True, eq=False)
+class KeyRecord:
+    """What authentication knows of an active key, and its project, read in one query.
+
+    Like a model instance, it equals whatever stands for the same key (its AccessKey
+    row included): same primary key.
+    """
+
+    pk: int
+    key_id: str
+    secret_hash: str
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    project_id: int  # the project's database key, as on AccessKey
+    project: Project  # every field loaded; alive (the lookup says so)
+
+    @property
+    def is_subproject_key(self) -> bool:
+        return self.project.parent_id is not None
+
+    def __eq__(self, other):
+        if isinstance(other, (KeyRecord, AccessKey)):
+            return self.pk == other.pk
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(("access-key", self.pk))
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: an active access key, and through it a scope of projects."""
+    """Who is calling: an active access key, and through it a scope of projects.
 
-    key: AccessKey
+    A top-level project's key reaches the project and its subprojects; a subproject's
+    key reaches only that subproject. This class is the one place the rule is written.
+    """
+
+    key: KeyRecord
 
     @property
     def project(self) -> Project:
+        """The key's own project."""
         return self.key.project
 
     def can_reach(self, project: Project) -> bool:
-        """A project's key reaches it and its subprojects; a subproject's key only it."""
         return project.pk == self.key.project_id or project.parent_id == self.key.project_id
 
-    def reachable_projects(self):
-        """The alive projects this key may act on, as a queryset."""
-        from django.db.models import Q
-
+    def reachable_projects(self, *, include_removed: bool = False):
+        """The projects this key may act on, as a queryset."""
         own = self.key.project_id
-        return Project.objects.alive().filter(Q(pk=own) | Q(parent_id=own))
+        projects = Project.objects.filter(Q(pk=own) | Q(parent_id=own))
+        return projects if include_removed else projects.alive()
+
+    def get_project(self, public_id: str, *, or_else: ApiError, include_removed=False):
+        """The project with this Project ID if the key reaches it; else raise `or_else`,
+        which must be the very answer an unknown ID gets on that route."""
+        own = self.project
+        if public_id == own.public_id and own.removed_at is None:  # costs no query
+            return own
+        if looks_like_public_id(public_id):
+            project = (
+                self.reachable_projects(include_removed=include_removed)
+                .select_related("parent")
+                .filter(public_id=public_id)
+                .first()
+            )
+            if project is not None:
+                return project
+        raise or_else
+
+    def require_parent_key(self, or_else: ApiError) -> None:
+        """Creating and deleting subprojects is the parent's decision: a subproject's
+        key (often in its customer's hands) may read and change only its subproject."""
+        if self.key.is_subproject_key:
+            raise or_else
 
 
-def client_address(request) -> str:
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips)
-    # rather than trusting a client-supplied X-Forwarded-For here.
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def _failure_key(address: str) -> str:
-    return f"api-auth-failures:{address}"
-
-
-def refuse(request, message: str):
-    """Count a failed attempt; the 401 to answer (with Retry-After past the limit)."""
-    try:
-        check_not_blocked(request)
-    except ApiError as blocked:
-        return blocked
-    key = _failure_key(client_address(request))
-    cache.add(key, 0, timeout=FAILURE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=FAILURE_WINDOW)
-    return unauthenticated(message)
-
-
-def check_not_blocked(request) -> None:
-    failures = cache.get(_failure_key(client_address(request)), 0)
-    if failures >= FAILURE_LIMIT:
-        raise unauthenticated(
+def refuse(request, message: str) -> ApiError:
+    """Count a failed attempt (one write); the 401 to answer, with Retry-After past the
+    limit."""
+    if FAILURES.hit(client_address(request)) > FAILURES.limit:
+        return unauthenticated(
             "Too many failed authentication attempts from your address. "
             f"Try again in {FAILURE_WINDOW // 60} minutes with valid credentials.",
             retry_after=FAILURE_WINDOW,
         )
+    return unauthenticated(message)
+
+
+# The key's columns the lookup reads, by the KeyRecord field they fill.
+_KEY_FIELDS = {
+    "pk": "id",
+    "key_id": "key_id",
+    "secret_hash": "secret_hash",
+    "last_used_at": "last_used_at",
+    "expires_at": "expires_at",
+    "revoked_at": "revoked_at",
+    "project_id": "project",
+}
+
+
+def _converters(field, table):
+    """What the ORM would apply to this column's raw value (text to datetime on SQLite…)."""
+    column = field.get_col(table)
+    return column, connection.ops.get_db_converters(column) + column.get_db_converters(connection)
 
 
 @functools.cache
 def _lookup():
-    """The key lookup's SQL, and the converters of its key columns, made once."""
+    """The key lookup's SQL, and the columns it reads with their converters. The
+    project's columns come in the model's own field order, as Model.from_db wants them.
+    Made once per process."""
     k, p = AccessKey._meta, Project._meta
     q = connection.ops.quote_name
-    fields = k.concrete_fields
-    columns = [f"k.{q(f.column)}" for f in fields]
-    columns += [f"p.{q(p.get_field(name).column)}" for name in PROJECT_FIELDS]
-    project_fk = q(k.get_field("project").column)
+    key_fields = [k.get_field(name) for name in _KEY_FIELDS.values()]
+    project_fields = list(p.concrete_fields)
+    columns = [f"k.{q(f.column)}" for f in key_fields] + [
+        f"p.{q(f.column)}" for f in project_fields
+    ]
     # Only names from the models, quoted; the Key ID is a parameter.
     sql = (
         f"SELECT {', '.join(columns)} FROM {q(k.db_table)} k "  # noqa: S608
-        f"JOIN {q(p.db_table)} p ON p.{q(p.pk.column)} = k.{project_fk} "
+        f"JOIN {q(p.db_table)} p ON p.{q(p.pk.column)} = k.{q(k.get_field('project').column)} "
         f"WHERE k.{q(k.get_field('key_id').column)} = %s "
         f"AND p.{q(p.get_field('removed_at').column)} IS NULL"
     )
-    converters = []  # what the ORM's compiler would apply, e.g. text to datetime on SQLite
-    for field in fields:
-        column = field.get_col(k.db_table)
-        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        converters.append((column, functions))
-    return sql, [f.attname for f in fields], converters
+    converters = [_converters(f, k.db_table) for f in key_fields]
+    converters += [_converters(f, p.db_table) for f in project_fields]
+    return sql, [f.attname for f in project_fields], converters
 
 
-def _active_key(key_id: str) -> AccessKey | None:
+def _active_key(key_id: str) -> KeyRecord | None:
     """The key with this ID if it is active (AccessKeyQuerySet.active()), with its project.
 
-    One hand-written query on the unique key_id index: building the equivalent ORM
-    queryset costs several times more than running it, and this runs on every API
-    request (bench/access_keys.py). tests/api/test_key_lookup.py checks that it agrees
-    with AccessKeyQuerySet.active() in every state.
+    One hand-written query on the unique key_id index, not the ORM: this runs on every
+    API request, and bench/access_keys.py measures both; tests/api/test_key_lookup.py
+    checks that it agrees with AccessKeyQuerySet.active() in every state.
     """
     now = timezone.now()
-    sql, attnames, converters = _lookup()
+    sql, project_attnames, converters = _lookup()
     with connection.cursor() as cursor:
         cursor.execute(sql, [key_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row[: len(attnames)])
-    for i, (column, functions) in enumerate(converters):
+    values = []
+    for value, (column, functions) in zip(row, converters, strict=True):
         for convert in functions:
-            values[i] = convert(values[i], column, connection)
-    key = AccessKey.from_db(connection.alias, attnames, values)
-    if key.revoked_at is not None or key.is_expired(now):
+            value = convert(value, column, connection)
+        values.append(value)
+    project = Project.from_db(connection.alias, project_attnames, values[len(_KEY_FIELDS) :])
+    key = KeyRecord(**dict(zip(_KEY_FIELDS, values, strict=False)), project=project)
+    if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
         return None
-    # The project is alive (the query says so); its other fields load if anyone asks.
-    key.project = Project.from_db(  # "id" comes first and "removed_at" last in the model
-        connection.alias,
-        ["id", *PROJECT_FIELDS, "removed_at"],
-        [key.project_id, *row[len(attnames) :], None],
-    )
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         # Written at most once per LAST_USED_RESOLUTION per key, not on every request.
         AccessKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
     return key
 
 
 @sensitive_variables()  # error reports show stars for the credentials
-def key_for_credentials(key_id: str, secret: str) -> AccessKey | None:
+def key_for_credentials(key_id: str, secret: str) -> KeyRecord | None:
     """The active key these credentials belong to, or None. No query for a bad shape."""
     if not key_secrets.is_well_formed_key_id(key_id) or not key_secrets.is_well_formed(secret):
         return None
@@ -184,12 +226,12 @@ def parse_basic(header: str) -> tuple[str, str] | None:
     return (key_id, secret) if sep else None
 
 
-def issue_token(key: AccessKey) -> str:
+def issue_token(key) -> str:
     return signing.dumps({"k": key.key_id}, salt=TOKEN_SALT, compress=False)
 
 
 @sensitive_variables()
-def key_for_token(token: str) -> AccessKey | None:
+def key_for_token(token: str) -> KeyRecord | None:
     try:
         payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_LIFETIME)
     except signing.BadSignature:  # includes SignatureExpired

@@ -1,29 +1,29 @@
 """What every API endpoint shares: authentication, the error shape, JSON bodies,
-page sizes and page tokens, timestamps."""
+timestamps. Pagination is in .pagination."""
 
 import json
 from datetime import UTC
 
 import pydantic
 from django.contrib.auth.decorators import login_not_required
-from django.core import signing
-from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from . import auth
-from .errors import ApiError, invalid_argument, method_not_allowed, not_found
+from core.actors import Actor
+from core.errors import ServiceError
 
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
+from . import auth
+from .errors import ApiError, from_service_error, invalid_argument, method_not_allowed, not_found
 
 
 def api_view(**handlers):
     """A view for one URL, dispatching on the HTTP method to `handler(request, **kw)`.
 
-    The request is authenticated first (request.principal is set); ApiError becomes
-    the contract's error body. Not a session view: no CSRF, no login redirect.
+    The request is authenticated first (request.principal is set); ApiError, and a
+    service's refusal (core.errors), become the contract's error body. Not a session
+    view: no CSRF, no login redirect.
     """
 
     @csrf_exempt
@@ -35,9 +35,12 @@ def api_view(**handlers):
             return method_not_allowed([m.upper() for m in handlers]).response()
         try:
             request.principal = auth.authenticate(request)
+            request.actor = Actor.for_key(request, request.principal.key.key_id)
             return handler(request, **kwargs)
         except ApiError as error:
             return error.response()
+        except ServiceError as error:
+            return from_service_error(error).response()
 
     return view
 
@@ -88,43 +91,6 @@ def parse_body(request, model: type[pydantic.BaseModel], *, ignore=()):
         if first["type"] == "extra_forbidden":
             raise invalid_argument(f"{field}: unknown field.") from None
         raise invalid_argument(f"{field}: {first['msg']}.") from None
-
-
-def validation_message(error: ValidationError) -> str:
-    """One line from a model or service ValidationError."""
-    return " ".join(error.messages)
-
-
-def page_size(request) -> int:
-    raw = request.GET.get("pageSize")
-    if raw in (None, ""):
-        return DEFAULT_PAGE_SIZE
-    # Plain ASCII digits only: int() would also take " 5", "1_0" and other scripts' digits.
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4) or not (
-        1 <= int(raw) <= MAX_PAGE_SIZE
-    ):
-        raise invalid_argument("pageSize must be a whole number from 1 to 1000.")
-    return int(raw)
-
-
-def make_page_token(context: str, position: list) -> str:
-    """An opaque, tamper-proof token for keyset pagination, bound to one listing."""
-    return signing.dumps({"c": context, "p": position}, salt="projects.api.page-token")
-
-
-def read_page_token(request, context: str) -> list | None:
-    token = request.GET.get("pageToken")
-    if not token:
-        return None
-    try:
-        payload = signing.loads(token, salt="projects.api.page-token")
-    except signing.BadSignature:
-        raise invalid_argument(
-            "pageToken is not valid: use the nextPageToken of a response."
-        ) from None
-    if not isinstance(payload, dict) or payload.get("c") != context:
-        raise invalid_argument("pageToken belongs to another listing.")
-    return payload.get("p")
 
 
 def timestamp(value) -> str:

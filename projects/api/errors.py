@@ -6,6 +6,24 @@ gets exactly the answer a nonexistent ID gets.
 
 from django.http import JsonResponse
 
+from core.errors import (
+    AlreadyExists,
+    InvalidParent,
+    InvalidValue,
+    LimitReached,
+    NotAllowed,
+    ServiceError,
+    WrongState,
+)
+
+# The services' names for fields, and the contracts' names for them.
+CONTRACT_FIELDS = {
+    "name": "displayName",
+    "display_name": "displayName",
+    "labels": "labels",
+    "expires_at": "expireTime",
+}
+
 
 class ApiError(Exception):
     def __init__(self, code: int, status: str, message: str, *, headers=None, details=None):
@@ -69,3 +87,22 @@ def method_not_allowed(allowed: list[str]) -> ApiError:
 
 def internal_error() -> ApiError:
     return ApiError(500, "INTERNAL", "There was an internal error; try again in a moment.")
+
+
+def from_service_error(error: ServiceError) -> ApiError:
+    """The API's one answer to a service's refusal (core.errors), in the contracts' words:
+    a bad value is INVALID_ARGUMENT naming the contract's field; a taken name is
+    ALREADY_EXISTS (409, which only the access-keys contract documents, and only it
+    raises); a limit, an unsuitable parent or a state that does not allow the change is
+    FAILED_PRECONDITION; what this caller may never do is PERMISSION_DENIED."""
+    message = error.message
+    if isinstance(error, InvalidValue):
+        field = CONTRACT_FIELDS.get(error.field, error.field)
+        return invalid_argument(f"{field}: {message}" if field else message)
+    if isinstance(error, AlreadyExists):
+        return already_exists(message)
+    if isinstance(error, (LimitReached, InvalidParent, WrongState)):
+        return failed_precondition(message)
+    if isinstance(error, NotAllowed):
+        return permission_denied(message)
+    return invalid_argument(message)

@@ -1,94 +1,54 @@
-"""The Idempotency-Key header on POST: a retried create returns the first result.
+"""The Idempotency-Key header on create endpoints (core.idempotency does the work).
 
-Records live in Django's cache (the database by default, Redis when CACHE_URL says so),
-never in one process's memory, so every app server sees them. A record is keyed by the
-caller's project and the client's key, and holds a fingerprint of the request (parent
-ID and parsed body) and, once done, the Project ID of what was created. It is kept for
-KEEP_FOR seconds.
+A record is per calling project and key, kept 24 hours, and holds a fingerprint of the
+request (its parsed body and target) and the ID of what was created, written in the
+creation's own transaction.
 
-Concurrency: the first request claims the key with `cache.add` (an INSERT on a unique
-key in the database cache, SET NX in Redis), so of two simultaneous requests exactly one
-creates; the other polls until the first finishes and returns the same subproject. A
-claim left by a crashed request lapses after PENDING_FOR seconds.
-
-Answers stay within the codes the contract documents for POST (200, 400, 401, 403,
-404): the same key with a different body is 400 INVALID_ARGUMENT (other APIs use 409 or
-422, which this contract does not list), and a first request still running after
-WAIT_FOR seconds is 400 FAILED_PRECONDITION ("retry later").
+Answers stay within the codes the contracts document for create (200, 400, 401, 403,
+404): the same key with a different request is 400 INVALID_ARGUMENT (other APIs use 409
+or 422, which the contract does not list), and a retry while the first request is still
+running is 400 FAILED_PRECONDITION ("retry in a moment"), at once.
 """
 
-import hashlib
-import json
-import time
-
-from django.core.cache import cache
+from core import idempotency
 
 from .errors import failed_precondition, invalid_argument
 
-KEEP_FOR = 24 * 60 * 60
-PENDING_FOR = 60
-WAIT_FOR = 10.0
-POLL_EVERY = 0.05
 MAX_KEY_LENGTH = 255
 
 
-def _check(key: str) -> None:
+def _checked(key: str) -> str:
     if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
         raise invalid_argument(
             f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters, "
             "e.g. a UUID."
         )
+    return key
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def create_once(request, *, resource: str, meaning, create) -> str:
+    """Run `create()` (which returns the new thing's public ID) once per Idempotency-Key.
 
-
-def _in_progress():
-    return failed_precondition(
-        "A request with this Idempotency-Key is still in progress; retry later."
-    )
-
-
-def cache_key(scope, key: str) -> str:
-    return "idempotency:" + _digest(f"{scope}\n{key}")
-
-
-def run_once(*, scope, key: str, fingerprint, action):
-    """Run `action()` once per (scope, key) and request fingerprint; return its result.
-
-    `action` returns something small and picklable (here a Project ID); if it raises,
-    the claim is released so that a corrected retry can run.
+    Without the header it simply runs. `meaning` is what makes two requests the same
+    request (the target and the parsed body).
     """
-    _check(key)
-    name = cache_key(scope, key)
-    print_ = _digest(json.dumps(fingerprint, sort_keys=True, ensure_ascii=False))
-    deadline = time.monotonic() + WAIT_FOR
-    while True:
-        # get() first: the database cache deletes an expired row as it reads it, so
-        # the add() below is an INSERT that a unique key makes atomic.
-        record = cache.get(name)
-        if record is None:
-            if cache.add(name, {"fingerprint": print_, "result": None}, timeout=PENDING_FOR):
-                try:
-                    result = action()
-                except BaseException:
-                    cache.delete(name)
-                    raise
-                cache.set(name, {"fingerprint": print_, "result": result}, timeout=KEEP_FOR)
-                return result
-            # Another request claimed it in between (read its record next), or the cache
-            # refused the write: either way, do not spin for ever.
-            if time.monotonic() >= deadline:
-                raise _in_progress()
-            continue
-        if record["fingerprint"] != print_:
-            raise invalid_argument(
-                "Idempotency-Key was already used with a different request; use a new key "
-                "for a new request."
-            )
-        if record["result"] is not None:
-            return record["result"]
-        if time.monotonic() >= deadline:
-            raise _in_progress()
-        time.sleep(POLL_EVERY)
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return create()
+    try:
+        outcome = idempotency.run_once(
+            scope=f"api:{resource}:{request.principal.key.project_id}",
+            key=_checked(key),
+            fingerprint=idempotency.fingerprint_of(meaning),
+            action=create,
+        )
+    except idempotency.InProgress:
+        raise failed_precondition(
+            "A request with this Idempotency-Key is still in progress; retry in a moment."
+        ) from None
+    except idempotency.KeyReused:
+        raise invalid_argument(
+            "Idempotency-Key was already used with a different request; use a new key "
+            "for a new request."
+        ) from None
+    return outcome.result

@@ -1,8 +1,11 @@
 """GET /api/openapi.json: the OpenAPI document of what this server serves.
 
-Assembled from the two published contracts (copied into ./contracts, since the app must
-not read files outside the repository at run time), then adjusted where we serve more
-or are stricter than the contracts say:
+The document is a committed file, projects/api/openapi.json, written by
+`manage.py generate_openapi` from the two published contracts (copied into ./contracts)
+and the adjustments below; tests/api/test_openapi.py fails when the file is not what the
+command would write. The view only serves the file (with an absolute token URL).
+
+Where we serve more or are stricter than the contracts say:
 
 - one server, `/api`, and the token endpoint `/oauth2/token` (with its own server `/`);
 - one `Basic` and one `OAuth2` security scheme, whose token URL is ours;
@@ -10,7 +13,9 @@ or are stricter than the contracts say:
 - subproject request bodies refuse unknown fields; the read-only fields of a
   Subproject are listed as accepted and ignored, as the contract promises;
 - subproject error responses use the `Error` schema instead of `{}`;
-- access-key operations document the 400 answers they give, and `allowSelfDelete`.
+- access-key operations document the 400 answers they give, and `allowSelfDelete`;
+- the deprecated `/v1alpha1/...` spelling of the subprojects paths, which the contract
+  calls functionally identical, is served and documented as deprecated.
 
 tests/api/test_openapi.py checks that every documented operation is routed and every
 routed operation is documented.
@@ -18,6 +23,7 @@ routed operation is documented.
 
 import copy
 import functools
+import json
 from pathlib import Path
 
 import yaml
@@ -27,7 +33,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .errors import method_not_allowed
 
-CONTRACTS = Path(__file__).resolve().parent / "contracts"
+HERE = Path(__file__).resolve().parent
+CONTRACTS = HERE / "contracts"
+DOCUMENT = HERE / "openapi.json"
 SUBPROJECTS_CONTRACT = CONTRACTS / "sinch-subprojects-api-openapi.yaml"
 ACCESS_KEYS_CONTRACT = CONTRACTS / "sinch-access-keys-api-openapi.yaml"
 
@@ -189,8 +197,23 @@ def _adjust_access_keys(doc: dict) -> None:
     single["delete"]["parameters"].append(ALLOW_SELF_DELETE)
 
 
-@functools.cache
-def document() -> dict:
+def _add_v1alpha1(doc: dict) -> None:
+    """The deprecated /v1alpha1 spelling of each subprojects path, same operations."""
+    for template in list(doc["paths"]):
+        if template.startswith("/v1/") and "accessKeys" not in template:
+            item = copy.deepcopy(doc["paths"][template])
+            for method, operation in item.items():
+                if method in ("get", "post", "patch", "delete"):
+                    operation["deprecated"] = True
+                    operation["operationId"] += "_v1alpha1"
+                    operation["description"] = (
+                        f"Deprecated spelling of `{template}`: identical in every way."
+                    )
+            doc["paths"]["/v1alpha1/" + template.removeprefix("/v1/")] = item
+
+
+def build_document() -> dict:
+    """The document, as `generate_openapi` writes it."""
     subprojects = _load(SUBPROJECTS_CONTRACT)
     access_keys = _load(ACCESS_KEYS_CONTRACT)
     doc = {
@@ -223,8 +246,20 @@ def document() -> dict:
             _merge(doc["components"].setdefault(section, {}), entries, f"components.{section}")
     doc["components"]["securitySchemes"] = SECURITY_SCHEMES
     doc["components"]["responses"]["OAuth2Error"] = OAUTH2_ERROR
+    _add_v1alpha1(doc)
     doc["paths"]["/oauth2/token"] = TOKEN_PATH
     return doc
+
+
+def render(doc: dict) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+@functools.cache
+def document() -> dict:
+    """The committed document (projects/api/openapi.json)."""
+    with DOCUMENT.open(encoding="utf-8") as f:
+        return json.load(f)
 
 
 @csrf_exempt

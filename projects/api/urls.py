@@ -1,13 +1,54 @@
-"""Routes under /api. Each resource module keeps its own patterns."""
+"""Every route under /api, in one place.
 
-from django.urls import include, path, re_path
+The Subprojects contract names `/v1alpha1/...` as the deprecated spelling of `/v1/...`
+("functionally identical"), so the subprojects routes are served under both prefixes
+by the same handlers.
+"""
+
+from django.urls import path, re_path
 
 from . import access_keys, subprojects
-from .base import unknown_path
+from .base import api_view, unknown_path
+from .openapi import openapi_json
+
+
+def _subprojects_routes(version: str, name_suffix: str = ""):
+    return [
+        path(
+            f"{version}/projects/<str:parent_id>/subprojects",
+            api_view(get=subprojects.list_subprojects, post=subprojects.create_subproject),
+            name=f"api_subprojects{name_suffix}",
+        ),
+        path(
+            f"{version}/subprojects/<str:subproject_id>",
+            api_view(
+                get=subprojects.get_subproject,
+                patch=subprojects.update_subproject,
+                delete=subprojects.delete_subproject,
+            ),
+            name=f"api_subproject{name_suffix}",
+        ),
+    ]
+
 
 urlpatterns = [
-    path("", include(access_keys)),
-    path("", include(subprojects)),
+    path("openapi.json", openapi_json, name="api_openapi"),
+    *_subprojects_routes("v1"),
+    *_subprojects_routes("v1alpha1", "_v1alpha1"),
+    path(
+        "v1/projects/<str:project_id>/accessKeys",
+        api_view(get=access_keys.list_access_keys, post=access_keys.create_access_key),
+        name="api_access_keys",
+    ),
+    path(
+        "v1/projects/<str:project_id>/accessKeys/<str:key_id>",
+        api_view(
+            get=access_keys.get_access_key,
+            patch=access_keys.update_access_key,
+            delete=access_keys.delete_access_key,
+        ),
+        name="api_access_key",
+    ),
     # Anything else under /api answers in the API's error shape, not an HTML page.
     re_path(r"^(?P<path>.*)$", unknown_path),
 ]

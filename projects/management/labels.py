@@ -10,3 +10,9 @@ def parse_labels(pairs: list[str]) -> dict[str, str]:
             raise CommandError(f"A label must look like KEY=VALUE, not {pair!r}.")
         labels[key] = value
     return labels
+
+
+def add_label_argument(parser) -> None:
+    parser.add_argument(
+        "--label", action="append", default=[], metavar="KEY=VALUE", help="repeatable"
+    )

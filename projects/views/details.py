@@ -1,27 +1,33 @@
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.actors import Actor
+from core.errors import ServiceError
 from projects import services
 from projects.access import can_write, get_project_for_user, get_project_for_write
-from projects.forms import LabelsForm, NameForm, add_service_errors, labels_to_text
+from projects.forms import LabelsForm, NameForm, add_service_error, labels_to_text
 
-from .common import can_see, remember_current
+from .common import remember_current
 
 
 def _render_details(request, project, *, name_form=None, labels_form=None, status=200):
-    writable = can_write(project)
+    # The Access keys section: the project's keys that are not revoked (one query).
+    keys = list(
+        project.access_keys.filter(revoked_at__isnull=True).order_by("created_at", "key_id")
+    )
+    limit = settings.ACCESS_KEYS_PER_PROJECT
     context = {
         "project": project,
-        # Link to the parent only for who may open it: a customer granted just this
-        # subproject sees the parent's name in the title, and nothing more.
-        "parent_visible": project.is_subproject and can_see(request.user, project.parent_id),
-        "can_write": writable,
+        "can_write": can_write(project),
         "name_form": name_form or NameForm(initial={"name": project.name}),
         "labels_form": labels_form
         or LabelsForm(initial={"labels": labels_to_text(project.labels)}),
+        "access_keys": keys,
+        "limit": limit,
+        "limit_reached": sum(1 for key in keys if not key.is_expired()) >= limit,
     }
     return render(request, "projects/project_detail.html", context, status=status)
 
@@ -34,44 +40,35 @@ def project_detail(request, public_id):
     return _render_details(request, project)
 
 
-@require_POST
-def project_rename(request, public_id):
+def _update(request, public_id, form_class, *, field: str, done: str):
+    """Rename or relabel: the one field of `form_class` is saved through the service."""
     project = get_project_for_write(request.user, public_id)
-    form = NameForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
             services.project_update(
-                project=project, name=form.cleaned_data["name"], actor=request.user
+                project=project, **{field: form.cleaned_data[field]}, actor=Actor.for_user(request)
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
+        except ServiceError as error:
+            add_service_error(form, error)
         else:
-            messages.success(request, f"Renamed to “{project.name}”.")
+            messages.success(request, done.format(name=project.name))
             return redirect("project_detail", project.public_id)
-    project.refresh_from_db(fields=["name"])
-    return _render_details(request, project, name_form=form, status=400)
+    return _render_details(request, project, **{f"{field}_form": form}, status=400)
+
+
+@require_POST
+def project_rename(request, public_id):
+    return _update(request, public_id, NameForm, field="name", done="Renamed to “{name}”.")
 
 
 @require_POST
 def project_labels(request, public_id):
-    project = get_project_for_write(request.user, public_id)
-    form = LabelsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.project_update(
-                project=project, labels=form.cleaned_data["labels"], actor=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Labels saved.")
-            return redirect("project_detail", project.public_id)
-    project.refresh_from_db(fields=["labels"])
-    return _render_details(request, project, labels_form=form, status=400)
+    return _update(request, public_id, LabelsForm, field="labels", done="Labels saved.")
 
 
-def _after_removal_url(user, subproject):
-    if can_see(user, subproject.parent_id):
+def _after_removal_url(subproject):
+    if subproject.parent_visible:
         url = reverse("subproject_list", args=[subproject.parent.public_id])
         return f"{url}?removed={subproject.public_id}"
     return reverse("project_list")
@@ -86,22 +83,22 @@ def subproject_remove(request, public_id):
         return render(
             request, "projects/subproject_remove.html", {"project": project}, status=status
         )
-    services.subproject_remove(subproject=project, actor=request.user)
+    services.subproject_remove(subproject=project, actor=Actor.for_user(request))
     messages.success(
         request,
         f"Subproject “{project.name}” removed. Its access keys no longer work. "
-        "It can be restored for 30 days.",
+        f"It can be restored for {settings.SUBPROJECT_RESTORE_DAYS} days.",
     )
-    return redirect(_after_removal_url(request.user, project))
+    return redirect(_after_removal_url(project))
 
 
 @require_POST
 def subproject_restore(request, public_id):
     project = get_project_for_write(request.user, public_id, include_removed=True)
     try:
-        services.subproject_restore(subproject=project, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        services.subproject_restore(subproject=project, actor=Actor.for_user(request))
+    except ServiceError as error:
+        messages.error(request, error.message)
         return redirect("project_list")
     messages.success(request, f"Subproject “{project.name}” restored.")
     return redirect("project_detail", project.public_id)

@@ -1,20 +1,17 @@
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.actors import Actor
+from core.errors import ServiceError
 from projects import form_tokens, services
 from projects.access import can_write, get_project_for_user, get_project_for_write
-from projects.forms import SubprojectCreateForm, add_service_errors
+from projects.forms import SubprojectCreateForm, add_service_error
 from projects.menu import name_or_id_matches
 
-from .common import PER_PAGE, can_see, remember_current
+from .common import PER_PAGE, remember_current
 
 
 def _render_list(request, project, *, form=None, status=200):
@@ -49,33 +46,24 @@ def subproject_list(request, public_id):
     project = get_project_for_user(request.user, public_id)
     remember_current(request, project)
     if project.is_subproject:
-        context = {"project": project, "parent_visible": can_see(request.user, project.parent_id)}
-        return render(request, "projects/subproject_list_of_subproject.html", context)
+        return render(request, "projects/subproject_list_of_subproject.html", {"project": project})
     return _render_list(request, project)
 
 
 @require_GET
 def subproject_removed_list(request, public_id):
-    """Subprojects removed in the last 30 days, most recent first, each with a Restore
-    button for writers: the way back after the one-time "removed" banner is gone."""
+    """Subprojects still within their restore window, most recently removed first, each
+    with a Restore button for writers: the way back after the one-time "removed" banner
+    is gone."""
     project = get_project_for_user(request.user, public_id)
     remember_current(request, project)
     if project.is_subproject:
-        context = {"project": project, "parent_visible": can_see(request.user, project.parent_id)}
-        return render(request, "projects/subproject_list_of_subproject.html", context)
-    days = settings.SUBPROJECT_RESTORE_DAYS
-    removed = (
-        project.subprojects.removed()
-        .filter(removed_at__gt=timezone.now() - timedelta(days=days))
-        .order_by("-removed_at", "-public_id")
-    )
+        return render(request, "projects/subproject_list_of_subproject.html", {"project": project})
+    removed = project.subprojects.restorable().order_by("-removed_at", "-public_id")
     page = Paginator(removed, PER_PAGE).get_page(request.GET.get("page"))
-    for sub in page.object_list:
-        sub.restore_deadline = services.restore_deadline(sub)
     context = {
         "project": project,
         "page": page,
-        "days": days,
         "list_url": reverse("subproject_removed_list", args=[project.public_id]),
         "can_write": can_write(project),
     }
@@ -97,24 +85,29 @@ def subproject_create(request, public_id):
 
     form = SubprojectCreateForm(request.POST)
     if form.is_valid():
-        claim = form_tokens.claim(request.user, "subproject-create", form.cleaned_data["token"])
-        if not claim.won:
-            if claim.earlier == form_tokens.PENDING:
-                messages.info(request, "Your subproject is being created.")
-                return _created_redirect(parent, None)
-            messages.info(request, "This subproject was already created.")
-            return _created_redirect(parent, claim.earlier)
-        try:
-            subproject = services.subproject_create(
-                parent=parent, name=form.cleaned_data["name"], actor=request.user
+        created = {}
+
+        def create():
+            created["subproject"] = services.subproject_create(
+                parent=parent, name=form.cleaned_data["name"], actor=Actor.for_user(request)
             )
-        except ValidationError as error:
-            claim.release()
-            add_service_errors(form, error)
+            return created["subproject"].public_id
+
+        try:
+            outcome = form_tokens.create_once(
+                request.user, "subproject-create", form.cleaned_data["token"], create
+            )
+        except form_tokens.InProgress:
+            messages.info(request, "Your subproject is being created.")
+            return _created_redirect(parent, None)
+        except ServiceError as error:
+            add_service_error(form, error)
         else:
-            claim.record(subproject.public_id)
-            messages.success(request, f"Subproject “{subproject.name}” created.")
-            return _created_redirect(parent, subproject.public_id)
+            if outcome.replayed:
+                messages.info(request, "This subproject was already created.")
+            else:
+                messages.success(request, f"Subproject “{created['subproject'].name}” created.")
+            return _created_redirect(parent, outcome.result)
 
     if request.POST.get("dialog") and not parent.is_subproject:
         # Sent from the dialog: show the list again with the dialog open on its errors.

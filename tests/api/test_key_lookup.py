@@ -1,12 +1,14 @@
 """The raw key lookup of authentication agrees with AccessKeyQuerySet.active()."""
 
+from dataclasses import FrozenInstanceError
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from projects import services
 from projects.api.auth import _active_key
-from projects.models import AccessKey
+from projects.models import AccessKey, Project
 from tests.factories import AccountFactory, ProjectFactory
 
 
@@ -42,11 +44,19 @@ def test_loads_the_key_and_its_project(db):
     services.project_update(project=subproject, labels={"tier": "gold"})
     created, _ = services.access_key_create(project=subproject, display_name="k")
     key = _active_key(created.key_id)
-    assert key == created and key.secret_hash == created.secret_hash
-    assert key.created_at == created.created_at
-    assert key.project == subproject and key.project.public_id == subproject.public_id
-    assert key.project.parent_id == project.pk and key.project.name == subproject.name
-    assert key.project.account_id == project.account_id
-    assert key.project.removed_at is None
-    assert key.project.labels == {"tier": "gold"}  # loaded on demand
-    assert key.project.title == f"{project.name} > {subproject.name}"
+    assert key == created and key.pk == created.pk and key.key_id == created.key_id
+    assert key.secret_hash == created.secret_hash and key.project_id == subproject.pk
+    assert (key.expires_at, key.revoked_at) == (None, None)
+    # Every field of the project, each in its place (none passes for another).
+    stored = Project.objects.get(pk=subproject.pk)
+    for field in Project._meta.concrete_fields:
+        assert getattr(key.project, field.attname) == getattr(stored, field.attname), field.name
+    assert key.project.labels == {"tier": "gold"}
+    assert key.is_subproject_key
+
+
+def test_the_record_is_frozen(project):
+    created, _ = services.access_key_create(project=project, display_name="k")
+    key = _active_key(created.key_id)
+    with pytest.raises(FrozenInstanceError):
+        key.revoked_at = timezone.now()

@@ -1,17 +1,17 @@
 """Idempotency-Key on POST /api/v1/projects/{parentProjectId}/subprojects."""
 
-import json
 import threading
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, connections
+from django.utils import timezone
 
+from core import idempotency as idempotency_records
+from core.models import IdempotencyRecord
 from projects import services
-from projects.api import idempotency
 from projects.models import Project
 from tests.api.subprojects_client import call, error_of, key_header
 from tests.factories import ProjectFactory
@@ -68,16 +68,35 @@ def test_a_refused_request_does_not_use_up_the_key(client, project):
 
 def test_records_are_kept_24_hours(client, project):
     create(client, project, key_header(project), {"displayName": "A"}, "kept")
-    name = cache.make_and_validate_key(idempotency.cache_key(project.pk, "kept"))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT expires FROM django_cache WHERE cache_key = %s", [name])
-        (expires,) = cursor.fetchone()
-    if isinstance(expires, str):
-        expires = datetime.fromisoformat(expires)
-    if expires.tzinfo is None:  # SQLite
-        expires = expires.replace(tzinfo=UTC)
-    expected = datetime.now(UTC) + timedelta(hours=24)
-    assert abs(expires - expected) < timedelta(minutes=1)
+    record = IdempotencyRecord.objects.get(key="kept")
+    assert record.result == Project.objects.get(parent=project).public_id
+    expected = timezone.now() + timedelta(hours=24)
+    assert abs(record.expires_at - expected) < timedelta(minutes=1)
+
+
+def test_an_expired_record_no_longer_replays(client, project):
+    auth = key_header(project)
+    first = create(client, project, auth, {"displayName": "A"}, "old")
+    IdempotencyRecord.objects.filter(key="old").update(expires_at=timezone.now())
+    again = create(client, project, auth, {"displayName": "A"}, "old")
+    assert first.json()["subprojectId"] != again.json()["subprojectId"]
+    assert idempotency_records.purge_expired(timezone.now() + timedelta(days=2)) == 1
+
+
+def test_a_server_error_does_not_use_up_the_key(client, project, monkeypatch):
+    auth = key_header(project)
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    real = services.subproject_create
+    monkeypatch.setattr(services, "subproject_create", broken)
+    client.raise_request_exception = False
+    assert create(client, project, auth, {"displayName": "A"}, "k").status_code == 500
+    monkeypatch.setattr(services, "subproject_create", real)
+    response = create(client, project, auth, {"displayName": "A"}, "k")
+    assert response.status_code == 200
+    assert Project.objects.filter(parent=project).count() == 1
 
 
 @pytest.mark.parametrize("key", ["", "x" * 256, "naïve", "tab\there"])
@@ -88,25 +107,36 @@ def test_malformed_keys_are_invalid_argument(client, project, key):
     assert not Project.objects.filter(parent=project).exists()
 
 
-def test_a_request_still_running_answers_retry_later(client, project, monkeypatch):
-    monkeypatch.setattr(idempotency, "WAIT_FOR", 0.2)
-    body = {"displayName": "A", "labels": {}}
-    fingerprint = idempotency._digest(
-        json.dumps([project.public_id, body], sort_keys=True, ensure_ascii=False)
-    )
-    cache.add(
-        idempotency.cache_key(project.pk, "busy"), {"fingerprint": fingerprint, "result": None}
-    )
-    response = create(client, project, key_header(project), body, "busy")
-    assert error_of(response)[:2] == (400, "FAILED_PRECONDITION")
-    assert not Project.objects.filter(parent=project).exists()
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
+POSTGRESQL_ONLY = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs concurrent writers: run with DATABASE_URL=postgres://... (CI does)",
 )
+
+
+def _concurrently(count, request):
+    """Run `request()` in `count` threads at once; their (status, body, seconds)."""
+    barrier = threading.Barrier(count)
+    results = []
+
+    def worker():
+        try:
+            barrier.wait()
+            started = time.monotonic()
+            response = request()
+            results.append((response.status_code, response.json(), time.monotonic() - started))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+@POSTGRESQL_ONLY
 def test_concurrent_requests_with_one_key_create_one_subproject(monkeypatch):
     from django.test import Client
 
@@ -117,27 +147,23 @@ def test_concurrent_requests_with_one_key_create_one_subproject(monkeypatch):
     slow_create = services.subproject_create
 
     def slowly(**kwargs):
-        time.sleep(0.3)  # make sure the others arrive while the first is creating
+        time.sleep(1.0)  # make sure the others arrive while the first is creating
         return slow_create(**kwargs)
 
     monkeypatch.setattr(services, "subproject_create", slowly)
     key = str(uuid.uuid4())
-    barrier = threading.Barrier(5)
-    results = []
-
-    def worker():
-        try:
-            barrier.wait()
-            response = create(Client(), project, auth, {"displayName": "Once"}, key)
-            results.append((response.status_code, response.json()))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [status for status, _ in results] == [200] * 5
-    assert len({body["subprojectId"] for _, body in results}) == 1
+    results = _concurrently(
+        5, lambda: create(Client(), project, auth, {"displayName": "Once"}, key)
+    )
     assert Project.objects.filter(parent=project).count() == 1
+    created = [(s, body) for s, body, _ in results if s == 200]
+    waiting = [(s, body, t) for s, body, t in results if s != 200]
+    assert len(created) == 1
+    # The others are told at once that the first is still at work (no polling).
+    assert len(waiting) == 4
+    for status, body, seconds in waiting:
+        assert (status, body["error"]["status"]) == (400, "FAILED_PRECONDITION")
+        assert "in progress" in body["error"]["message"] and seconds < 0.8
+    # Once it is done, a retry answers the same subproject.
+    again = create(Client(), project, auth, {"displayName": "Once"}, key)
+    assert again.json()["subprojectId"] == created[0][1]["subprojectId"]

@@ -1,13 +1,14 @@
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
 from accounts import services
 from accounts.models import Role, User
+from core.commands import ServiceCommand
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = (
         "Create a customer account and print its public ID. With --admin EMAIL, that "
         "user (created if new, with --password or an unusable password to be reset) "

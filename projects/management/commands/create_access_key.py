@@ -1,11 +1,11 @@
 import re
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from core.commands import ServiceCommand
 from projects import services
 from projects.models import Project
 
@@ -21,7 +21,7 @@ def _expires_at(days, now):
         raise CommandError(f"--expires-in-days {text} is too far in the future.") from None
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = (
         "Create an access key for a project or subproject and print its Key ID and Key "
         "Secret. The secret is printed this once and stored only as a hash: keep it. "
@@ -47,16 +47,10 @@ class Command(BaseCommand):
         expires_at = None
         if expires_in_days is not None:
             expires_at = _expires_at(expires_in_days, timezone.now())
-        try:
-            project = Project.objects.get(public_id=project_id)
-        except Project.DoesNotExist:
-            raise CommandError(f"No project has the ID {project_id!r}.") from None
-        try:
-            key, secret = services.access_key_create(
-                project=project, display_name=name, expires_at=expires_at
-            )
-        except ValidationError as e:
-            raise CommandError(" ".join(e.messages)) from None
+        project = self.get_or_fail(Project.objects, "project", public_id=project_id)
+        key, secret = services.access_key_create(
+            project=project, display_name=name, expires_at=expires_at, actor=self.actor
+        )
         self.stdout.write(f"Key ID:     {key.key_id}")
         self.stdout.write(f"Key Secret: {secret}")
         if key.expires_at is not None:

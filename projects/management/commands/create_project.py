@@ -1,12 +1,10 @@
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
-
 from accounts.models import Account
+from core.commands import ServiceCommand
 from projects import services
-from projects.management.labels import parse_labels
+from projects.management.labels import add_label_argument, parse_labels
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = (
         "Create a top-level project in an account and print its Project ID. "
         "The name is 1-255 characters after trimming, without control or "
@@ -17,19 +15,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("account_id", help="public ID of the account (see create_account)")
         parser.add_argument("name", help="display name of the project")
-        parser.add_argument(
-            "--label", action="append", default=[], metavar="KEY=VALUE", help="repeatable"
-        )
+        add_label_argument(parser)
 
     def handle(self, *args, account_id, name, label, **options):
-        try:
-            account = Account.objects.get(public_id=account_id)
-        except Account.DoesNotExist:
-            raise CommandError(f"No account has the ID {account_id!r}.") from None
-        try:
-            project = services.project_create(
-                account=account, name=name, labels=parse_labels(label)
-            )
-        except ValidationError as e:
-            raise CommandError(" ".join(e.messages)) from None
+        account = self.get_or_fail(Account.objects, "account", public_id=account_id)
+        project = services.project_create(
+            account=account, name=name, labels=parse_labels(label), actor=self.actor
+        )
         self.stdout.write(project.public_id)

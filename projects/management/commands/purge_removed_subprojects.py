@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from core.commands import ServiceCommand
 from projects import services
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = (
         "Delete for good the subprojects removed more than SUBPROJECT_RESTORE_DAYS "
         f"({settings.SUBPROJECT_RESTORE_DAYS}) days ago, with their access keys. Until "
@@ -12,5 +12,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        count = services.purge_removed_subprojects()
+        count = services.purge_removed_subprojects(actor=self.actor)
         self.stdout.write(f"Purged {count} subproject(s).")

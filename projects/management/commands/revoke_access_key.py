@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.commands import ServiceCommand
 from projects import services
 from projects.key_secrets import is_well_formed_key_id
 from projects.models import AccessKey
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = (
         "Revoke an access key by its Key ID. The key, and every bearer token made from "
         "it, stops working on the very next request. Revocation cannot be undone; the "
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"No access key has the ID {key_id!r}.")
         if key.is_revoked:
             raise CommandError(f"The access key {key_id} was already revoked at {key.revoked_at}.")
-        services.access_key_revoke(key=key)
+        services.access_key_revoke(key=key, actor=self.actor)
         self.stdout.write(
             f"Revoked {key.display_name!r} ({key.key_id}) of {key.project.public_id}."
         )

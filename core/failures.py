@@ -1,0 +1,82 @@
+"""Counting failed attempts: one counter for dashboard sign-in and API authentication.
+
+A `FailureLimit` names what is counted (e.g. sign-in failures per email), how many are
+allowed, and the window: a count lasts until `window` seconds pass without another
+failure. `hit()` counts one attempt and returns the new count in a single atomic
+statement (an upsert with RETURNING, on PostgreSQL and SQLite alike), so simultaneous
+attempts cannot overshoot the limit and counting costs one write.
+
+Counts live in the database (core.models.FailureCount), shared by every app server and
+independent of the cache: a cache outage neither opens nor closes the door. Subjects are
+stored as digests, never as the email or address itself.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from .models import FailureCount
+
+
+def _upsert_sql() -> str:
+    q = connection.ops.quote_name
+    table, key, count, expires = (
+        q(FailureCount._meta.db_table),
+        q("key"),
+        q("count"),
+        q("expires_at"),
+    )
+    # Only the model's own table and column names; the values are parameters.
+    return (
+        f"INSERT INTO {table} ({key}, {count}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608
+        f"ON CONFLICT ({key}) DO UPDATE SET "
+        f"{count} = CASE WHEN {table}.{expires} <= %s THEN 1 ELSE {table}.{count} + 1 END, "
+        f"{expires} = excluded.{expires} "
+        f"RETURNING {count}"
+    )
+
+
+@dataclass(frozen=True)
+class FailureLimit:
+    name: str
+    limit: int
+    window: int  # seconds
+
+    def key(self, subject: str) -> str:
+        digest = hashlib.sha256(subject.strip().lower().encode()).hexdigest()[:40]
+        return f"{self.name}:{digest}"
+
+    def hit(self, subject: str) -> int:
+        """Count one attempt; the count within the window, this one included."""
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _upsert_sql(), [self.key(subject), now + timedelta(seconds=self.window), now]
+            )
+            return cursor.fetchone()[0]
+
+    def count(self, subject: str) -> int:
+        row = (
+            FailureCount.objects.filter(key=self.key(subject), expires_at__gt=timezone.now())
+            .values_list("count", flat=True)
+            .first()
+        )
+        return row or 0
+
+    def exceeded(self, subject: str) -> bool:
+        return self.count(subject) >= self.limit
+
+    def clear(self, subject: str) -> None:
+        FailureCount.objects.filter(key=self.key(subject)).delete()
+
+    def forgive(self, subject: str) -> None:
+        """Take one counted attempt back (it turned out not to be a failure)."""
+        FailureCount.objects.filter(key=self.key(subject), count__gt=0).update(count=F("count") - 1)
+
+
+def purge_expired(now=None) -> int:
+    return FailureCount.objects.filter(expires_at__lte=now or timezone.now()).delete()[0]

@@ -1,0 +1,44 @@
+"""Records that every app shares: idempotency records and failure counters.
+
+Both live in the database, never in one process's memory or only in a cache: every app
+server sees them, they are atomic by the database's own constraints, and they keep
+working when the cache does not.
+"""
+
+from django.db import models
+
+
+class IdempotencyRecord(models.Model):
+    """One intended creation, named by its client: an API Idempotency-Key or a form's
+    one-time token (core.idempotency). `result` is the ID of what was created, written in
+    the same transaction as the thing itself; empty while nothing has been created."""
+
+    scope = models.CharField(max_length=100)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    result = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"
+
+
+class FailureCount(models.Model):
+    """Failed attempts (sign-ins, API credentials) of one subject in a sliding window.
+
+    `key` names the limit and a digest of the subject (an email, an address); see
+    core.failures, which counts with one atomic statement.
+    """
+
+    key = models.CharField(max_length=100, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"
