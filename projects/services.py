@@ -42,6 +42,17 @@ def _locked(model, pk):
     return model.objects.select_for_update(of=("self",)).get(pk=pk)
 
 
+def _save(stored, instance, **changes):
+    """Save `changes` on the locked row `stored` (those fields and updated_at only), and
+    show them on the caller's `instance` too."""
+    for field, value in changes.items():
+        setattr(stored, field, value)
+    stored.save(update_fields=[*changes, "updated_at"])
+    for field in [*changes, "updated_at"]:
+        setattr(instance, field, getattr(stored, field))
+    return instance
+
+
 @transaction.atomic
 def project_create(*, account: Account, name: str, labels=None, actor: Actor = SYSTEM) -> Project:
     project = Project(account=account, name=name, labels=labels or {}, created_by=actor.user)
@@ -81,19 +92,15 @@ def project_update(*, project: Project, name=None, labels=None, actor: Actor = S
         raise InvalidParent("The parent of a project cannot be changed.")
     if stored.removed_at is not None:
         raise WrongState("This subproject has been removed: restore it before changing it.")
-    changed = []
-    if name is not None:
-        stored.name = name
-        changed.append("name")
-    if labels is not None:
-        stored.labels = labels
-        changed.append("labels")
-    if changed:
-        _validated(stored)
-        stored.save(update_fields=[*changed, "updated_at"])
-    for field in ("name", "labels", "updated_at"):
-        setattr(project, field, getattr(stored, field))
-    return project
+    changes = {
+        field: value for field, value in (("name", name), ("labels", labels)) if value is not None
+    }
+    if not changes:
+        return project
+    for field, value in changes.items():
+        setattr(stored, field, value)
+    _validated(stored)  # the stored form of each value (a trimmed name, say)
+    return _save(stored, project, **{field: getattr(stored, field) for field in changes})
 
 
 def _require_subproject(project: Project) -> None:
@@ -111,11 +118,10 @@ def subproject_remove(*, subproject: Project, actor: Actor = SYSTEM) -> Project:
     """
     _require_subproject(subproject)
     stored = _locked(Project, subproject.pk)
-    if stored.removed_at is None:
-        stored.removed_at = timezone.now()
-        stored.save(update_fields=["removed_at", "updated_at"])
-    subproject.removed_at, subproject.updated_at = stored.removed_at, stored.updated_at
-    return subproject
+    if stored.removed_at is not None:
+        subproject.removed_at = stored.removed_at
+        return subproject
+    return _save(stored, subproject, removed_at=timezone.now())
 
 
 @transaction.atomic
@@ -129,10 +135,7 @@ def subproject_restore(*, subproject: Project, actor: Actor = SYSTEM) -> Project
             f"This subproject was removed more than {settings.SUBPROJECT_RESTORE_DAYS} "
             "days ago and can no longer be restored."
         )
-    stored.removed_at = None
-    stored.save(update_fields=["removed_at", "updated_at"])
-    subproject.removed_at, subproject.updated_at = None, stored.updated_at
-    return subproject
+    return _save(stored, subproject, removed_at=None)
 
 
 def purge_removed_subprojects(*, now=None, actor: Actor = SYSTEM) -> int:
@@ -194,17 +197,15 @@ def access_key_rename(*, key: AccessKey, display_name: str, actor: Actor = SYSTE
     if stored.revoked_at is not None:
         raise WrongState("This access key has been revoked.")
     stored.display_name = display_name
-    _validated_key(stored).save(update_fields=["display_name", "updated_at"])
-    key.display_name, key.updated_at = stored.display_name, stored.updated_at
-    return key
+    _validated_key(stored)
+    return _save(stored, key, display_name=stored.display_name)
 
 
 @transaction.atomic
 def access_key_revoke(*, key: AccessKey, actor: Actor = SYSTEM) -> AccessKey:
     """Revoke a key: the very next request made with it, or a token from it, fails."""
     stored = _locked(AccessKey, key.pk)
-    if stored.revoked_at is None:
-        stored.revoked_at = timezone.now()
-        stored.save(update_fields=["revoked_at", "updated_at"])
-    key.revoked_at, key.updated_at = stored.revoked_at, stored.updated_at
-    return key
+    if stored.revoked_at is not None:
+        key.revoked_at = stored.revoked_at
+        return key
+    return _save(stored, key, revoked_at=timezone.now())

@@ -41,7 +41,9 @@ def test_expired_keys_do_not_count_towards_the_limit(project):
     for i in range(10):
         services.access_key_create(project=project, display_name=f"k{i}", expires_at=soon)
     AccessKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    services.access_key_create(project=project, display_name="fresh")
+    fresh, _ = services.access_key_create(project=project, display_name="fresh")
+    assert list(project.access_keys.active()) == [fresh]
+    assert project.access_keys.count() == 11
 
 
 def test_an_expiry_in_the_future_is_kept(project):

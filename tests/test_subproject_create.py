@@ -139,28 +139,3 @@ def test_the_list_behind_a_reopened_dialog_filters_and_pages_the_list(
     body = client.post(url(project), {**form, "name": "", "dialog": "1"}).content.decode()
     list_url = f"/projects/{project.public_id}/subprojects/"
     assert f'<form method="get" action="{list_url}" role="search"' in body
-
-
-def test_a_server_error_leaves_the_form_usable(client_for, member, project, monkeypatch):
-    """A first POST that fails with a server error created nothing, so sending the same
-    form again creates the subproject (it used to say "being created" for 24 hours)."""
-    from projects import services
-
-    client = client_for(member)
-    form = {**fresh_form(client, project), "name": "Taco Time"}
-    real = services.subproject_create
-
-    def broken(**kwargs):
-        raise RuntimeError("the database went away")
-
-    monkeypatch.setattr(services, "subproject_create", broken)
-    client.raise_request_exception = False
-    assert client.post(url(project), form).status_code == 500
-    monkeypatch.setattr(services, "subproject_create", real)
-    response = client.post(url(project), form, follow=True)
-    new = Project.objects.get(parent=project)
-    assert response.redirect_chain[-1][0].endswith(f"?created={new.public_id}")
-    assert "being created" not in response.content.decode()
-    # And now the same form is a replay: no second subproject.
-    client.post(url(project), form)
-    assert Project.objects.filter(parent=project).count() == 1

@@ -1,5 +1,9 @@
 """POST /oauth2/token: exchange a Key ID and Key Secret for a bearer token (RFC 6749,
-client credentials grant). Errors use OAuth's own shape, as OAuth clients expect."""
+client credentials grant). Errors use OAuth's own shape, as OAuth clients expect:
+a malformed request (a missing or repeated parameter, credentials sent both as HTTP
+Basic and in the body, section 2.3) is 400 invalid_request; an unknown grant type 400
+unsupported_grant_type; missing or wrong credentials 401 invalid_client. Answers carry
+Cache-Control: no-store and Pragma: no-cache (section 5.1)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
@@ -13,11 +17,31 @@ from django.views.decorators.http import require_POST
 from . import auth
 
 
-def _oauth_error(status: int, error: str, description: str, headers=None) -> JsonResponse:
-    response = JsonResponse({"error": error, "error_description": description}, status=status)
+def _answer(body: dict, status: int = 200, headers=None) -> JsonResponse:
+    response = JsonResponse(body, status=status)
+    response["Pragma"] = "no-cache"
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def _oauth_error(status: int, error: str, description: str, headers=None) -> JsonResponse:
+    return _answer({"error": error, "error_description": description}, status, headers)
+
+
+def _malformed(request, uses_basic: bool) -> str | None:
+    """Why the request is malformed (RFC 6749 invalid_request), or None."""
+    repeated = sorted(name for name, values in request.POST.lists() if len(values) > 1)
+    if repeated:
+        return f"Send each parameter once: {', '.join(repeated)} is repeated."
+    if uses_basic and ("client_id" in request.POST or "client_secret" in request.POST):
+        return (
+            "Send the credentials one way only: as HTTP Basic, or as client_id and "
+            "client_secret in the body, not both."
+        )
+    if not request.POST.get("grant_type"):
+        return "grant_type is missing: send grant_type=client_credentials (form-encoded)."
+    return None
 
 
 @csrf_exempt
@@ -38,6 +62,8 @@ def token(request):
 
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, value = header.partition(" ")
+    if problem := _malformed(request, scheme.lower() == "basic"):
+        return _oauth_error(400, "invalid_request", problem)
     if scheme.lower() == "basic":
         credentials = auth.parse_basic(value.strip())
     elif "client_id" in request.POST:
@@ -64,7 +90,7 @@ def token(request):
             request, "The Key ID or Key Secret is not valid, or the key was revoked."
         )
         return _oauth_error(401, "invalid_client", error.message, error.headers)
-    return JsonResponse(
+    return _answer(
         {
             "access_token": auth.issue_token(key),
             "token_type": "bearer",

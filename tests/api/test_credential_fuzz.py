@@ -10,7 +10,6 @@ import random
 import string
 import time
 
-import pytest
 from django.core.signing import dumps
 from django.test import Client
 
@@ -20,12 +19,6 @@ from tests.api.subprojects_client import basic
 
 ATTEMPTS = 10_000
 PRINTABLE = string.printable + "éü€😀\u202e\x00"
-
-
-@pytest.fixture
-def fast_cache(settings):
-    # Same counters, in memory: the database cache would make this test slow.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def _text(rng, max_len=80):
@@ -69,7 +62,7 @@ def credentials(rng, key, secret, revoked, revoked_secret):
     return lambda: rng.choice(makers)()
 
 
-def test_random_and_malformed_credentials_are_all_refused(project, fast_cache):
+def test_random_and_malformed_credentials_are_all_refused(project):
     key, secret = services.access_key_create(project=project, display_name="real")
     revoked, revoked_secret = services.access_key_create(project=project, display_name="old")
     services.access_key_revoke(key=revoked)
@@ -90,7 +83,7 @@ def test_random_and_malformed_credentials_are_all_refused(project, fast_cache):
     assert elapsed < 60
 
 
-def test_token_endpoint_gives_no_token_for_bad_credentials(project, fast_cache):
+def test_token_endpoint_gives_no_token_for_bad_credentials(project):
     key, secret = services.access_key_create(project=project, display_name="real")
     rng = random.Random(7)
     client = Client()

@@ -90,3 +90,45 @@ def test_valid_credentials_get_a_token_from_a_blocked_address(client, credential
         headers={"Authorization": basic(*credentials)},
     )
     assert response.status_code == 200
+
+
+def post_token(client, data, credentials=None):
+    headers = {"Authorization": basic(*credentials)} if credentials else {}
+    return client.post("/oauth2/token", data, headers=headers)
+
+
+def test_a_missing_grant_type_is_invalid_request(client, credentials):
+    response = post_token(client, {}, credentials)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+    assert "grant_type" in response.json()["error_description"]
+
+
+def test_a_repeated_parameter_is_invalid_request(client, credentials):
+    body = "grant_type=client_credentials&grant_type=client_credentials"
+    response = client.post(
+        "/oauth2/token",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        headers={"Authorization": basic(*credentials)},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+    assert "grant_type is repeated" in response.json()["error_description"]
+
+
+def test_credentials_in_both_basic_and_the_body_are_refused(client, credentials):
+    key_id, secret = credentials
+    body = {"grant_type": "client_credentials", "client_id": key_id, "client_secret": secret}
+    response = post_token(client, body, credentials)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_answers_are_not_cached(client, credentials):
+    for response in (
+        post_token(client, {"grant_type": "client_credentials"}, credentials),
+        post_token(client, {"grant_type": "password"}, credentials),
+    ):
+        assert "no-store" in response["Cache-Control"]
+        assert response["Pragma"] == "no-cache"

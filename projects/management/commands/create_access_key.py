@@ -5,8 +5,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from core.commands import ServiceCommand
 from projects import services
+from projects.management.creating import CreateCommand
 from projects.models import Project
 
 
@@ -21,7 +21,7 @@ def _expires_at(days, now):
         raise CommandError(f"--expires-in-days {text} is too far in the future.") from None
 
 
-class Command(ServiceCommand):
+class Command(CreateCommand):
     help = (
         "Create an access key for a project or subproject and print its Key ID and Key "
         "Secret. The secret is printed this once and stored only as a hash: keep it. "
@@ -33,9 +33,10 @@ class Command(ServiceCommand):
         "project's key also works on its subprojects."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("project_id", help="Project ID of the project or subproject")
-        parser.add_argument("name", help="display name of the key, unique in the project")
+    where = ("project_id", "Project ID of the project or subproject")
+    name_help = "display name of the key, unique in the project"
+
+    def add_options(self, parser):
         parser.add_argument(
             "--expires-in-days",
             metavar="N",

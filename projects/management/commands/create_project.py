@@ -1,21 +1,18 @@
 from accounts.models import Account
-from core.commands import ServiceCommand
 from projects import services
-from projects.management.labels import add_label_argument, parse_labels
+from projects.management.creating import CreateCommand, parse_labels
 
 
-class Command(ServiceCommand):
+class Command(CreateCommand):
     help = (
         "Create a top-level project in an account and print its Project ID. "
         "The name is 1-255 characters after trimming, without control or "
         "bidirectional-override characters; names need not be unique. "
         "Use create_subproject for subprojects."
     )
-
-    def add_arguments(self, parser):
-        parser.add_argument("account_id", help="public ID of the account (see create_account)")
-        parser.add_argument("name", help="display name of the project")
-        add_label_argument(parser)
+    where = ("account_id", "public ID of the account (see create_account)")
+    name_help = "display name of the project"
+    labels = True
 
     def handle(self, *args, account_id, name, label, **options):
         account = self.get_or_fail(Account.objects, "account", public_id=account_id)

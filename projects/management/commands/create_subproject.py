@@ -1,10 +1,9 @@
-from core.commands import ServiceCommand
 from projects import services
-from projects.management.labels import add_label_argument, parse_labels
+from projects.management.creating import CreateCommand, parse_labels
 from projects.models import Project
 
 
-class Command(ServiceCommand):
+class Command(CreateCommand):
     help = (
         "Create a subproject under a top-level project and print its Project ID. "
         "Rules: the parent must be a top-level project that has not been removed "
@@ -12,11 +11,9 @@ class Command(ServiceCommand):
         "account; the name is 1-255 characters after trimming, without control or "
         "bidirectional-override characters."
     )
-
-    def add_arguments(self, parser):
-        parser.add_argument("parent_id", help="Project ID of the parent project")
-        parser.add_argument("name", help="display name of the new subproject")
-        add_label_argument(parser)
+    where = ("parent_id", "Project ID of the parent project")
+    name_help = "display name of the new subproject"
+    labels = True
 
     def handle(self, *args, parent_id, name, label, **options):
         parent = self.get_or_fail(Project.objects, "project", public_id=parent_id)
