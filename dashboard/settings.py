@@ -172,9 +172,8 @@ if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     # are culled first.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1_000_000)
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # Counted for Prometheus; and an unreachable Redis fails in a second, not after the
-    # operating system's connect timeout (minutes), so /readyz and requests stay quick.
-    CACHES["default"]["BACKEND"] = "django_prometheus.cache.backends.redis.NativeRedisCache"
+    # An unreachable Redis fails in a second, not after the operating system's connect
+    # timeout (minutes), so /readyz and requests stay quick.
     _redis_options = CACHES["default"].setdefault("OPTIONS", {})
     _redis_options.setdefault("socket_connect_timeout", 1)
     _redis_options.setdefault("socket_timeout", 1)

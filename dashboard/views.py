@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
 
 from core.client import address_in, client_address
-from core.metrics import backend_unavailable
+from core.metrics import backend_unavailable, cache_errors
 from core.outages import RETRY_AFTER, backend_of
 from projects.models import Project
 
@@ -77,6 +77,7 @@ def _cache_check() -> str:
     try:
         cache.get("readyz-probe")
     except Exception:  # any backend's failure: reported, never raised
+        cache_errors.inc()
         return "unreachable"
     return "ok"
 
