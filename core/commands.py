@@ -1,6 +1,6 @@
 """The base of management commands that change data through the services."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from .actors import Actor
 from .errors import ServiceError
@@ -33,6 +33,8 @@ class ServiceCommand(BaseCommand):
             with exclusively(f"command:{self.command_name}"):
                 return super().execute(*args, **options)
         except NotAcquired:
+            if options.get("stdout"):  # BaseCommand.execute, which did not run, sets it
+                self.stdout = OutputWrapper(options["stdout"])
             self.stdout.write(
                 f"Another {self.command_name} is running right now; this run did nothing."
             )
