@@ -18,7 +18,14 @@ from django.http import Http404, JsonResponse
 from core.metrics import auth_failures, backend_unavailable
 from core.outages import RETRY_AFTER, backend_of
 
-from .errors import for_status, internal_error, invalid_argument, not_found, permission_denied
+from .errors import (
+    ApiError,
+    for_status,
+    internal_error,
+    invalid_argument,
+    not_found,
+    permission_denied,
+)
 
 logger = logging.getLogger("django.request")
 
@@ -43,18 +50,27 @@ def _oauth_error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": error, "error_description": message}, status=status)
 
 
-def as_json(request, response):
-    """`response` (an error page) as the same error in the API's JSON shape."""
-    status = response.status_code
-    message = getattr(response, "api_message", None)
+def answer(request, error: ApiError):
+    """`error` in the shape of the path: OAuth's under /oauth2/, the contracts' else."""
     if request.path.startswith("/oauth2"):
-        converted = _oauth_error(status, message or for_status(status).message)
+        response = _oauth_error(error.code, error.message)
+        for name, value in error.headers.items():
+            response[name] = value
     else:
-        converted = for_status(status, message).response()
+        response = error.response()
+    # Made outside CommonMiddleware, which sets it on the views' answers: without it the
+    # server would send the body chunked, and keep-alive clients expect a length.
+    response["Content-Length"] = str(len(response.content))
+    return response
+
+
+def as_json(request, response):
+    """`response` (an error page) as the same error in JSON."""
+    error = for_status(response.status_code, getattr(response, "api_message", None))
     for name in KEPT_HEADERS:
         if name in response:
-            converted[name] = response[name]
-    return converted
+            error.headers[name] = response[name]
+    return answer(request, error)
 
 
 class ApiErrorMiddleware:
@@ -102,4 +118,4 @@ class ApiErrorMiddleware:
                 extra={"status_code": 500, "request": request},
             )
             error = internal_error()
-        return error.response()
+        return answer(request, error)

@@ -66,7 +66,7 @@ def database_url() -> str:
 class Gunicorn:
     """One app server: `gunicorn dashboard.wsgi` on a free port of 127.0.0.1."""
 
-    def __init__(self, *, workers: int = 2, **env):
+    def __init__(self, *, workers: int = 2, up_status: int = 200, **env):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while gunicorn runs
@@ -91,18 +91,18 @@ class Gunicorn:
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
-        self._wait_until_up()
+        self._wait_until_up(up_status)
 
     def url(self, path: str) -> str:
         return self.base + path
 
-    def _wait_until_up(self):
+    def _wait_until_up(self, status: int):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited:\n{self.output()}")
             try:
-                if requests.get(self.url("/healthz"), timeout=2).status_code == 200:
+                if requests.get(self.url("/healthz"), timeout=2).status_code == status:
                     return
             except requests.RequestException:
                 pass
