@@ -57,22 +57,13 @@ def admin_sql(statement: str) -> None:
 
 
 def configure(tmp: str, database: str) -> None:
-    parts = urlsplit(ADMIN_URL)
-    os.environ.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ACCESS_KEY_PEPPER": secrets.token_urlsafe(50),
-            "SECURE_SSL_REDIRECT": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "VAR_DIR": tmp,
-            "LOG_LEVEL": "WARNING",
-            "CONN_MAX_AGE": "60",
-            "DJANGO_SETTINGS_MODULE": "dashboard.settings",
-            "DATABASE_URL": urlunsplit(parts._replace(path=f"/{database}")),
-        }
-    )
     sys.path.insert(0, str(ROOT))
+    from bench.support.environment import server_environment
+
+    os.environ.update(server_environment(tmp, log_level="WARNING"))
+    os.environ["CONN_MAX_AGE"] = "60"
+    parts = urlsplit(ADMIN_URL)
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{database}"))
 
 
 def populate() -> dict:
