@@ -5,13 +5,14 @@ a column with such a value fails (psycopg raises ValueError), which would be a 5
 any search, filter, form or admin page that forwards the value. Query strings and form
 bodies are decoded with invalid UTF-8 replaced by U+FFFD, so NUL is the one character
 that can arrive there and not be stored. Rather than remember it in every view, this
-middleware refuses such a request (400, BadRequest) before any view runs: the
+middleware refuses such a request (400, handler400) before any view runs: the
 dashboard, the admin and the API alike. JSON bodies are the API's own business (its
 validation refuses control characters in every field it stores).
 """
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
+from django.urls import get_resolver, get_urlconf
 
 UNSTORABLE = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -62,5 +63,8 @@ class RefuseUnstorableInputMiddleware:
             or (form is not None and _has_unstorable(form))
             or any(UNSTORABLE in value for value in request.COOKIES.values())
         ):
-            raise BadRequest(MESSAGE)
+            # Answered as Django answers a BadRequest (handler400), without logging a
+            # traceback for what is only a client's mistake.
+            handler = get_resolver(get_urlconf()).resolve_error_handler(400)
+            return handler(request, exception=BadRequest(MESSAGE))
         return self.get_response(request)

@@ -16,6 +16,7 @@ from django_prometheus.exports import ExportToDjangoView
 from core.client import address_in, client_address
 from core.metrics import backend_unavailable, cache_errors
 from core.outages import RETRY_AFTER, backend_of
+from projects.api.middleware import is_api_path
 from projects.models import Project
 
 
@@ -121,9 +122,17 @@ def metrics(request):
 
 def _plain_error_page(request, status: int, **context) -> HttpResponse:
     """The standalone error page (templates/500.html): no database, no host, no session
-    needed, so it can answer whatever failed."""
+    needed, so it can answer whatever failed. Under /api/ and /oauth2/ no page at all:
+    ApiErrorMiddleware answers JSON instead."""
     context["request_id"] = getattr(request, "request_id", "")
-    return HttpResponse(loader.get_template("500.html").render(context), status=status)
+    if is_api_path(request.path):
+        return HttpResponse(status=status, content_type="text/plain")
+    try:
+        page = loader.get_template("500.html").render(context)
+    except Exception:  # e.g. static files not collected: an error page must not fail
+        page = f"{context.get('heading', 'Error')}. Request ID: {context['request_id']}"
+        return HttpResponse(page, status=status, content_type="text/plain")
+    return HttpResponse(page, status=status)
 
 
 def bad_request(request, exception):
