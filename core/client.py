@@ -51,8 +51,7 @@ def client_address(request) -> str:
 
 def request_is_from_trusted_proxy(request) -> bool:
     """True when REMOTE_ADDR is one of TRUSTED_PROXIES (so its headers may be believed)."""
-    networks = _networks(tuple(settings.TRUSTED_PROXIES))
-    return bool(networks) and _is_trusted(request.META.get("REMOTE_ADDR", ""), networks)
+    return address_in(request.META.get("REMOTE_ADDR", ""), settings.TRUSTED_PROXIES)
 
 
 def address_in(address: str, networks: list[str]) -> bool:
