@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_lookups import NoSecretLookupsMixin
+
 from .models import Account, Membership, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(NoSecretLookupsMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
     search_fields = ["email", "first_name", "last_name"]
@@ -32,7 +34,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "public_id", "created_at"]
     search_fields = ["name", "public_id"]
     readonly_fields = ["public_id", "created_at"]
@@ -40,7 +42,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
     list_display = ["user", "account", "role", "created_at"]
     list_filter = ["role"]
     list_select_related = ["user", "account"]

@@ -1,9 +1,10 @@
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 
 from core.client import client_address
 from core.failures import FailureLimit
+from core.metrics import auth_failures
 
 # Sign-in attempts are counted in the database (core.failures), shared by every app
 # server, per email and per client address. A count lasts until SIGN_IN_WINDOW passes
@@ -21,6 +22,9 @@ ADDRESS_SLOWDOWN = 10
 EMAIL_FAILURES = FailureLimit("sign-in-email", EMAIL_FAILURE_LIMIT, SIGN_IN_WINDOW)
 ADDRESS_FAILURES = FailureLimit("sign-in-address", ADDRESS_FAILURE_LIMIT, SIGN_IN_WINDOW)
 ADDRESS_PACE = FailureLimit("sign-in-address-pace", 1, ADDRESS_SLOWDOWN)
+# Changing the password asks for the current one: someone holding a signed-in session
+# (a borrowed laptop) must not be able to guess it. Counted per user, the same way.
+PASSWORD_CHANGE_FAILURES = FailureLimit("password-change-user", EMAIL_FAILURE_LIMIT, SIGN_IN_WINDOW)
 
 
 def count_attempt(request, email: str) -> None:
@@ -55,8 +59,12 @@ class ThrottledSignInMixin:
 
     def clean(self):
         email = self.cleaned_data.get("username") or ""
-        count_attempt(self.request, email)
-        cleaned = super().clean()
+        try:
+            count_attempt(self.request, email)
+            cleaned = super().clean()
+        except ValidationError:
+            auth_failures.labels("sign_in").inc()
+            raise
         forgive_attempt(self.request, email)
         return cleaned
 
@@ -73,3 +81,24 @@ class LoginForm(ThrottledSignInMixin, AuthenticationForm):
 
 class AdminLoginForm(ThrottledSignInMixin, AdminAuthenticationForm):
     """The operators' admin sign-in, under the same limits."""
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, counting each check of the current password before it
+    is made (as sign-in does); past the limit the current password is not checked."""
+
+    def clean_old_password(self):
+        subject = str(self.user.pk)
+        try:
+            if PASSWORD_CHANGE_FAILURES.hit(subject) > PASSWORD_CHANGE_FAILURES.limit:
+                raise ValidationError(
+                    "Too many wrong current passwords. Try again in "
+                    f"{SIGN_IN_WINDOW // 60} minutes.",
+                    code="throttled",
+                )
+            old_password = super().clean_old_password()
+        except ValidationError:
+            auth_failures.labels("password_change").inc()
+            raise
+        PASSWORD_CHANGE_FAILURES.clear(subject)
+        return old_password

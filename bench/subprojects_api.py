@@ -15,7 +15,6 @@ Options (environment): BENCH_SECONDS (per measurement, default 6), BENCH_CLIENTS
 
 import base64
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -36,21 +35,12 @@ TARGET_RATIO = 1.5
 def configure(tmp: str) -> bool:
     """Environment for this process and the server; True when the database is ours."""
     own_database = not os.environ.get("DATABASE_URL")
-    os.environ.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ACCESS_KEY_PEPPER": secrets.token_urlsafe(50),
-            "SECURE_SSL_REDIRECT": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "VAR_DIR": tmp,
-            "LOG_LEVEL": "ERROR",
-            "DJANGO_SETTINGS_MODULE": "dashboard.settings",
-        }
-    )
+    sys.path.insert(0, str(ROOT))
+    from bench.support.environment import server_environment
+
+    os.environ.update(server_environment(tmp))
     if own_database:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    sys.path.insert(0, str(ROOT))
     return own_database
 
 
@@ -63,7 +53,7 @@ def populate():
 
     from accounts.models import Account
     from projects import services
-    from projects.api.base import make_page_token
+    from projects.api.pagination import make_page_token
     from projects.models import Project
 
     account = Account.objects.create(name="Bench")

@@ -51,5 +51,9 @@ def client_address(request) -> str:
 
 def request_is_from_trusted_proxy(request) -> bool:
     """True when REMOTE_ADDR is one of TRUSTED_PROXIES (so its headers may be believed)."""
-    networks = _networks(tuple(settings.TRUSTED_PROXIES))
-    return bool(networks) and _is_trusted(request.META.get("REMOTE_ADDR", ""), networks)
+    return address_in(request.META.get("REMOTE_ADDR", ""), settings.TRUSTED_PROXIES)
+
+
+def address_in(address: str, networks: list[str]) -> bool:
+    """Whether `address` is in one of `networks` (a setting's list of networks)."""
+    return _is_trusted(address, _networks(tuple(networks)))

@@ -1,22 +1,44 @@
 """The base of management commands that change data through the services."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from .actors import Actor
 from .errors import ServiceError
+from .locks import NotAcquired, exclusively
 
 
 class ServiceCommand(BaseCommand):
     """Acts as `self.actor` (the command, by name); a service's refusal (core.errors)
-    becomes a CommandError with its message: the commands' one mapper."""
+    becomes a CommandError with its message: the commands' one mapper.
+
+    `exclusive = True` (scheduled commands that cron starts on every app server): one
+    run at a time across all servers (core.locks); a run that finds another one at work
+    says so and does nothing, successfully, since the other run does the work.
+    """
+
+    exclusive = False
+
+    @property
+    def command_name(self) -> str:
+        return self.__module__.rsplit(".", 1)[-1]
 
     @property
     def actor(self) -> Actor:
-        return Actor.for_command(self.__module__.rsplit(".", 1)[-1])
+        return Actor.for_command(self.command_name)
 
     def execute(self, *args, **options):
         try:
-            return super().execute(*args, **options)
+            if not self.exclusive:
+                return super().execute(*args, **options)
+            with exclusively(f"command:{self.command_name}"):
+                return super().execute(*args, **options)
+        except NotAcquired:
+            if options.get("stdout"):  # BaseCommand.execute, which did not run, sets it
+                self.stdout = OutputWrapper(options["stdout"])
+            self.stdout.write(
+                f"Another {self.command_name} is running right now; this run did nothing."
+            )
+            return None
         except ServiceError as error:
             raise CommandError(" ".join(error.messages)) from None
 

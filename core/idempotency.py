@@ -60,8 +60,12 @@ def run_once(*, scope: str, key: str, action, fingerprint: str = "") -> Outcome:
     KeyReused; without one (forms), any replay gets the first result.
     """
     now = timezone.now()
+    # An empty record expires as late as a full one: purge_expired (run on a schedule,
+    # maybe at this very moment) must not delete it between here and the lock below.
     record, _ = IdempotencyRecord.objects.get_or_create(
-        scope=scope, key=key, defaults={"fingerprint": fingerprint, "expires_at": now}
+        scope=scope,
+        key=key,
+        defaults={"fingerprint": fingerprint, "expires_at": now + timedelta(seconds=KEEP_FOR)},
     )
     with transaction.atomic():
         try:

@@ -61,13 +61,23 @@ if not ACCESS_KEY_PEPPER:
 # request from one of them has its X-Forwarded-For read, for the client's address
 # (core/client.py). Empty: the header is ignored, REMOTE_ADDR is the client.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-for _network in TRUSTED_PROXIES:
-    try:
-        ipaddress.ip_network(_network, strict=False)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"TRUSTED_PROXIES: {_network!r} is not an address or network (e.g. 10.0.0.0/8)."
-        ) from None
+
+# Who may read /metrics (Prometheus): clients from these networks (client_address, so
+# behind a proxy the real client), or a request with `Authorization: Bearer
+# METRICS_TOKEN`. Both empty (the default): /metrics answers 404 to everyone.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+for _name, _networks in (
+    ("TRUSTED_PROXIES", TRUSTED_PROXIES),
+    ("METRICS_ALLOWED_NETWORKS", METRICS_ALLOWED_NETWORKS),
+):
+    for _network in _networks:
+        try:
+            ipaddress.ip_network(_network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{_name}: {_network!r} is not an address or network (e.g. 10.0.0.0/8)."
+            ) from None
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -83,9 +93,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request ID and the one log line per request see every answer.
+    "core.request_log.RequestLogMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Every answer under /api/ and /oauth2/ is JSON, even Django's own error pages.
+    "projects.api.middleware.ApiErrorMiddleware",
+    # NUL characters in the path, query, form or cookies: 400 before any view or lookup.
+    "core.unstorable_input.RefuseUnstorableInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,7 +116,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
-    "projects.api.middleware.ApiErrorMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "dashboard.urls"
@@ -117,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "projects.menu.projects_menu",
                 "dashboard.context_processors.product_rules",
+                "dashboard.context_processors.request_id",
             ],
         },
     },
@@ -132,18 +151,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The same backends, counting connections, queries and errors for Prometheus.
+_METRICS_DATABASES = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = _METRICS_DATABASES.get(
+    DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Nothing needs the cache to be correct: idempotency records and failure counters live
-# in the database (core/). It must still be shared by every app server if anything is
-# ever cached: the database by default, Redis (pip install '.[redis]') when CACHE_URL
-# says so.
+# Nothing needs the cache to be correct: sessions, idempotency records and failure
+# counters live in the database (core/), so a cache outage changes no answer (README,
+# "Degraded modes"). It must still be shared by every app server if anything is ever
+# cached: the database by default, Redis (pip install '.[redis]') when CACHE_URL says so.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://django_cache")}
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     # Django culls a third of the table past MAX_ENTRIES (300 by default); expired rows
     # are culled first.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1_000_000)
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # An unreachable Redis fails in a second, not after the operating system's connect
+    # timeout (minutes), so /readyz and requests stay quick.
+    _redis_options = CACHES["default"].setdefault("OPTIONS", {})
+    _redis_options.setdefault("socket_connect_timeout", 1)
+    _redis_options.setdefault("socket_timeout", 1)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -188,7 +221,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 # Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO.
 _proxy_header = env("SECURE_PROXY_SSL_HEADER", default="")
 SECURE_PROXY_SSL_HEADER = (_proxy_header, "https") if _proxy_header else None
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes and scrapers speak plain HTTP to each app server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -214,11 +248,27 @@ ACCESS_KEYS_PER_PROJECT = 10
 SUBPROJECT_RESTORE_DAYS = 30
 
 # --- Logging: to stderr, never a secret (request bodies and headers are not logged) ---
+# One line per request from core.request_log (logger "console.request"), and every
+# record carries the request's ID. LOG_FORMAT=json (the default: one JSON object per
+# line, for log collectors) or plain (for reading in a terminal; `make run`).
+LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.request_log.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

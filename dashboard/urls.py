@@ -14,9 +14,15 @@ admin.site.login_form = AdminLoginForm  # failed sign-ins throttled, as on the d
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
     path("accounts/", include("accounts.urls")),
     path("", include("projects.urls")),
     path("oauth2/token", oauth.token, name="oauth2_token"),
     path("api/", include("projects.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+# Error pages that need nothing that may have failed, and carry the request ID.
+handler400 = "dashboard.views.bad_request"
+handler500 = "dashboard.views.server_error"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
 from core.admin_errors import ServiceErrorsAdminMixin, report
+from core.admin_lookups import NoSecretLookupsMixin
 from core.errors import ServiceError
 
 from . import services
@@ -85,7 +86,7 @@ class GrantInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "public_id", "account", "parent", "created_at", "removed_at"]
     list_filter = [KindFilter, RemovedFilter]
     list_select_related = ["account", "parent"]
@@ -150,7 +151,7 @@ class ProjectAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProjectGrant)
-class ProjectGrantAdmin(admin.ModelAdmin):
+class ProjectGrantAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
     list_display = ["membership", "project", "created_at"]
     list_select_related = ["membership__user", "membership__account", "project__parent"]
     search_fields = ["membership__user__email", "project__name", "project__public_id"]
@@ -173,7 +174,7 @@ class KeyStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(AccessKey)
-class AccessKeyAdmin(admin.ModelAdmin):
+class AccessKeyAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
     """Read-only: keys are created by their owners (dashboard, API) or the
     create_access_key command, which is the only place a secret is shown. The hash is
     never displayed either. Operators can revoke."""

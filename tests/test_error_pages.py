@@ -24,3 +24,14 @@ def test_500_has_the_dashboard_look(db):
     body = response.content.decode()
     assert response.status_code == 500
     assert "Something went wrong" in body and 'class="topbar"' in body
+
+
+def test_an_error_page_that_cannot_render_still_answers(client, db, settings):
+    """Static files not collected (no manifest): the 400 page falls back to plain text."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    response = client.get("/projects/?q=%00")
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
+    assert response["X-Request-ID"] in response.content.decode()

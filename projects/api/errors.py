@@ -86,7 +86,32 @@ def method_not_allowed(allowed: list[str]) -> ApiError:
 
 
 def internal_error() -> ApiError:
-    return ApiError(500, "INTERNAL", "There was an internal error; try again in a moment.")
+    return for_status(500)
+
+
+# The contracts' status word and a default message for each HTTP status, for answers
+# made outside the views (projects.api.middleware): Django's own error pages.
+_BY_STATUS = {
+    400: ("INVALID_ARGUMENT", "The request could not be read: it is malformed or too large."),
+    401: ("UNAUTHENTICATED", "Authentication is required."),
+    403: ("PERMISSION_DENIED", "The caller does not have permission."),
+    404: ("NOT_FOUND", "No API resource at this path."),
+    405: ("METHOD_NOT_ALLOWED", "This resource does not answer this method."),
+    413: ("INVALID_ARGUMENT", "The request body is too large."),
+    414: ("INVALID_ARGUMENT", "The request URL is too long."),
+    431: ("INVALID_ARGUMENT", "The request's headers are too large."),
+    500: ("INTERNAL_ERROR", "There was an internal error; try again in a moment."),
+    503: (
+        "UNAVAILABLE",
+        "The service is briefly unavailable; retry after the seconds in Retry-After.",
+    ),
+}
+
+
+def for_status(code: int, message: str | None = None) -> ApiError:
+    default = 500 if code >= 500 else 400
+    status, default_message = _BY_STATUS.get(code, _BY_STATUS[default])
+    return ApiError(code, status, message or default_message)
 
 
 def from_service_error(error: ServiceError) -> ApiError:

@@ -1,19 +1,76 @@
-"""Errors outside the views' own handling still answer in the API's shape under /api.
+"""Every answer under /api/ and /oauth2/ is JSON, whatever produced it.
 
-Django's own answers (400 for a request it cannot read, 500 for a bug) are HTML pages;
-an API client gets the contract's JSON error body instead, and the exception is logged
-as Django logs it.
+The views answer in the contracts' shape themselves. What they never see is answered
+here in the same shape: an exception in a view (a bug is 500 INTERNAL_ERROR, a database
+or cache outage 503 UNAVAILABLE with Retry-After), and Django's own pages, made before
+or around the API's code runs (a foreign Host header, a NUL character refused at the
+edge, a 404 under /oauth2/, a 405 from require_POST). /oauth2/ speaks OAuth's error
+shape (RFC 6749 section 5.2), as its token endpoint does. The server's own answers
+(gunicorn's 400/414/431) are made JSON by gunicorn.conf.py.
 """
 
 import logging
 
 from django.core import signals
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, JsonResponse
 
-from .errors import internal_error, invalid_argument, not_found, permission_denied
+from core.metrics import auth_failures, backend_unavailable
+from core.outages import RETRY_AFTER, backend_of
+
+from .errors import (
+    ApiError,
+    for_status,
+    internal_error,
+    invalid_argument,
+    not_found,
+    permission_denied,
+)
 
 logger = logging.getLogger("django.request")
+
+API = ("/api", "/oauth2")
+# Headers of the original answer that a client still needs in the JSON one.
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+def is_api_path(path: str) -> bool:
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in API)
+
+
+def _is_json(response) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
+
+
+def _oauth_error(status: int, message: str) -> JsonResponse:
+    if status >= 500:
+        error = "temporarily_unavailable" if status == 503 else "server_error"
+    else:
+        error = "invalid_client" if status == 401 else "invalid_request"
+    return JsonResponse({"error": error, "error_description": message}, status=status)
+
+
+def answer(request, error: ApiError):
+    """`error` in the shape of the path: OAuth's under /oauth2/, the contracts' else."""
+    if request.path.startswith("/oauth2"):
+        response = _oauth_error(error.code, error.message)
+        for name, value in error.headers.items():
+            response[name] = value
+    else:
+        response = error.response()
+    # Made outside CommonMiddleware, which sets it on the views' answers: without it the
+    # server would send the body chunked, and keep-alive clients expect a length.
+    response["Content-Length"] = str(len(response.content))
+    return response
+
+
+def as_json(request, response):
+    """`response` (an error page) as the same error in JSON."""
+    error = for_status(response.status_code, getattr(response, "api_message", None))
+    for name in KEPT_HEADERS:
+        if name in response:
+            error.headers[name] = response[name]
+    return answer(request, error)
 
 
 class ApiErrorMiddleware:
@@ -21,10 +78,17 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if not is_api_path(request.path):
+            return response
+        if response.status_code == 401:
+            auth_failures.labels("api").inc()
+        if response.status_code >= 400 and not _is_json(response):
+            return as_json(request, response)
+        return response
 
     def process_exception(self, request, exception):
-        if not request.path.startswith("/api/"):
+        if not is_api_path(request.path):
             return None
         if isinstance(exception, SuspiciousOperation):  # too many fields, bad host …
             error = invalid_argument("The request could not be read: it is malformed or too large.")
@@ -32,6 +96,17 @@ class ApiErrorMiddleware:
             error = not_found()
         elif isinstance(exception, PermissionDenied):
             error = permission_denied()
+        elif backend := backend_of(exception):
+            backend_unavailable.labels(backend).inc()
+            logger.warning(
+                "Service Unavailable (%s unreachable): %s",
+                backend,
+                request.path,
+                exc_info=exception,
+                extra={"status_code": 503, "request": request},
+            )
+            error = for_status(503)
+            error.headers["Retry-After"] = str(RETRY_AFTER)
         else:
             # As Django does for its own 500s: tell error reporters (admin emails,
             # monitoring, the test client), then log with the request attached.
@@ -43,4 +118,4 @@ class ApiErrorMiddleware:
                 extra={"status_code": 500, "request": request},
             )
             error = internal_error()
-        return error.response()
+        return answer(request, error)

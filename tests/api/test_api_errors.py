@@ -41,7 +41,7 @@ def test_an_unexpected_error_is_a_json_500_and_logged(client, project, auth, mon
     client.raise_request_exception = False
     url = f"/api/v1/projects/{project.public_id}/subprojects"
     response = call(client, "post", url, auth, {"displayName": "x"})
-    assert error_of(response)[:2] == (500, "INTERNAL")
+    assert error_of(response)[:2] == (500, "INTERNAL_ERROR")
     assert "Internal Server Error" in caplog.text
 
 
