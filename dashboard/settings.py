@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "projects",
+    "audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

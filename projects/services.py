@@ -8,6 +8,12 @@ which each interface turns into its own answer.
 Concurrency: every write locks the row it reads before deciding (SELECT … FOR UPDATE on
 PostgreSQL; SQLite serialises writers) and saves only the fields it changes, so two
 simultaneous requests (a rename and a relabel, say) both take effect.
+
+Audit trail: every change writes one entry (audit.trail.record, one INSERT) in its own
+transaction, after the change: both commit or neither does. A call that changes nothing
+(a rename to the same name, revoking a revoked key) writes no entry. The locks read the
+project's parent and account with it, which the entry names, so recording costs no
+other query.
 """
 
 from django.conf import settings
@@ -16,12 +22,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.models import Account
-from core.actors import SYSTEM, Actor
-from core.errors import AlreadyExists, InvalidParent, InvalidValue, LimitReached, WrongState, typed
+from accounts.models import Account, Membership
+from audit import trail
+from audit.actions import project_action
+from core.actors import SYSTEM, Actor, Kind, Source
+from core.errors import (
+    AlreadyExists,
+    InvalidParent,
+    InvalidValue,
+    LimitReached,
+    NotAllowed,
+    WrongState,
+    typed,
+)
+from core.validation import clean_display_name
 
 from . import key_secrets
-from .models import AccessKey, Project, Subproject
+from .models import AccessKey, Project, ProjectGrant, Subproject
 
 # The codes of the typed errors callers used to compare against; kept for them.
 ALREADY_EXISTS = AlreadyExists.code
@@ -37,15 +54,28 @@ def _validated(instance, *, exclude=("created_by",)):
     return instance
 
 
-def _locked(model, pk):
-    """The row, re-read under a lock held until the transaction ends."""
-    return model.objects.select_for_update(of=("self",)).get(pk=pk)
+def _locked(model, pk, *related):
+    """The row, re-read under a lock held until the transaction ends (only this row is
+    locked; `related` rows are read in the same query)."""
+    rows = model.objects.select_for_update(of=("self",))
+    return (rows.select_related(*related) if related else rows).get(pk=pk)
+
+
+def _locked_project(pk) -> Project:
+    """The project, locked, with its parent and account (which its audit entry names)."""
+    return _locked(Project, pk, "parent", "account")
 
 
 @transaction.atomic
 def project_create(*, account: Account, name: str, labels=None, actor: Actor = SYSTEM) -> Project:
     project = Project(account=account, name=name, labels=labels or {}, created_by=actor.user)
     _validated(project).save()
+    trail.record(
+        actor,
+        "project.create",
+        project=project,
+        changes=trail.created({"name": project.name, "labels": project.labels}),
+    )
     return project
 
 
@@ -56,17 +86,21 @@ def subproject_create(
     """Create a subproject of a top-level project, in the parent's account."""
     # The lock on the parent keeps a concurrent removal from slipping in between the
     # check (in Project.clean) and the insert.
-    parent = (
-        Project.objects.select_for_update(of=("self",)).select_related("parent").get(pk=parent.pk)
-    )
+    parent = _locked_project(parent.pk)
     subproject = Subproject(
-        account_id=parent.account_id,
+        account=parent.account,
         parent=parent,
         name=name,
         labels=labels or {},
         created_by=actor.user,
     )
     _validated(subproject).save()
+    trail.record(
+        actor,
+        "subproject.create",
+        project=subproject,
+        changes=trail.created({"name": subproject.name, "labels": subproject.labels}),
+    )
     return subproject
 
 
@@ -76,24 +110,32 @@ def project_update(*, project: Project, name=None, labels=None, actor: Actor = S
 
     `project` is updated in place with what was saved.
     """
-    stored = _locked(Project, project.pk)
+    stored = _locked_project(project.pk)
     if project.parent_id != stored.parent_id:
         raise InvalidParent("The parent of a project cannot be changed.")
     if stored.removed_at is not None:
         raise WrongState("This subproject has been removed: restore it before changing it.")
-    changed = []
+    before = {"name": stored.name, "labels": stored.labels}
     if name is not None:
         stored.name = name
-        changed.append("name")
     if labels is not None:
         stored.labels = labels
-        changed.append("labels")
-    if changed:
-        _validated(stored)
-        stored.save(update_fields=[*changed, "updated_at"])
+    _validated(stored)  # cleans the values (trimmed name…) before they are compared
+    changes = trail.diff(before, {"name": stored.name, "labels": stored.labels})
+    if changes:
+        stored.save(update_fields=[*changes, "updated_at"])
+        trail.record(
+            actor, project_action(stored, _update_verb(changes)), project=stored, changes=changes
+        )
     for field in ("name", "labels", "updated_at"):
         setattr(project, field, getattr(stored, field))
     return project
+
+
+def _update_verb(changes: dict) -> str:
+    if len(changes) > 1:
+        return "update"
+    return "rename" if "name" in changes else "relabel"
 
 
 def _require_subproject(project: Project) -> None:
@@ -110,10 +152,16 @@ def subproject_remove(*, subproject: Project, actor: Actor = SYSTEM) -> Project:
     restore_window(), then `purge_removed_subprojects` deletes it.
     """
     _require_subproject(subproject)
-    stored = _locked(Project, subproject.pk)
+    stored = _locked_project(subproject.pk)
     if stored.removed_at is None:
         stored.removed_at = timezone.now()
         stored.save(update_fields=["removed_at", "updated_at"])
+        trail.record(
+            actor,
+            "subproject.remove",
+            project=stored,
+            changes=trail.diff({"removed_at": None}, {"removed_at": stored.removed_at}),
+        )
     subproject.removed_at, subproject.updated_at = stored.removed_at, stored.updated_at
     return subproject
 
@@ -121,7 +169,7 @@ def subproject_remove(*, subproject: Project, actor: Actor = SYSTEM) -> Project:
 @transaction.atomic
 def subproject_restore(*, subproject: Project, actor: Actor = SYSTEM) -> Project:
     _require_subproject(subproject)
-    stored = _locked(Project, subproject.pk)
+    stored = _locked_project(subproject.pk)
     if stored.removed_at is None:
         return subproject
     if timezone.now() >= stored.restore_deadline:
@@ -129,18 +177,47 @@ def subproject_restore(*, subproject: Project, actor: Actor = SYSTEM) -> Project
             f"This subproject was removed more than {settings.SUBPROJECT_RESTORE_DAYS} "
             "days ago and can no longer be restored."
         )
+    changes = trail.diff({"removed_at": stored.removed_at}, {"removed_at": None})
     stored.removed_at = None
     stored.save(update_fields=["removed_at", "updated_at"])
+    trail.record(actor, "subproject.restore", project=stored, changes=changes)
     subproject.removed_at, subproject.updated_at = None, stored.updated_at
     return subproject
 
 
+PURGE_BATCH = 500
+
+
 def purge_removed_subprojects(*, now=None, actor: Actor = SYSTEM) -> int:
-    """Delete subprojects removed longer ago than the restore window, with their keys."""
-    expired = Subproject.objects.purgeable(now)
-    count = expired.count()
-    expired.delete()
-    return count
+    """Delete subprojects removed longer ago than the restore window, with their keys.
+
+    In batches of PURGE_BATCH, each one transaction that also writes one
+    "subproject.purge" entry per subproject (one INSERT for the batch). The entries,
+    like every entry about the subproject before them, stay: they name it by its ID.
+    """
+    purged = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Subproject.objects.purgeable(now)
+                .select_for_update(of=("self",))
+                .select_related("parent", "account")
+                .order_by("pk")[:PURGE_BATCH]
+            )
+            if not batch:
+                return purged
+            events = [
+                trail.entry(
+                    actor,
+                    "subproject.purge",
+                    project=subproject,
+                    changes={"deleted": {"before": False, "after": True}},
+                )
+                for subproject in batch
+            ]
+            trail.record_many(events)
+            Project.objects.filter(pk__in=[subproject.pk for subproject in batch]).delete()
+        purged += len(batch)
 
 
 @sensitive_variables("secret")
@@ -158,7 +235,7 @@ def access_key_create(
         raise InvalidValue("The expiry must be in the future.", field="expires_at")
     # The project row lock serialises concurrent creations, so neither the limit nor
     # the unique name can be raced past.
-    project = _locked(Project, project.pk)
+    project = _locked_project(project.pk)
     if project.removed_at is not None:
         raise WrongState("This project has been removed.")
     limit = settings.ACCESS_KEYS_PER_PROJECT
@@ -177,6 +254,14 @@ def access_key_create(
         expires_at=expires_at,
     )
     _validated_key(key).save()
+    # The expiry is part of the key's creation; its passing is not a change (nothing
+    # is written then), so it has no entry of its own.
+    trail.record(
+        actor,
+        "access_key.create",
+        key=key,
+        changes=trail.created({"display_name": key.display_name, "expires_at": key.expires_at}),
+    )
     return key, secret
 
 
@@ -189,12 +274,18 @@ def _validated_key(key: AccessKey) -> AccessKey:
 
 @transaction.atomic
 def access_key_rename(*, key: AccessKey, display_name: str, actor: Actor = SYSTEM) -> AccessKey:
-    _locked(Project, key.project_id)  # names are unique per project: one writer at a time
+    project = _locked_project(key.project_id)  # names are unique per project: one writer
     stored = _locked(AccessKey, key.pk)
+    stored.project = project
     if stored.revoked_at is not None:
         raise WrongState("This access key has been revoked.")
+    before = {"display_name": stored.display_name}
     stored.display_name = display_name
-    _validated_key(stored).save(update_fields=["display_name", "updated_at"])
+    _validated_key(stored)
+    changes = trail.diff(before, {"display_name": stored.display_name})
+    if changes:
+        stored.save(update_fields=["display_name", "updated_at"])
+        trail.record(actor, "access_key.rename", key=stored, changes=changes)
     key.display_name, key.updated_at = stored.display_name, stored.updated_at
     return key
 
@@ -202,9 +293,138 @@ def access_key_rename(*, key: AccessKey, display_name: str, actor: Actor = SYSTE
 @transaction.atomic
 def access_key_revoke(*, key: AccessKey, actor: Actor = SYSTEM) -> AccessKey:
     """Revoke a key: the very next request made with it, or a token from it, fails."""
-    stored = _locked(AccessKey, key.pk)
+    stored = _locked(AccessKey, key.pk, "project__parent", "project__account")
     if stored.revoked_at is None:
         stored.revoked_at = timezone.now()
         stored.save(update_fields=["revoked_at", "updated_at"])
+        trail.record(
+            actor,
+            "access_key.revoke",
+            key=stored,
+            changes=trail.diff({"revoked_at": None}, {"revoked_at": stored.revoked_at}),
+        )
     key.revoked_at, key.updated_at = stored.revoked_at, stored.updated_at
     return key
+
+
+# --- Suspension ------------------------------------------------------------------------
+
+
+def is_platform(actor: Actor) -> bool:
+    """Whether `actor` acts for the platform (operators in the admin, commands,
+    maintenance, the platform's services) rather than for a customer."""
+    return actor.source in (Source.ADMIN, Source.COMMAND, Source.INTERNAL) or (
+        actor.kind == Kind.PLATFORM_TOKEN
+    )
+
+
+def _clean_reason(reason) -> str:
+    try:
+        return clean_display_name(reason if reason is not None else "", what="Reason")
+    except ValidationError as error:
+        raise InvalidValue(error.message, field="reason") from None
+
+
+@transaction.atomic
+def project_suspend(*, project: Project, reason: str, actor: Actor = SYSTEM) -> Project:
+    """Suspend a project or subproject: its access keys (and a top-level project's
+    subprojects' keys) are refused until it is resumed. Its data and usage stay.
+
+    A reason is required. Suspending by the platform (is_platform) cannot be lifted by a
+    customer; a customer suspending a project the platform has suspended is refused, and
+    the platform suspending a customer's suspension takes it over. Suspending a
+    suspended project again changes only its reason. Who may suspend what in the
+    dashboard and the API is decided there (projects.access.can_suspend, parent keys).
+    `project` is updated in place.
+    """
+    reason = _clean_reason(reason)
+    stored = _locked_project(project.pk)
+    if stored.removed_at is not None:
+        raise WrongState("This subproject has been removed: restore it before suspending it.")
+    by_platform = is_platform(actor)
+    if stored.suspended_by_platform and not by_platform:
+        raise NotAllowed(
+            "This project was suspended by the platform; only the platform can change "
+            "that. Contact support."
+        )
+    before = _suspension_fields(stored)
+    if stored.suspended_at is None:
+        stored.suspended_at = timezone.now()
+    stored.suspend_reason = reason
+    stored.suspended_by_platform = stored.suspended_by_platform or by_platform
+    changes = trail.diff(before, _suspension_fields(stored))
+    if changes:
+        stored.save(update_fields=[*changes, "updated_at"])
+        trail.record(actor, project_action(stored, "suspend"), project=stored, changes=changes)
+    _copy_suspension(stored, project)
+    return project
+
+
+@transaction.atomic
+def project_resume(*, project: Project, actor: Actor = SYSTEM) -> Project:
+    """Lift a suspension; customers cannot lift the platform's. Resuming a project that
+    is not suspended changes nothing. `project` is updated in place."""
+    stored = _locked_project(project.pk)
+    if stored.suspended_at is not None:
+        if stored.suspended_by_platform and not is_platform(actor):
+            raise NotAllowed(
+                "This project was suspended by the platform and only the platform can "
+                "resume it. Contact support."
+            )
+        before = _suspension_fields(stored)
+        stored.suspended_at, stored.suspend_reason, stored.suspended_by_platform = None, "", False
+        changes = trail.diff(before, _suspension_fields(stored))
+        stored.save(update_fields=[*changes, "updated_at"])
+        trail.record(actor, project_action(stored, "resume"), project=stored, changes=changes)
+    _copy_suspension(stored, project)
+    return project
+
+
+def _suspension_fields(project: Project) -> dict:
+    return {
+        "suspended_at": project.suspended_at,
+        "suspend_reason": project.suspend_reason,
+        "suspended_by_platform": project.suspended_by_platform,
+    }
+
+
+def _copy_suspension(source: Project, target: Project) -> None:
+    for name, value in _suspension_fields(source).items():
+        setattr(target, name, value)
+    target.updated_at = source.updated_at
+
+
+# --- Grants ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_set(*, membership: Membership, project: Project, actor: Actor = SYSTEM) -> ProjectGrant:
+    """Give a member or viewer a project (and its subprojects) or one subproject; a
+    grant that exists is left as it is."""
+    project = _locked_project(project.pk)
+    if membership.account_id != project.account_id:
+        raise InvalidValue(
+            "The project belongs to another account than the membership.", field="project"
+        )
+    grant, made = ProjectGrant.objects.get_or_create(membership=membership, project=project)
+    if made:
+        trail.record(
+            actor, "grant.create", project=project, changes=trail.created(_grant_fields(membership))
+        )
+    return grant
+
+
+@transaction.atomic
+def grant_remove(*, grant: ProjectGrant, actor: Actor = SYSTEM) -> None:
+    """Withdraw a grant: the member no longer reaches that project (removing a grant
+    that is already gone changes nothing)."""
+    project = _locked_project(grant.project_id)
+    membership = Membership.objects.select_related("user").get(pk=grant.membership_id)
+    deleted, _ = ProjectGrant.objects.filter(pk=grant.pk).delete()
+    if deleted:
+        changes = trail.deleted(_grant_fields(membership))
+        trail.record(actor, "grant.remove", project=project, changes=changes)
+
+
+def _grant_fields(membership: Membership) -> dict:
+    return {"user": membership.user.email, "role": membership.role}
