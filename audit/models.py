@@ -42,6 +42,15 @@ class AuditEventQuerySet(models.QuerySet):
             return self.filter(root_project_id=project.public_id)
         return self.filter(project_id=project.public_id)
 
+    def by_public_actor(self, value: str):
+        """Entries by the actor customers see as `value` (public_actor's id): a user's
+        email (never an operator's: customers do not see those), a Key ID, a platform
+        token's ID or a command's name. Emails and Key IDs are stored in lower case."""
+        value = value.strip().lower()
+        user = Q(actor_type=Kind.USER, actor_label=value) & ~Q(source=Source.ADMIN)
+        other = ~Q(actor_type=Kind.USER) & Q(actor_id=value)
+        return self.filter(user | other)
+
 
 # Entries written by the platform itself (operators, commands, maintenance, platform
 # services): customers see them as "the platform", without a staff email or address.
@@ -133,6 +142,25 @@ class AuditEvent(models.Model):
         }.get(actor["type"], actor["id"])
 
     @property
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) as text, for the dashboard."""
+        return [
+            (name, _as_text(change.get("before")), _as_text(change.get("after")))
+            for name, change in sorted(self.changes.items())
+            if isinstance(change, dict)
+        ]
+
+    @property
     def public_address(self) -> str:
         """The client address, except the platform's own (operators, commands)."""
         return "" if self.by_platform else self.address
+
+
+def _as_text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in sorted(value.items())) or "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
