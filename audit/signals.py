@@ -31,7 +31,7 @@ def signed_in(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="audit.sign_in_failed")
 def sign_in_failed(sender, credentials, request=None, **kwargs):
-    email = str(credentials.get("username") or credentials.get("email") or "")[:255]
+    email = str(credentials.get("username") or credentials.get("email") or "").strip().lower()[:255]
     address = client_address(request) if request is not None else ""
     actor = Actor(Kind.USER, "", _source(request), address)
     record(actor, "user.sign_in_failed", actor_label=email, target_id=email, target_label=email)

@@ -2,7 +2,7 @@
 
 import re
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
@@ -69,3 +69,17 @@ def recording_cost(monkeypatch, scenario) -> list[tuple[str, str]]:
         assert statement in added, (statement, with_entry.kinds)
         added.remove(statement)
     return added
+
+
+def move_in_time(event: AuditEvent, when) -> None:
+    """Move an entry in time (tests only: the trail itself never changes), through the
+    raw table with PostgreSQL's append-only trigger switched off for the statement."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+        cursor.execute(
+            "UPDATE audit_auditevent SET time = %s WHERE id = %s",
+            [connection.ops.adapt_datetimefield_value(when), event.pk],
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")

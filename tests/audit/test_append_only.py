@@ -12,6 +12,8 @@ from audit.models import AppendOnly, AuditEvent
 from core.actors import SYSTEM
 from projects import services
 
+from .helpers import move_in_time
+
 
 @pytest.fixture
 def event(project):
@@ -74,19 +76,7 @@ def test_purge_before_deletes_only_older_entries_and_says_so(project):
     services.project_update(project=project, name="Old name")
     services.project_update(project=project, name="Newer name")
     old, new = AuditEvent.objects.order_by("id")
-    # Make the first one old: through the raw table, as time would.
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
-        cursor.execute(
-            "UPDATE audit_auditevent SET time = %s WHERE id = %s",
-            [
-                connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(days=500)),
-                old.pk,
-            ],
-        )
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
+    move_in_time(old, timezone.now() - timedelta(days=500))
     cutoff = timezone.now() - timedelta(days=400)
     assert trail.purge_before(cutoff, actor=SYSTEM) == 1
     assert trail.purge_before(cutoff, actor=SYSTEM) == 0  # idempotent
