@@ -45,6 +45,22 @@ ACCOUNT_ACTIONS = {
 
 LABELS = {**PROJECT_ACTIONS, **ACCOUNT_ACTIONS}
 
+# The changed fields, as the Activity page names them.
+FIELD_LABELS = {
+    "name": "Name",
+    "labels": "Labels",
+    "removed_at": "Removed",
+    "deleted": "Deleted",
+    "suspended_at": "Suspended",
+    "suspend_reason": "Reason",
+    "suspended_by_platform": "By the platform",
+    "display_name": "Name",
+    "expires_at": "Expires",
+    "revoked_at": "Revoked",
+    "user": "User",
+    "role": "Role",
+}
+
 
 def label(action: str) -> str:
     return LABELS.get(action, action)

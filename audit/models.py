@@ -10,7 +10,8 @@ index range.
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.dateparse import parse_datetime
 
 from core.actors import Kind, Source
 
@@ -143,9 +144,14 @@ class AuditEvent(models.Model):
 
     @property
     def change_lines(self) -> list[tuple[str, str, str]]:
-        """(field, before, after) as text, for the dashboard."""
+        """(field, before, after) as text, for the dashboard (times in the current
+        time zone)."""
         return [
-            (name, _as_text(change.get("before")), _as_text(change.get("after")))
+            (
+                actions.FIELD_LABELS.get(name, name),
+                _as_text(change.get("before")),
+                _as_text(change.get("after")),
+            )
             for name, change in sorted(self.changes.items())
             if isinstance(change, dict)
         ]
@@ -163,4 +169,7 @@ def _as_text(value) -> str:
         return ", ".join(f"{k}={v}" for k, v in sorted(value.items())) or "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    if moment is not None and moment.tzinfo is not None:
+        return dateformat.format(timezone.localtime(moment), "j M Y, H:i:s")
     return str(value)

@@ -1,6 +1,7 @@
 """The Activity page: /projects/{id}/activity/."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -195,3 +196,17 @@ def test_dates_before_now_only_show_when_asked(client_for, admin_user, project):
     move_in_time(AuditEvent.objects.get(), timezone.now() - timedelta(days=40))
     since = (timezone.now() - timedelta(days=7)).date().isoformat()
     assert "Project renamed" not in page(client_for(admin_user), project, f"?since={since}")
+
+
+def test_changes_are_shown_with_names_and_local_times(client_for, admin_user, subproject):
+    admin_user.time_zone = "Asia/Tokyo"
+    admin_user.save()
+    services.project_suspend(project=subproject, reason="Unpaid", actor=user_actor(admin_user))
+    services.project_update(project=subproject, labels={"b": "2", "a": "1"})
+    body = page(client_for(admin_user), subproject)
+    when = timezone.localtime(
+        AuditEvent.objects.get(action="subproject.suspend").time, timezone=ZoneInfo("Asia/Tokyo")
+    )
+    assert f"Suspended</span>: <bdi>—</bdi> → <bdi>{when:%-d %b %Y, %H:%M}" in body
+    assert "Reason</span>: <bdi>—</bdi> → <bdi>Unpaid</bdi>" in body
+    assert "Labels</span>: <bdi>—</bdi> → <bdi>a=1, b=2</bdi>" in body
