@@ -92,6 +92,8 @@ class AuditEvent(models.Model):
             models.Index(
                 fields=["root_project_id", "action", "-time", "-id"], name="audit_root_action"
             ),
+            # An account's entries (the admin's search; team pages to come).
+            models.Index(fields=["account_id", "-time", "-id"], name="audit_account_time"),
             # The admin's search by Key ID and by actor.
             models.Index(fields=["key_id"], condition=~Q(key_id=""), name="audit_key"),
             models.Index(fields=["actor_label"], name="audit_actor_label"),

@@ -47,6 +47,10 @@ def test_lists_and_searches_by_project_id_key_id_and_actor(
     assert listed(admin_client.get(f"{base}?q={operator.email.upper()}")) == ["user.sign_in"]
     assert listed(admin_client.get(f"{base}?q=system")) == ["project.rename", "access_key.create"]
     assert listed(admin_client.get(f"{base}?action=project.rename")) == ["project.rename"]
+    assert listed(admin_client.get(f"{base}?q={project.account.public_id}")) == [
+        "project.rename",
+        "access_key.create",
+    ]
 
 
 def test_entries_cannot_be_added_changed_or_deleted(admin_client, events):
