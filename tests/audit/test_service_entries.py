@@ -209,3 +209,26 @@ def test_record_refuses_anything_that_looks_like_a_secret(project, actor):
         with pytest.raises(ValueError, match="secret"):
             trail.record(actor, "project.update", project=project, changes={field: {}})
     assert AuditEvent.objects.count() == 0
+
+
+def test_the_platform_token_hook(db):
+    from audit import trail
+
+    operator = Actor(Kind.COMMAND, "create_platform_token", Source.COMMAND)
+    trail.record_platform_token_change(
+        operator,
+        "create",
+        token_id="pt_01ARZ3NDEK",
+        token_name="usage ingest",
+        changes=trail.created({"name": "usage ingest"}),
+    )
+    event = only_event("platform_token.create")
+    assert (event.target_id, event.target_label, event.project_id) == (
+        "pt_01ARZ3NDEK",
+        "usage ingest",
+        "",
+    )
+    with pytest.raises(ValueError, match="secret"):
+        trail.record_platform_token_change(
+            operator, "update", token_id="pt_x", changes={"token_hash": {}}
+        )
