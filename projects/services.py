@@ -120,7 +120,8 @@ def project_update(*, project: Project, name=None, labels=None, actor: Actor = S
         stored.name = name
     if labels is not None:
         stored.labels = labels
-    _validated(stored)  # cleans the values (trimmed name…) before they are compared
+    if name is not None or labels is not None:
+        _validated(stored)  # cleans the values (trimmed name…) before they are compared
     changes = trail.diff(before, {"name": stored.name, "labels": stored.labels})
     if changes:
         stored.save(update_fields=[*changes, "updated_at"])

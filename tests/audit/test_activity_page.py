@@ -83,6 +83,9 @@ def test_a_user_granted_one_subproject_sees_only_its_entries(client_for, account
 def test_a_removed_subprojects_history_stays_readable(client_for, admin_user, subproject):
     services.subproject_remove(subproject=subproject, actor=user_actor(admin_user))
     assert "Subproject removed" in page(client_for(admin_user), subproject)
+    body = client_for(admin_user).get(url(subproject)).content.decode()
+    assert "Taco Time</bdi> (removed)" in body
+    assert f'href="/projects/{subproject.public_id}/"' not in body  # its details are gone
 
 
 def test_operators_appear_as_the_platform(client_for, admin_user, project, operator):
