@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.actors import Actor
+from core.admin_errors import ServiceErrorsAdminMixin
 from core.admin_lookups import NoSecretLookupsMixin
 
+from . import services
 from .models import Account, Membership, User
 
 
@@ -25,6 +28,26 @@ class UserAdmin(NoSecretLookupsMixin, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
 
 
+# Accounts and memberships are written through accounts.services, like everywhere
+# else, so that each change has its audit entry.
+
+
+def save_membership(request, membership: Membership, *, was=None) -> Membership:
+    """Save an added or edited membership through the services. `was`: the stored row
+    of an edited one (whose user or account may have been changed)."""
+    actor = Actor.for_admin(request)
+    if was is not None and (was.user_id, was.account_id) != (
+        membership.user_id,
+        membership.account_id,
+    ):
+        services.membership_remove(membership=was, actor=actor)
+    saved = services.membership_set(
+        account=membership.account, user=membership.user, role=membership.role, actor=actor
+    )
+    membership.pk = saved.pk
+    return saved
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -34,17 +57,43 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
+class AccountAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "public_id", "created_at"]
     search_fields = ["name", "public_id"]
     readonly_fields = ["public_id", "created_at"]
     inlines = [MembershipInline]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.account_create(name=obj.name, actor=Actor.for_admin(request))
+        obj.pk, obj.public_id = created.pk, created.public_id
+
+    def save_formset(self, request, form, formset, change):
+        memberships = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            services.membership_remove(membership=membership, actor=Actor.for_admin(request))
+        for membership in memberships:
+            was = Membership.objects.filter(pk=membership.pk).first() if membership.pk else None
+            save_membership(request, membership, was=was)
+
 
 @admin.register(Membership)
-class MembershipAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
+class MembershipAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
     list_display = ["user", "account", "role", "created_at"]
     list_filter = ["role"]
     list_select_related = ["user", "account"]
     search_fields = ["user__email", "account__name", "account__public_id"]
     autocomplete_fields = ["user", "account"]
+
+    def save_model(self, request, obj, form, change):
+        was = Membership.objects.filter(pk=obj.pk).first() if change else None
+        save_membership(request, obj, was=was)
+
+    def delete_model(self, request, obj):
+        services.membership_remove(membership=obj, actor=Actor.for_admin(request))
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            self.delete_model(request, membership)

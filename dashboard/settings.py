@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "projects",
+    "audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

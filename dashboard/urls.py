@@ -18,6 +18,7 @@ urlpatterns = [
     path("metrics", views.metrics, name="metrics"),
     path("accounts/", include("accounts.urls")),
     path("", include("projects.urls")),
+    path("", include("audit.urls")),
     path("oauth2/token", oauth.token, name="oauth2_token"),
     path("api/", include("projects.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

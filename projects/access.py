@@ -42,3 +42,16 @@ def get_project_for_write(user, public_id: str, **kwargs) -> Project:
 def can_write(project: Project) -> bool:
     """Whether the user `project` was fetched for may change it (Role.can_write)."""
     return Role.can_write(getattr(project, "user_role", None))
+
+
+def can_suspend(project: Project) -> bool:
+    """Whether that user may suspend and resume it: account admins any project of their
+    account; members a subproject of a project they are granted (an ASP pausing one of
+    its customers), not a project of their own. Viewers never. The platform's
+    suspensions are the service's rule (projects.services.project_suspend)."""
+    role = getattr(project, "user_role", None)
+    if role == Role.ADMIN:
+        return True
+    return (
+        role == Role.MEMBER and project.is_subproject and getattr(project, "parent_visible", False)
+    )

@@ -4,8 +4,11 @@ Creating and changing projects goes through projects.services, the same function
 the dashboard and the API, so the admin cannot break a rule the product keeps.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
@@ -47,6 +50,39 @@ class RemovedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SuspendedFilter(admin.SimpleListFilter):
+    title = _("suspended")
+    parameter_name = "suspended"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("platform", _("By the platform")),
+            ("customer", _("By the customer")),
+            ("no", _("Not suspended")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "platform":
+            return queryset.filter(suspended_at__isnull=False, suspended_by_platform=True)
+        if self.value() == "customer":
+            return queryset.filter(suspended_at__isnull=False, suspended_by_platform=False)
+        if self.value() == "no":
+            return queryset.filter(suspended_at__isnull=True)
+        return queryset
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=255,
+        help_text=_(
+            "Shown to the customer with the Suspended badge and to programs whose keys are "
+            "refused. Customers cannot lift a suspension by the platform."
+        ),
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
 class SubprojectInline(admin.TabularInline):
     """Read-only: subprojects are created through the product's rules, not a formset."""
 
@@ -80,21 +116,54 @@ class AccessKeyInline(admin.TabularInline):
 
 
 class GrantInline(admin.TabularInline):
+    """Saved through projects.services (grant_set / grant_remove), for the audit trail:
+    see ProjectAdmin.save_formset."""
+
     model = ProjectGrant
     extra = 0
     autocomplete_fields = ["membership"]
 
 
+def save_grants(request, formset) -> None:
+    """A formset of grants, saved through the services (each change one entry)."""
+    actor = Actor.for_admin(request)
+    grants = formset.save(commit=False)
+    for grant in formset.deleted_objects:
+        services.grant_remove(grant=grant, actor=actor)
+    for grant in grants:
+        if grant.pk is not None:  # an existing grant pointed elsewhere: withdraw, then give
+            services.grant_remove(grant=ProjectGrant.objects.get(pk=grant.pk), actor=actor)
+        saved = services.grant_set(membership=grant.membership, project=grant.project, actor=actor)
+        grant.pk = saved.pk
+
+
 @admin.register(Project)
 class ProjectAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "public_id", "account", "parent", "created_at", "removed_at"]
-    list_filter = [KindFilter, RemovedFilter]
+    list_display = [
+        "name",
+        "public_id",
+        "account",
+        "parent",
+        "created_at",
+        "removed_at",
+        "suspended_at",
+    ]
+    list_filter = [KindFilter, RemovedFilter, SuspendedFilter]
     list_select_related = ["account", "parent"]
     search_fields = ["name", "public_id", "account__name", "parent__public_id"]
     autocomplete_fields = ["account", "parent"]
-    readonly_fields = ["public_id", "created_by", "created_at", "updated_at", "removed_at"]
+    readonly_fields = [
+        "public_id",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "removed_at",
+        "suspended_at",
+        "suspend_reason",
+        "suspended_by_platform",
+    ]
     inlines = [SubprojectInline, GrantInline, AccessKeyInline]
-    actions = ["remove_subprojects", "restore_subprojects"]
+    actions = ["remove_subprojects", "restore_subprojects", "suspend_projects", "resume_projects"]
     show_full_result_count = False
 
     def get_readonly_fields(self, request, obj=None):
@@ -126,36 +195,104 @@ class ProjectAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdm
             )
             obj.pk, obj.public_id = created.pk, created.public_id
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ProjectGrant:
+            save_grants(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
     @admin.action(
         description=f"Remove selected subprojects (restorable for "
         f"{settings.SUBPROJECT_RESTORE_DAYS} days)"
     )
     def remove_subprojects(self, request, queryset):
-        self._apply(request, queryset, services.subproject_remove, "removed")
+        self._apply(
+            request,
+            queryset,
+            lambda p, actor: services.subproject_remove(subproject=p, actor=actor),
+            "subproject(s) removed",
+        )
 
     @admin.action(description=_("Restore selected subprojects"))
     def restore_subprojects(self, request, queryset):
-        self._apply(request, queryset, services.subproject_restore, "restored")
+        self._apply(
+            request,
+            queryset,
+            lambda p, actor: services.subproject_restore(subproject=p, actor=actor),
+            "subproject(s) restored",
+        )
 
-    def _apply(self, request, queryset, service, verb):
+    @admin.action(
+        description=_("Suspend selected projects (by the platform)…"), permissions=["change"]
+    )
+    def suspend_projects(self, request, queryset):
+        """Asks for the reason on a page of its own, then suspends each project."""
+        form = SuspendForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._apply(
+                request,
+                queryset,
+                lambda p, actor: services.project_suspend(project=p, reason=reason, actor=actor),
+                "project(s) suspended by the platform",
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Suspend projects"),
+            "opts": self.model._meta,
+            "projects": queryset,
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/projects/project/suspend.html", context)
+
+    @admin.action(description=_("Resume selected projects"), permissions=["change"])
+    def resume_projects(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda p, actor: services.project_resume(project=p, actor=actor),
+            "project(s) resumed",
+        )
+
+    def _apply(self, request, queryset, change, done_text):
+        """change(project, actor) for each project; refusals reported one by one."""
         done = 0
         actor = Actor.for_admin(request)
         for project in queryset:
             try:
-                service(subproject=project, actor=actor)
+                change(project, actor)
                 done += 1
             except ServiceError as error:
                 report(self, request, error, about=project.name)
         if done:
-            self.message_user(request, f"{done} subproject(s) {verb}.", messages.SUCCESS)
+            self.message_user(request, f"{done} {done_text}.", messages.SUCCESS)
 
 
 @admin.register(ProjectGrant)
-class ProjectGrantAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
+class ProjectGrantAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
+    """Grants are given and withdrawn through projects.services (the audit trail)."""
+
     list_display = ["membership", "project", "created_at"]
     list_select_related = ["membership__user", "membership__account", "project__parent"]
     search_fields = ["membership__user__email", "project__name", "project__public_id"]
     autocomplete_fields = ["membership", "project"]
+
+    def save_model(self, request, obj, form, change):
+        actor = Actor.for_admin(request)
+        if change and not form.changed_data:
+            return
+        if change:
+            services.grant_remove(grant=ProjectGrant.objects.get(pk=obj.pk), actor=actor)
+        obj.pk = services.grant_set(membership=obj.membership, project=obj.project, actor=actor).pk
+
+    def delete_model(self, request, obj):
+        services.grant_remove(grant=obj, actor=Actor.for_admin(request))
+
+    def delete_queryset(self, request, queryset):
+        for grant in queryset:
+            self.delete_model(request, grant)
 
 
 class KeyStateFilter(admin.SimpleListFilter):

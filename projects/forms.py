@@ -93,6 +93,19 @@ class LabelsForm(forms.Form):
         return clean_labels(parsed)
 
 
+class SuspendForm(forms.Form):
+    # Checked by the service (projects.services.project_suspend), one message for all
+    # interfaces; required=False so that its message is the one shown.
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        strip=False,
+        help_text="Required. Shown with the Suspended badge, and to programs whose access "
+        "keys are refused.",
+        widget=forms.TextInput(attrs={"required": True, "autocomplete": "off", "dir": "auto"}),
+    )
+
+
 class AccessKeyForm(OneTimeTokenForm):
     display_name = forms.CharField(
         label="Name",

@@ -103,6 +103,12 @@ class Project(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Removal is soft for restore_window(), then the purge command deletes the row.
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Suspension (services.project_suspend): its keys, and its subprojects' keys, are
+    # refused while it lasts. A suspension by the platform (operators) cannot be lifted
+    # by customers.
+    suspended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    suspend_reason = models.CharField(max_length=255, blank=True, editable=False)
+    suspended_by_platform = models.BooleanField(default=False, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -135,6 +141,22 @@ class Project(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended itself (see `suspension` for the effect of a suspended parent)."""
+        return self.suspended_at is not None
+
+    @property
+    def suspension(self) -> "Project | None":
+        """The project whose suspension applies to this one, or None: itself, or its
+        parent (a suspended parent suspends its subprojects in effect, without changing
+        their own state). Reads the parent, so load it with select_related."""
+        if self.suspended_at is not None:
+            return self
+        if self.parent_id is not None and self.parent.suspended_at is not None:
+            return self.parent
+        return None
 
     @property
     def restore_deadline(self):

@@ -8,6 +8,12 @@ which each interface turns into its own answer.
 Concurrency: every write locks the row it reads before deciding (SELECT … FOR UPDATE on
 PostgreSQL; SQLite serialises writers) and saves only the fields it changes, so two
 simultaneous requests (a rename and a relabel, say) both take effect.
+
+Audit trail: every change writes one entry (audit.trail.record, one INSERT) in its own
+transaction, after the change: both commit or neither does. A call that changes nothing
+(a rename to the same name, revoking a revoked key) writes no entry. The locks read the
+project's parent and account with it, which the entry names, so recording costs no
+other query.
 """
 
 from django.conf import settings
@@ -16,12 +22,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.models import Account
-from core.actors import SYSTEM, Actor
-from core.errors import AlreadyExists, InvalidParent, InvalidValue, LimitReached, WrongState, typed
+from accounts.models import Account, Membership
+from audit import trail
+from audit.actions import project_action
+from core.actors import SYSTEM, Actor, Kind, Source
+from core.errors import (
+    AlreadyExists,
+    InvalidParent,
+    InvalidValue,
+    LimitReached,
+    NotAllowed,
+    WrongState,
+    typed,
+)
+from core.validation import clean_display_name
 
 from . import key_secrets
-from .models import AccessKey, Project, Subproject
+from .models import AccessKey, Project, ProjectGrant, Subproject
 
 # The codes of the typed errors callers used to compare against; kept for them.
 ALREADY_EXISTS = AlreadyExists.code
@@ -37,18 +54,30 @@ def _validated(instance, *, exclude=("created_by",)):
     return instance
 
 
-def _locked(model, pk):
-    """The row, re-read under a lock held until the transaction ends."""
-    return model.objects.select_for_update(of=("self",)).get(pk=pk)
+def _locked(model, pk, *related):
+    """The row, re-read under a lock held until the transaction ends (only this row is
+    locked; `related` rows are read in the same query)."""
+    rows = model.objects.select_for_update(of=("self",))
+    return (rows.select_related(*related) if related else rows).get(pk=pk)
 
 
-def _save(stored, instance, **changes):
-    """Save `changes` on the locked row `stored` (those fields and updated_at only), and
-    show them on the caller's `instance` too."""
-    for field, value in changes.items():
-        setattr(stored, field, value)
-    stored.save(update_fields=[*changes, "updated_at"])
-    for field in [*changes, "updated_at"]:
+def _locked_project(pk) -> Project:
+    """The project, locked, with its parent and account (which its audit entry names)."""
+    return _locked(Project, pk, "parent", "account")
+
+
+def _commit(stored, instance, actor: Actor, action, before: dict, *, target="project"):
+    """Save what changed on the locked row `stored` since `before` (those fields and
+    updated_at only) and write its audit entry, in the caller's transaction. Nothing
+    changed: nothing is saved and no entry written. The caller's `instance` then shows
+    the stored values of every field in `before`. `action` is the entry's action, or a
+    function of the changes that names it."""
+    changes = trail.diff(before, {field: getattr(stored, field) for field in before})
+    if changes:
+        stored.save(update_fields=[*changes, "updated_at"])
+        name = action(changes) if callable(action) else action
+        trail.record(actor, name, changes=changes, **{target: stored})
+    for field in [*before, "updated_at"]:
         setattr(instance, field, getattr(stored, field))
     return instance
 
@@ -57,6 +86,12 @@ def _save(stored, instance, **changes):
 def project_create(*, account: Account, name: str, labels=None, actor: Actor = SYSTEM) -> Project:
     project = Project(account=account, name=name, labels=labels or {}, created_by=actor.user)
     _validated(project).save()
+    trail.record(
+        actor,
+        "project.create",
+        project=project,
+        changes=trail.created({"name": project.name, "labels": project.labels}),
+    )
     return project
 
 
@@ -67,17 +102,21 @@ def subproject_create(
     """Create a subproject of a top-level project, in the parent's account."""
     # The lock on the parent keeps a concurrent removal from slipping in between the
     # check (in Project.clean) and the insert.
-    parent = (
-        Project.objects.select_for_update(of=("self",)).select_related("parent").get(pk=parent.pk)
-    )
+    parent = _locked_project(parent.pk)
     subproject = Subproject(
-        account_id=parent.account_id,
+        account=parent.account,
         parent=parent,
         name=name,
         labels=labels or {},
         created_by=actor.user,
     )
     _validated(subproject).save()
+    trail.record(
+        actor,
+        "subproject.create",
+        project=subproject,
+        changes=trail.created({"name": subproject.name, "labels": subproject.labels}),
+    )
     return subproject
 
 
@@ -87,20 +126,31 @@ def project_update(*, project: Project, name=None, labels=None, actor: Actor = S
 
     `project` is updated in place with what was saved.
     """
-    stored = _locked(Project, project.pk)
+    stored = _locked_project(project.pk)
     if project.parent_id != stored.parent_id:
         raise InvalidParent("The parent of a project cannot be changed.")
     if stored.removed_at is not None:
         raise WrongState("This subproject has been removed: restore it before changing it.")
-    changes = {
-        field: value for field, value in (("name", name), ("labels", labels)) if value is not None
-    }
-    if not changes:
-        return project
-    for field, value in changes.items():
-        setattr(stored, field, value)
-    _validated(stored)  # the stored form of each value (a trimmed name, say)
-    return _save(stored, project, **{field: getattr(stored, field) for field in changes})
+    before = {"name": stored.name, "labels": stored.labels}
+    if name is not None:
+        stored.name = name
+    if labels is not None:
+        stored.labels = labels
+    if name is not None or labels is not None:
+        _validated(stored)  # cleans the values (trimmed name…) before they are compared
+    return _commit(
+        stored,
+        project,
+        actor,
+        lambda changes: project_action(stored, _update_verb(changes)),
+        before,
+    )
+
+
+def _update_verb(changes: dict) -> str:
+    if len(changes) > 1:
+        return "update"
+    return "rename" if "name" in changes else "relabel"
 
 
 def _require_subproject(project: Project) -> None:
@@ -117,33 +167,60 @@ def subproject_remove(*, subproject: Project, actor: Actor = SYSTEM) -> Project:
     restore_window(), then `purge_removed_subprojects` deletes it.
     """
     _require_subproject(subproject)
-    stored = _locked(Project, subproject.pk)
-    if stored.removed_at is not None:
-        subproject.removed_at = stored.removed_at
-        return subproject
-    return _save(stored, subproject, removed_at=timezone.now())
+    stored = _locked_project(subproject.pk)
+    before = {"removed_at": stored.removed_at}
+    if stored.removed_at is None:
+        stored.removed_at = timezone.now()
+    return _commit(stored, subproject, actor, "subproject.remove", before)
 
 
 @transaction.atomic
 def subproject_restore(*, subproject: Project, actor: Actor = SYSTEM) -> Project:
     _require_subproject(subproject)
-    stored = _locked(Project, subproject.pk)
-    if stored.removed_at is None:
-        return subproject
-    if timezone.now() >= stored.restore_deadline:
+    stored = _locked_project(subproject.pk)
+    before = {"removed_at": stored.removed_at}
+    if stored.removed_at is not None and timezone.now() >= stored.restore_deadline:
         raise WrongState(
             f"This subproject was removed more than {settings.SUBPROJECT_RESTORE_DAYS} "
             "days ago and can no longer be restored."
         )
-    return _save(stored, subproject, removed_at=None)
+    stored.removed_at = None
+    return _commit(stored, subproject, actor, "subproject.restore", before)
+
+
+PURGE_BATCH = 500
 
 
 def purge_removed_subprojects(*, now=None, actor: Actor = SYSTEM) -> int:
-    """Delete subprojects removed longer ago than the restore window, with their keys."""
-    expired = Subproject.objects.purgeable(now)
-    count = expired.count()
-    expired.delete()
-    return count
+    """Delete subprojects removed longer ago than the restore window, with their keys.
+
+    In batches of PURGE_BATCH, each one transaction that also writes one
+    "subproject.purge" entry per subproject (one INSERT for the batch). The entries,
+    like every entry about the subproject before them, stay: they name it by its ID.
+    """
+    purged = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Subproject.objects.purgeable(now)
+                .select_for_update(of=("self",))
+                .select_related("parent", "account")
+                .order_by("pk")[:PURGE_BATCH]
+            )
+            if not batch:
+                return purged
+            events = [
+                trail.entry(
+                    actor,
+                    "subproject.purge",
+                    project=subproject,
+                    changes={"deleted": {"before": False, "after": True}},
+                )
+                for subproject in batch
+            ]
+            trail.record_many(events)
+            Project.objects.filter(pk__in=[subproject.pk for subproject in batch]).delete()
+        purged += len(batch)
 
 
 @sensitive_variables("secret")
@@ -161,7 +238,7 @@ def access_key_create(
         raise InvalidValue("The expiry must be in the future.", field="expires_at")
     # The project row lock serialises concurrent creations, so neither the limit nor
     # the unique name can be raced past.
-    project = _locked(Project, project.pk)
+    project = _locked_project(project.pk)
     if project.removed_at is not None:
         raise WrongState("This project has been removed.")
     limit = settings.ACCESS_KEYS_PER_PROJECT
@@ -180,6 +257,14 @@ def access_key_create(
         expires_at=expires_at,
     )
     _validated_key(key).save()
+    # The expiry is part of the key's creation; its passing is not a change (nothing
+    # is written then), so it has no entry of its own.
+    trail.record(
+        actor,
+        "access_key.create",
+        key=key,
+        changes=trail.created({"display_name": key.display_name, "expires_at": key.expires_at}),
+    )
     return key, secret
 
 
@@ -192,20 +277,129 @@ def _validated_key(key: AccessKey) -> AccessKey:
 
 @transaction.atomic
 def access_key_rename(*, key: AccessKey, display_name: str, actor: Actor = SYSTEM) -> AccessKey:
-    _locked(Project, key.project_id)  # names are unique per project: one writer at a time
+    project = _locked_project(key.project_id)  # names are unique per project: one writer
     stored = _locked(AccessKey, key.pk)
+    stored.project = project
     if stored.revoked_at is not None:
         raise WrongState("This access key has been revoked.")
+    before = {"display_name": stored.display_name}
     stored.display_name = display_name
     _validated_key(stored)
-    return _save(stored, key, display_name=stored.display_name)
+    return _commit(stored, key, actor, "access_key.rename", before, target="key")
 
 
 @transaction.atomic
 def access_key_revoke(*, key: AccessKey, actor: Actor = SYSTEM) -> AccessKey:
     """Revoke a key: the very next request made with it, or a token from it, fails."""
-    stored = _locked(AccessKey, key.pk)
-    if stored.revoked_at is not None:
-        key.revoked_at = stored.revoked_at
-        return key
-    return _save(stored, key, revoked_at=timezone.now())
+    stored = _locked(AccessKey, key.pk, "project__parent", "project__account")
+    before = {"revoked_at": stored.revoked_at}
+    if stored.revoked_at is None:
+        stored.revoked_at = timezone.now()
+    return _commit(stored, key, actor, "access_key.revoke", before, target="key")
+
+
+# --- Suspension ------------------------------------------------------------------------
+
+
+def is_platform(actor: Actor) -> bool:
+    """Whether `actor` acts for the platform (operators in the admin, commands,
+    maintenance, the platform's services) rather than for a customer."""
+    return actor.source in (Source.ADMIN, Source.COMMAND, Source.INTERNAL) or (
+        actor.kind == Kind.PLATFORM_TOKEN
+    )
+
+
+def _clean_reason(reason) -> str:
+    try:
+        return clean_display_name(reason if reason is not None else "", what="Reason")
+    except ValidationError as error:
+        raise InvalidValue(error.message, field="reason") from None
+
+
+@transaction.atomic
+def project_suspend(*, project: Project, reason: str, actor: Actor = SYSTEM) -> Project:
+    """Suspend a project or subproject: its access keys (and a top-level project's
+    subprojects' keys) are refused until it is resumed. Its data and usage stay.
+
+    A reason is required. Suspending by the platform (is_platform) cannot be lifted by a
+    customer; a customer suspending a project the platform has suspended is refused, and
+    the platform suspending a customer's suspension takes it over. Suspending a
+    suspended project again changes only its reason. Who may suspend what in the
+    dashboard and the API is decided there (projects.access.can_suspend, parent keys).
+    `project` is updated in place.
+    """
+    reason = _clean_reason(reason)
+    stored = _locked_project(project.pk)
+    if stored.removed_at is not None:
+        raise WrongState("This subproject has been removed: restore it before suspending it.")
+    by_platform = is_platform(actor)
+    if stored.suspended_by_platform and not by_platform:
+        raise NotAllowed(
+            "This project was suspended by the platform; only the platform can change "
+            "that. Contact support."
+        )
+    before = _suspension_fields(stored)
+    if stored.suspended_at is None:
+        stored.suspended_at = timezone.now()
+    stored.suspend_reason = reason
+    stored.suspended_by_platform = stored.suspended_by_platform or by_platform
+    return _commit(stored, project, actor, project_action(stored, "suspend"), before)
+
+
+@transaction.atomic
+def project_resume(*, project: Project, actor: Actor = SYSTEM) -> Project:
+    """Lift a suspension; customers cannot lift the platform's. Resuming a project that
+    is not suspended changes nothing. `project` is updated in place."""
+    stored = _locked_project(project.pk)
+    before = _suspension_fields(stored)
+    if stored.suspended_by_platform and not is_platform(actor):
+        raise NotAllowed(
+            "This project was suspended by the platform and only the platform can "
+            "resume it. Contact support."
+        )
+    stored.suspended_at, stored.suspend_reason, stored.suspended_by_platform = None, "", False
+    return _commit(stored, project, actor, project_action(stored, "resume"), before)
+
+
+def _suspension_fields(project: Project) -> dict:
+    return {
+        "suspended_at": project.suspended_at,
+        "suspend_reason": project.suspend_reason,
+        "suspended_by_platform": project.suspended_by_platform,
+    }
+
+
+# --- Grants ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_set(*, membership: Membership, project: Project, actor: Actor = SYSTEM) -> ProjectGrant:
+    """Give a member or viewer a project (and its subprojects) or one subproject; a
+    grant that exists is left as it is."""
+    project = _locked_project(project.pk)
+    if membership.account_id != project.account_id:
+        raise InvalidValue(
+            "The project belongs to another account than the membership.", field="project"
+        )
+    grant, made = ProjectGrant.objects.get_or_create(membership=membership, project=project)
+    if made:
+        trail.record(
+            actor, "grant.create", project=project, changes=trail.created(_grant_fields(membership))
+        )
+    return grant
+
+
+@transaction.atomic
+def grant_remove(*, grant: ProjectGrant, actor: Actor = SYSTEM) -> None:
+    """Withdraw a grant: the member no longer reaches that project (removing a grant
+    that is already gone changes nothing)."""
+    project = _locked_project(grant.project_id)
+    membership = Membership.objects.select_related("user").get(pk=grant.membership_id)
+    deleted, _ = ProjectGrant.objects.filter(pk=grant.pk).delete()
+    if deleted:
+        changes = trail.deleted(_grant_fields(membership))
+        trail.record(actor, "grant.remove", project=project, changes=changes)
+
+
+def _grant_fields(membership: Membership) -> dict:
+    return {"user": membership.user.email, "role": membership.role}

@@ -30,6 +30,8 @@ urlpatterns = [
     path(
         "projects/<pid:public_id>/restore/", details.subproject_restore, name="subproject_restore"
     ),
+    path("projects/<pid:public_id>/suspend/", details.project_suspend, name="project_suspend"),
+    path("projects/<pid:public_id>/resume/", details.project_resume, name="project_resume"),
     path(
         "projects/<pid:public_id>/subprojects/",
         subprojects.subproject_list,

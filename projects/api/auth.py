@@ -8,6 +8,11 @@ A token is a signed, timestamped Key ID: it expires after TOKEN_LIFETIME seconds
 because every request loads the key again, revoking or expiring the key stops its
 tokens on the very next request too.
 
+A suspended project's keys (and, while a top-level project is suspended, its
+subprojects' keys) authenticate but are refused: 403 PERMISSION_DENIED saying so, never
+401, since the credentials are fine. The lookup reads the parent's suspension in the
+same query.
+
 Failed attempts are counted per client address (core.failures, in the database, one
 write each); past FAILURE_LIMIT in FAILURE_WINDOW seconds the address's failed attempts
 are answered with Retry-After. Valid credentials are not read against the counter: that
@@ -34,7 +39,7 @@ from core.ids import looks_like_public_id
 from projects import key_secrets
 from projects.models import AccessKey, Project
 
-from .errors import ApiError, unauthenticated
+from .errors import ApiError, permission_denied, unauthenticated
 
 TOKEN_LIFETIME = 3599  # seconds, as the platform's token endpoint answers
 TOKEN_SALT = "projects.api.bearer-token"  # noqa: S105 - a salt, not a secret
@@ -42,6 +47,24 @@ FAILURES = FailureLimit("api-auth-address", limit=50, window=300)
 FAILURE_LIMIT = FAILURES.limit
 FAILURE_WINDOW = FAILURES.window
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """A suspended project that a key is refused for: its own, or its parent."""
+
+    public_id: str
+    reason: str
+    by_platform: bool
+    of_parent: bool
+
+    def refusal(self) -> ApiError:
+        which = "The parent project" if self.of_parent else "The project"
+        by = " by the platform" if self.by_platform else ""
+        return permission_denied(
+            f"{which} {self.public_id} is suspended{by} (reason: {self.reason}): "
+            "its access keys are refused until it is resumed."
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,10 +83,19 @@ class KeyRecord:
     revoked_at: datetime | None
     project_id: int  # the project's database key, as on AccessKey
     project: Project  # every field loaded; alive (the lookup says so)
+    parent_suspension: Suspension | None = None  # the parent's, for a subproject's key
 
     @property
     def is_subproject_key(self) -> bool:
         return self.project.parent_id is not None
+
+    @property
+    def suspension(self) -> Suspension | None:
+        """Why this key is refused although it is valid, if it is."""
+        own = self.project
+        if own.suspended_at is not None:
+            return Suspension(own.public_id, own.suspend_reason, own.suspended_by_platform, False)
+        return self.parent_suspension
 
     def __eq__(self, other):
         if isinstance(other, (KeyRecord, AccessKey)):
@@ -144,6 +176,8 @@ _KEY_FIELDS = {
     "revoked_at": "revoked_at",
     "project_id": "project",
 }
+# The parent's columns the lookup reads (LEFT JOIN: only subprojects have a parent).
+_PARENT_FIELDS = ("suspended_at", "suspend_reason", "suspended_by_platform", "public_id")
 
 
 def _converters(field, table):
@@ -161,18 +195,23 @@ def _lookup():
     q = connection.ops.quote_name
     key_fields = [k.get_field(name) for name in _KEY_FIELDS.values()]
     project_fields = list(p.concrete_fields)
-    columns = [f"k.{q(f.column)}" for f in key_fields] + [
-        f"p.{q(f.column)}" for f in project_fields
-    ]
+    parent_fields = [p.get_field(name) for name in _PARENT_FIELDS]
+    columns = (
+        [f"k.{q(f.column)}" for f in key_fields]
+        + [f"p.{q(f.column)}" for f in project_fields]
+        + [f"pp.{q(f.column)}" for f in parent_fields]
+    )
     # Only names from the models, quoted; the Key ID is a parameter.
     sql = (
         f"SELECT {', '.join(columns)} FROM {q(k.db_table)} k "  # noqa: S608
         f"JOIN {q(p.db_table)} p ON p.{q(p.pk.column)} = k.{q(k.get_field('project').column)} "
+        f"LEFT JOIN {q(p.db_table)} pp "
+        f"ON pp.{q(p.pk.column)} = p.{q(p.get_field('parent').column)} "
         f"WHERE k.{q(k.get_field('key_id').column)} = %s "
         f"AND p.{q(p.get_field('removed_at').column)} IS NULL"
     )
     converters = [_converters(f, k.db_table) for f in key_fields]
-    converters += [_converters(f, p.db_table) for f in project_fields]
+    converters += [_converters(f, p.db_table) for f in project_fields + parent_fields]
     return sql, [f.attname for f in project_fields], converters
 
 
@@ -195,8 +234,19 @@ def _active_key(key_id: str) -> KeyRecord | None:
         for convert in functions:
             value = convert(value, column, connection)
         values.append(value)
-    project = Project.from_db(connection.alias, project_attnames, values[len(_KEY_FIELDS) :])
-    key = KeyRecord(**dict(zip(_KEY_FIELDS, values, strict=False)), project=project)
+    project_end = len(_KEY_FIELDS) + len(project_attnames)
+    project = Project.from_db(
+        connection.alias, project_attnames, values[len(_KEY_FIELDS) : project_end]
+    )
+    parent_suspended_at, reason, by_platform, parent_id = values[project_end:]
+    parent_suspension = None
+    if parent_suspended_at is not None:
+        parent_suspension = Suspension(parent_id, reason, bool(by_platform), True)
+    key = KeyRecord(
+        **dict(zip(_KEY_FIELDS, values, strict=False)),
+        project=project,
+        parent_suspension=parent_suspension,
+    )
     if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
         return None
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
@@ -267,4 +317,6 @@ def authenticate(request) -> Principal:
             "Authenticate with HTTP Basic (Key ID and Key Secret) or a bearer token "
             "from POST /oauth2/token."
         )
+    if key.suspension is not None:
+        raise key.suspension.refusal()
     return Principal(key=key)

@@ -90,6 +90,10 @@ def token(request):
             request, "The Key ID or Key Secret is not valid, or the key was revoked."
         )
         return _oauth_error(401, "invalid_client", error.message, error.headers)
+    if key.suspension is not None:
+        # Valid credentials, so not invalid_client (401); RFC 6749 section 5.2's word
+        # for a client that may not use the grant.
+        return _oauth_error(400, "unauthorized_client", key.suspension.refusal().message)
     return _answer(
         {
             "access_token": auth.issue_token(key),

@@ -15,7 +15,10 @@ Where we serve more or are stricter than the contracts say:
 - subproject error responses use the `Error` schema instead of `{}`;
 - access-key operations document the 400 answers they give, and `allowSelfDelete`;
 - the deprecated `/v1alpha1/...` spelling of the subprojects paths, which the contract
-  calls functionally identical, is served and documented as deprecated.
+  calls functionally identical, is served and documented as deprecated;
+- suspension: a Subproject's `state` and `suspendReason`, and the custom methods
+  `POST /v1/subprojects/{subprojectId}:suspend` and `:resume` (v1 only);
+- `GET /v1/projects/{projectId}/auditEvents`, the audit trail, in the contracts' style.
 
 tests/api/test_openapi.py checks that every documented operation is routed and every
 routed operation is documented.
@@ -138,6 +141,197 @@ OAUTH2_ERROR = {
 }
 
 
+SUBPROJECT_STATE = {
+    "state": {
+        "type": "string",
+        "enum": ["ACTIVE", "SUSPENDED"],
+        "readOnly": True,
+        "description": "SUSPENDED while the subproject is suspended (its access keys are "
+        "refused with 403 PERMISSION_DENIED); ACTIVE otherwise. Independent of `deleted`.",
+    },
+    "suspendReason": {
+        "type": "string",
+        "readOnly": True,
+        "description": "Why the subproject is suspended; empty when it is active.",
+    },
+}
+
+
+def _subproject_method(verb: str, description: str, body: dict) -> dict:
+    """A custom method on a subproject (`{subprojectId}:verb`), answering the Subproject."""
+    return {
+        "post": {
+            "summary": f"{verb.capitalize()} a subproject",
+            "description": description,
+            "operationId": f"SubprojectService_{verb.capitalize()}Subproject",
+            "tags": ["Subprojects Service"],
+            "parameters": [{"$ref": "#/components/parameters/subprojectId"}],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": body}}},
+            "responses": {
+                "200": {
+                    "description": "The subproject, with its new state.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Subproject"}}
+                    },
+                },
+                "400": {"$ref": "#/components/responses/InvalidArgument"},
+                "401": {"$ref": "#/components/responses/Unauthenticated"},
+                "403": {"$ref": "#/components/responses/PermissionDenied"},
+                "404": {"$ref": "#/components/responses/NotFound"},
+            },
+        }
+    }
+
+
+SUSPEND_PATH = _subproject_method(
+    "suspend",
+    "Suspend a subproject (an unpaid bill, abuse): until it is resumed, its access keys and "
+    "their bearer tokens are refused with 403 PERMISSION_DENIED, saying so. Its data, keys "
+    "and usage stay. Only the parent project's key may (a subproject's own key gets 403). "
+    "`reason` is required (1-255 characters). Suspending a suspended subproject changes "
+    "its reason; a suspension by the platform cannot be changed (403). A deleted "
+    "subproject cannot be suspended (400 FAILED_PRECONDITION).",
+    {
+        "type": "object",
+        "required": ["reason"],
+        "additionalProperties": False,
+        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 255}},
+    },
+)
+RESUME_PATH = _subproject_method(
+    "resume",
+    "Lift a subproject's suspension: its keys work again on the next request. Only the "
+    "parent project's key may; a suspension by the platform can only be lifted by the "
+    "platform (403). Resuming an active subproject changes nothing. No body, or `{}`.",
+    {"type": "object", "additionalProperties": False, "properties": {}},
+)
+
+AUDIT_EVENT_SCHEMAS = {
+    "AuditEvent": {
+        "type": "object",
+        "description": "One change: who made it, through which interface, from where, to "
+        "what, with the changed fields before and after (never a secret).",
+        "required": [
+            "time",
+            "action",
+            "actor",
+            "source",
+            "clientAddress",
+            "projectId",
+            "targetId",
+            "changes",
+        ],
+        "properties": {
+            "time": {"type": "string", "format": "date-time", "description": "UTC."},
+            "action": {
+                "type": "string",
+                "description": 'What was done, e.g. "subproject.create", "access_key.revoke".',
+            },
+            "actor": {
+                "type": "object",
+                "required": ["type", "id"],
+                "properties": {
+                    "type": {
+                        "type": "string",
+                        "enum": [
+                            "user",
+                            "access_key",
+                            "platform_token",
+                            "command",
+                            "operator",
+                            "system",
+                        ],
+                    },
+                    "id": {
+                        "type": "string",
+                        "description": "A user's email at the time, a Key ID, a platform "
+                        "token's ID or a command's name; empty for an operator.",
+                    },
+                },
+            },
+            "source": {
+                "type": "string",
+                "enum": ["dashboard", "api", "admin", "command", "internal"],
+            },
+            "clientAddress": {
+                "type": "string",
+                "description": "The client's IP address; empty for the platform's own changes.",
+            },
+            "projectId": {"type": "string", "description": "The project or subproject."},
+            "targetId": {"type": "string", "description": "A Project ID or a Key ID."},
+            "changes": {
+                "type": "object",
+                "description": "Each changed field's value before and after.",
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {"before": {}, "after": {}},
+                },
+            },
+        },
+    },
+    "ListAuditEventsResponse": {
+        "type": "object",
+        "required": ["auditEvents", "nextPageToken"],
+        "properties": {
+            "auditEvents": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/AuditEvent"},
+            },
+            "nextPageToken": {
+                "type": "string",
+                "description": "The next page's pageToken; empty on the last page.",
+            },
+        },
+    },
+}
+
+AUDIT_EVENTS_PATH = {
+    "get": {
+        "summary": "List audit events",
+        "description": "The project's audit trail, newest first: for a top-level project, "
+        "its own entries and its subprojects' (removed and purged ones included); for a "
+        "subproject, its own. A subproject's key reads only its subproject's. An ID "
+        "outside the key's scope answers 403, as an unknown one does.",
+        "operationId": "AuditEventService_ListAuditEvents",
+        "tags": ["Audit Events"],
+        "parameters": [
+            {
+                "name": "projectId",
+                "in": "path",
+                "required": True,
+                "description": "A Project ID the key reaches.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "pageSize",
+                "in": "query",
+                "description": "1-1000; 100 if left empty.",
+                "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 1000},
+            },
+            {
+                "name": "pageToken",
+                "in": "query",
+                "description": "The nextPageToken of an earlier response.",
+                "schema": {"type": "string"},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": "#/components/schemas/ListAuditEventsResponse"}
+                    }
+                },
+            },
+            "400": {"$ref": "#/components/responses/400Error"},
+            "401": {"$ref": "#/components/responses/401Error"},
+            "403": {"$ref": "#/components/responses/403Error"},
+        },
+    }
+}
+
+
 def _load(path: Path) -> dict:
     with path.open(encoding="utf-8") as f:
         return yaml.safe_load(f)
@@ -153,6 +347,8 @@ def _merge(target: dict, source: dict, where: str) -> None:
 def _tighten_subprojects(doc: dict) -> None:
     paths = doc["paths"]
     schemas = doc["components"]["schemas"]
+    schemas["Subproject"]["properties"].update(copy.deepcopy(SUBPROJECT_STATE))
+    schemas["Subproject"]["required"] += list(SUBPROJECT_STATE)
     # Any value is accepted for these and ignored, so no type is given.
     read_only = {
         name: {"readOnly": True, "description": "Read-only: a value sent here is ignored."}
@@ -231,6 +427,7 @@ def build_document() -> dict:
         "tags": [
             *subprojects.get("tags", []),
             *access_keys.get("tags", []),
+            {"name": "Audit Events", "description": "Who changed what, when, from where."},
             {"name": "Authentication", "description": "Bearer tokens for access keys."},
         ],
         "paths": {},
@@ -247,6 +444,10 @@ def build_document() -> dict:
     doc["components"]["securitySchemes"] = SECURITY_SCHEMES
     doc["components"]["responses"]["OAuth2Error"] = OAUTH2_ERROR
     _add_v1alpha1(doc)
+    doc["paths"]["/v1/subprojects/{subprojectId}:suspend"] = SUSPEND_PATH
+    doc["paths"]["/v1/subprojects/{subprojectId}:resume"] = RESUME_PATH
+    doc["paths"]["/v1/projects/{projectId}/auditEvents"] = AUDIT_EVENTS_PATH
+    doc["components"]["schemas"].update(copy.deepcopy(AUDIT_EVENT_SCHEMAS))
     doc["paths"]["/oauth2/token"] = TOKEN_PATH
     return doc
 

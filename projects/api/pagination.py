@@ -67,12 +67,13 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def keyset_page(request, rows, *, context: str, order: tuple[str, ...]):
+def keyset_page(request, rows, *, context: str, order: tuple[str, ...], size: int | None = None):
     """One page of `rows` in `order` (ending in a unique field): (items, nextPageToken).
 
-    `nextPageToken` is "" on the last page.
+    `nextPageToken` is "" on the last page. `size` fixes the page size (the dashboard's
+    pages); by default the request's `pageSize` says it.
     """
-    size = page_size(request)
+    size = size or page_size(request)
     position = read_page_token(request, context)
     try:
         if position is not None:

@@ -6,6 +6,9 @@ the caller's scope gets exactly the answer an unknown ID gets: 404 on a single
 subproject, 403 on the list, 400 FAILED_PRECONDITION when creating under it. Every write
 goes through projects.services, like the dashboard's; their refusals are answered by
 api_view (errors.from_service_error).
+
+Suspend and resume (`POST /api/v1/subprojects/{id}:suspend` and `:resume`) are the
+parent's decision, like delete: a subproject's own key cannot.
 """
 
 import pydantic
@@ -20,7 +23,26 @@ from .pagination import keyset_page
 
 # Read-only fields of the Subproject schema. The contract says a value sent in a request
 # body is ignored, so these are dropped before validation instead of being refused.
-READ_ONLY_FIELDS = ("subprojectId", "parentProjectId", "createTime", "updateTime", "deleted")
+READ_ONLY_FIELDS = (
+    "subprojectId",
+    "parentProjectId",
+    "createTime",
+    "updateTime",
+    "deleted",
+    "state",
+    "suspendReason",
+)
+# What serialize_subproject reads of each row (the list loads only these).
+SERIALIZED_FIELDS = (
+    "public_id",
+    "name",
+    "labels",
+    "created_at",
+    "updated_at",
+    "removed_at",
+    "suspended_at",
+    "suspend_reason",
+)
 
 NO_PARENT = "The parent project is invalid or does not exist."
 
@@ -30,6 +52,16 @@ class CreateSubproject(pydantic.BaseModel):
 
     displayName: str
     labels: dict[str, str] = pydantic.Field(default_factory=dict)
+
+
+class SuspendSubproject(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    reason: str
+
+
+class ResumeSubproject(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
 
 
 class UpdateSubproject(pydantic.BaseModel):
@@ -51,6 +83,10 @@ def serialize_subproject(subproject: Project, parent_public_id: str) -> dict:
         "createTime": timestamp(subproject.created_at),
         "updateTime": timestamp(subproject.updated_at),
         "deleted": subproject.removed_at is not None,
+        # Its own state: a suspended parent's keys are refused, so no caller sees a
+        # subproject through a suspended parent.
+        "state": "SUSPENDED" if subproject.suspended_at is not None else "ACTIVE",
+        "suspendReason": subproject.suspend_reason,
     }
 
 
@@ -115,9 +151,7 @@ def list_subprojects(request, parent_id):
         raise permission_denied(
             "The caller cannot list subprojects of this project, or it does not exist."
         )
-    rows = Project.objects.filter(parent_id=parent.pk).only(
-        "public_id", "name", "labels", "created_at", "updated_at", "removed_at"
-    )
+    rows = Project.objects.filter(parent_id=parent.pk).only(*SERIALIZED_FIELDS)
     if not show_deleted:
         rows = rows.alive()
     # Newest first, on the project_children index; the token is bound to the parent and
@@ -151,12 +185,36 @@ def update_subproject(request, subproject_id):
     return json_response(serialize_subproject(subproject, subproject.parent.public_id))
 
 
-def delete_subproject(request, subproject_id):
+def _parent_decision(request, subproject_id: str, verb: str) -> Project:
+    """The subproject, if the caller reaches it with its parent's key.
+
+    Removing, suspending and resuming are the parent's decisions (the customer left or
+    did not pay); a subproject's own key, often in the customer's hands, must not be
+    able to make them.
+    """
     subproject = _subproject(request, subproject_id)
-    # Removing is the parent's decision (the customer left); a subproject's own key,
-    # often in the customer's hands, must not be able to end the subproject.
     request.principal.require_parent_key(
-        permission_denied("A subproject's own key cannot delete it: use the parent project's key.")
+        permission_denied(f"A subproject's own key cannot {verb} it: use the parent project's key.")
     )
+    return subproject
+
+
+def delete_subproject(request, subproject_id):
+    subproject = _parent_decision(request, subproject_id, "delete")
     services.subproject_remove(subproject=subproject, actor=request.actor)
     return json_response({})
+
+
+def suspend_subproject(request, subproject_id):
+    body = parse_body(request, SuspendSubproject)
+    subproject = _parent_decision(request, subproject_id, "suspend")
+    services.project_suspend(project=subproject, reason=body.reason, actor=request.actor)
+    return json_response(serialize_subproject(subproject, subproject.parent.public_id))
+
+
+def resume_subproject(request, subproject_id):
+    if request.body:  # nothing to say; an empty object, or no body at all
+        parse_body(request, ResumeSubproject)
+    subproject = _parent_decision(request, subproject_id, "resume")
+    services.project_resume(project=subproject, actor=request.actor)
+    return json_response(serialize_subproject(subproject, subproject.parent.public_id))

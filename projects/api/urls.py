@@ -5,11 +5,27 @@ The Subprojects contract names `/v1alpha1/...` as the deprecated spelling of `/v
 by the same handlers.
 """
 
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
-from . import access_keys, subprojects
+from . import access_keys, audit_events, subprojects
 from .base import api_view, unknown_path
 from .openapi import openapi_json
+
+
+class ResourceIdConverter:
+    """A path segment up to a colon: `{id}:suspend` is a custom method on a resource
+    (Google's API style). The `str` converter would take the colon and the verb too."""
+
+    regex = "[^/:]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ResourceIdConverter, "rid")
 
 
 def _subprojects_routes(version: str, name_suffix: str = ""):
@@ -33,6 +49,18 @@ def _subprojects_routes(version: str, name_suffix: str = ""):
 
 urlpatterns = [
     path("openapi.json", openapi_json, name="api_openapi"),
+    # Custom methods first: `v1/subprojects/<str:…>` below would take "ID:suspend" as
+    # an ID (and answer 404).
+    path(
+        "v1/subprojects/<rid:subproject_id>:suspend",
+        api_view(post=subprojects.suspend_subproject),
+        name="api_subproject_suspend",
+    ),
+    path(
+        "v1/subprojects/<rid:subproject_id>:resume",
+        api_view(post=subprojects.resume_subproject),
+        name="api_subproject_resume",
+    ),
     *_subprojects_routes("v1"),
     *_subprojects_routes("v1alpha1", "_v1alpha1"),
     path(
@@ -48,6 +76,11 @@ urlpatterns = [
             delete=access_keys.delete_access_key,
         ),
         name="api_access_key",
+    ),
+    path(
+        "v1/projects/<str:project_id>/auditEvents",
+        api_view(get=audit_events.list_audit_events),
+        name="api_audit_events",
     ),
     # Anything else under /api answers in the API's error shape, not an HTML page.
     re_path(r"^(?P<path>.*)$", unknown_path),

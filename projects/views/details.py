@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -7,13 +8,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.actors import Actor
 from core.errors import ServiceError
 from projects import services
-from projects.access import can_write, get_project_for_user, get_project_for_write
-from projects.forms import LabelsForm, NameForm, add_service_error, labels_to_text
+from projects.access import can_suspend, can_write, get_project_for_user, get_project_for_write
+from projects.forms import LabelsForm, NameForm, SuspendForm, add_service_error, labels_to_text
 
 from .common import remember_current
 
 
-def _render_details(request, project, *, name_form=None, labels_form=None, status=200):
+def _render_details(
+    request, project, *, name_form=None, labels_form=None, suspend_form=None, status=200
+):
     # The Access keys section: the project's keys that are not revoked (one query).
     keys = list(
         project.access_keys.filter(revoked_at__isnull=True).order_by("created_at", "key_id")
@@ -28,6 +31,8 @@ def _render_details(request, project, *, name_form=None, labels_form=None, statu
         "access_keys": keys,
         "limit": limit,
         "limit_reached": sum(1 for key in keys if not key.is_expired()) >= limit,
+        "can_suspend": can_suspend(project),
+        "suspend_form": suspend_form or SuspendForm(),
     }
     return render(request, "projects/project_detail.html", context, status=status)
 
@@ -101,4 +106,43 @@ def subproject_restore(request, public_id):
         messages.error(request, error.message)
         return redirect("project_list")
     messages.success(request, f"Subproject “{project.name}” restored.")
+    return redirect("project_detail", project.public_id)
+
+
+def _get_project_to_suspend(request, public_id):
+    project = get_project_for_write(request.user, public_id)
+    if not can_suspend(project):
+        raise PermissionDenied("Only account admins, and members of its parent, suspend it.")
+    return project
+
+
+@require_POST
+def project_suspend(request, public_id):
+    """Suspend with a reason: its access keys are refused until it is resumed."""
+    project = _get_project_to_suspend(request, public_id)
+    form = SuspendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_suspend(
+                project=project, reason=form.cleaned_data["reason"], actor=Actor.for_user(request)
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, f"“{project.name}” is suspended: its access keys are refused."
+            )
+            return redirect("project_detail", project.public_id)
+    return _render_details(request, project, suspend_form=form, status=400)
+
+
+@require_POST
+def project_resume(request, public_id):
+    project = _get_project_to_suspend(request, public_id)
+    try:
+        services.project_resume(project=project, actor=Actor.for_user(request))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"“{project.name}” is resumed: its access keys work again.")
     return redirect("project_detail", project.public_id)

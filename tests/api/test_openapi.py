@@ -40,8 +40,9 @@ def test_is_a_valid_openapi_document(served_document):
     schema = schemathesis.openapi.from_dict(served_document)
     schema.validate()
     operations = [result.ok() for result in schema.get_all_operations()]
-    # 5 subprojects (and their 5 deprecated /v1alpha1 twins), 5 access keys, the token
-    assert len(operations) == 16
+    # 5 subprojects (and their 5 deprecated /v1alpha1 twins), suspend and resume, 5
+    # access keys, audit events, the token
+    assert len(operations) == 19
 
 
 def _documented() -> dict[str, set[str]]:

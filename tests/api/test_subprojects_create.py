@@ -36,6 +36,8 @@ def test_creates_a_subproject(client, project, parent_auth):
         "createTime": body["createTime"],
         "updateTime": body["updateTime"],
         "deleted": False,
+        "state": "ACTIVE",
+        "suspendReason": "",
     }
     assert body["createTime"].endswith("Z") and "T" in body["createTime"]
 

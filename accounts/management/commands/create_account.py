@@ -23,13 +23,15 @@ class Command(ServiceCommand):
     @transaction.atomic
     def handle(self, *args, name, admin, password, **options):
         try:
-            account = services.account_create(name=name)
+            account = services.account_create(name=name, actor=self.actor)
             if admin:
                 validate_email(admin)
                 user = User.objects.filter(email__iexact=admin).first()
                 if user is None:
                     user = User.objects.create_user(email=admin, password=password)
-                services.membership_set(account=account, user=user, role=Role.ADMIN)
+                services.membership_set(
+                    account=account, user=user, role=Role.ADMIN, actor=self.actor
+                )
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from None
         self.stdout.write(account.public_id)

@@ -4,7 +4,7 @@ from django.db import transaction
 from accounts import services as account_services
 from accounts.models import Account, Role, User
 from projects import services
-from projects.models import Project, ProjectGrant
+from projects.models import Project
 
 PASSWORD = "demo-console-2026"  # noqa: S105 - demo data only, printed on purpose
 
@@ -29,8 +29,8 @@ class Command(BaseCommand):
     help = (
         "Load demo data: the account “Acme Messaging” with an admin, a member, a viewer "
         "and an ASP's customer (a viewer of one subproject), two projects with "
-        "subprojects, and an operator for the admin site. Idempotent: running it again "
-        "changes nothing that exists and resets only the demo passwords."
+        "subprojects (one suspended), and an operator for the admin site. Idempotent: "
+        "running it again changes nothing that exists and resets only the demo passwords."
     )
 
     def add_arguments(self, parser):
@@ -57,7 +57,12 @@ class Command(BaseCommand):
             user = self._user(email)
             membership = account_services.membership_set(account=account, user=user, role=role)
             if granted:
-                ProjectGrant.objects.get_or_create(membership=membership, project=by_name[granted])
+                services.grant_set(membership=membership, project=by_name[granted])
+
+        # One customer who has not paid, to show suspension (its keys are refused).
+        services.project_suspend(
+            project=by_name["Not Yo Momma's Cookin'"], reason="Unpaid invoice (demo)"
+        )
 
         operator = self._user("operator@example.com")
         operator.is_staff = operator.is_superuser = True

@@ -1,0 +1,71 @@
+"""The actions the audit trail records, with the words the dashboard shows for them.
+
+An action is "<what>.<verb>". A project's and a subproject's changes are recorded
+under "project." and "subproject." so that a filter can tell them apart.
+"""
+
+PROJECT_ACTIONS = {
+    "project.create": "Project created",
+    "project.rename": "Project renamed",
+    "project.relabel": "Project labels changed",
+    "project.update": "Project renamed and relabelled",
+    "project.suspend": "Project suspended",
+    "project.resume": "Project resumed",
+    "subproject.create": "Subproject created",
+    "subproject.rename": "Subproject renamed",
+    "subproject.relabel": "Subproject labels changed",
+    "subproject.update": "Subproject renamed and relabelled",
+    "subproject.suspend": "Subproject suspended",
+    "subproject.resume": "Subproject resumed",
+    "subproject.remove": "Subproject removed",
+    "subproject.restore": "Subproject restored",
+    "subproject.purge": "Subproject purged",
+    # A key's expiry is recorded in its create entry (changes.expires_at): a key passing
+    # its expiry is not a change anyone makes, so it has no entry of its own.
+    "access_key.create": "Access key created",
+    "access_key.rename": "Access key renamed",
+    "access_key.revoke": "Access key revoked",
+    "grant.create": "Access granted",
+    "grant.remove": "Access withdrawn",
+}
+
+# Not about one project: shown in the admin (and, later, an account's team pages).
+ACCOUNT_ACTIONS = {
+    "account.create": "Account created",
+    "membership.create": "Member added",
+    "membership.update": "Member's role changed",
+    "membership.remove": "Member removed",
+    "user.sign_in": "Signed in",
+    "user.sign_in_failed": "Sign-in failed",
+    "platform_token.create": "Platform token created",
+    "platform_token.update": "Platform token changed",
+    "platform_token.revoke": "Platform token revoked",
+    "audit.purge": "Old audit events deleted",
+}
+
+LABELS = {**PROJECT_ACTIONS, **ACCOUNT_ACTIONS}
+
+# The changed fields, as the Activity page names them.
+FIELD_LABELS = {
+    "name": "Name",
+    "labels": "Labels",
+    "removed_at": "Removed",
+    "deleted": "Deleted",
+    "suspended_at": "Suspended",
+    "suspend_reason": "Reason",
+    "suspended_by_platform": "By the platform",
+    "display_name": "Name",
+    "expires_at": "Expires",
+    "revoked_at": "Revoked",
+    "user": "User",
+    "role": "Role",
+}
+
+
+def label(action: str) -> str:
+    return LABELS.get(action, action)
+
+
+def project_action(project, verb: str) -> str:
+    """ "project.<verb>" or "subproject.<verb>", as the project is one or the other."""
+    return f"{'subproject' if project.parent_id is not None else 'project'}.{verb}"

@@ -1,0 +1,177 @@
+"""One row per change: the audit trail. Append-only.
+
+Targets are public IDs kept as text, not foreign keys: an entry outlives the project,
+key or user it names (a purged subproject's history stays readable in its parent's
+Activity). `root_project_id` is the top-level project (the project itself, or a
+subproject's parent), so a parent's Activity, which includes its subprojects', is one
+index range.
+"""
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils import dateformat, timezone
+from django.utils.dateparse import parse_datetime
+
+from core.actors import Kind, Source
+
+from . import actions
+
+
+class AppendOnly(Exception):
+    """Raised by any attempt to change or delete an entry through the ORM."""
+
+    def __init__(self, what: str = "changed or deleted"):
+        super().__init__(
+            f"Audit events cannot be {what}: the trail is append-only "
+            "(purge_audit_events deletes entries past the retention period)."
+        )
+
+
+class AuditEventQuerySet(models.QuerySet):
+    # Bulk writes bypass Model.save() and delete(): refuse them here too. bulk_update()
+    # goes through update(). Retention deletes with audit.trail.purge_before().
+    def update(self, **kwargs):
+        raise AppendOnly()
+
+    def delete(self):
+        raise AppendOnly()
+
+    def for_project(self, project):
+        """A project's Activity: a top-level project's includes its subprojects'."""
+        if project.parent_id is None:
+            return self.filter(root_project_id=project.public_id)
+        return self.filter(project_id=project.public_id)
+
+    def by_public_actor(self, value: str):
+        """Entries by the actor customers see as `value` (public_actor's id): a user's
+        email (never an operator's: customers do not see those), a Key ID, a platform
+        token's ID or a command's name. Emails and Key IDs are stored in lower case."""
+        value = value.strip().lower()
+        user = Q(actor_type=Kind.USER, actor_label=value) & ~Q(source=Source.ADMIN)
+        other = ~Q(actor_type=Kind.USER) & Q(actor_id=value)
+        return self.filter(user | other)
+
+
+# Entries written by the platform itself (operators, commands, maintenance, platform
+# services): customers see them as "the platform", without a staff email or address.
+PLATFORM_SOURCES = frozenset({Source.ADMIN, Source.COMMAND, Source.INTERNAL})
+
+
+class AuditEvent(models.Model):
+    time = models.DateTimeField(default=timezone.now)  # stored in UTC (USE_TZ)
+    action = models.CharField(max_length=64)  # see audit.actions
+    # core.actors.Actor, as it was: kind, id (a user's database key, a Key ID, a platform
+    # token's ID, a command's name), a label (a user's email at the time, or the email
+    # a failed sign-in tried), the interface and the client address.
+    actor_type = models.CharField(max_length=16)
+    actor_id = models.CharField(max_length=64, blank=True)
+    actor_label = models.CharField(max_length=255, blank=True)
+    source = models.CharField(max_length=16)
+    address = models.CharField(max_length=64, blank=True)
+    account_id = models.CharField("Account ID", max_length=26, blank=True)
+    project_id = models.CharField("Project ID", max_length=26, blank=True)
+    root_project_id = models.CharField("Top-level Project ID", max_length=26, blank=True)
+    key_id = models.CharField("Key ID", max_length=36, blank=True)
+    # What the action was done to (a Project ID, a Key ID, a user's email, a token ID),
+    # and its name at the time.
+    target_id = models.CharField(max_length=255, blank=True)
+    target_label = models.CharField(max_length=255, blank=True)
+    # {field: {"before": …, "after": …}} of the fields the change touched; never a
+    # secret or a hash (audit.trail.record refuses such fields).
+    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        indexes = [
+            # Activity pages, newest first, keyset-paginated; with or without an action.
+            models.Index(fields=["root_project_id", "-time", "-id"], name="audit_root_time"),
+            models.Index(fields=["project_id", "-time", "-id"], name="audit_project_time"),
+            models.Index(
+                fields=["root_project_id", "action", "-time", "-id"], name="audit_root_action"
+            ),
+            # An account's entries (the admin's search; team pages to come).
+            models.Index(fields=["account_id", "-time", "-id"], name="audit_account_time"),
+            # The admin's search by Key ID and by actor.
+            models.Index(fields=["key_id"], condition=~Q(key_id=""), name="audit_key"),
+            models.Index(fields=["actor_label"], name="audit_actor_label"),
+            # Retention: purge_audit_events deletes by age.
+            models.Index(fields=["time"], name="audit_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} by {self.actor_label or self.actor_id or self.actor_type}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly()
+
+    # --- How customers see an entry (dashboard, CSV, API) ---------------------------
+
+    @property
+    def action_label(self) -> str:
+        return actions.label(self.action)
+
+    @property
+    def by_platform(self) -> bool:
+        return self.source in PLATFORM_SOURCES or self.actor_type == Kind.PLATFORM_TOKEN
+
+    @property
+    def public_actor(self) -> dict:
+        """{"type", "id"} as customers see it: a user by their email at the time (their
+        database key is never published); an operator as "operator", unnamed."""
+        if self.actor_type == Kind.USER and self.source == Source.ADMIN:
+            return {"type": "operator", "id": ""}
+        if self.actor_type == Kind.USER:
+            return {"type": Kind.USER, "id": self.actor_label}
+        return {"type": self.actor_type, "id": self.actor_id}
+
+    @property
+    def actor_display(self) -> str:
+        actor = self.public_actor
+        return {
+            "operator": "A platform operator",
+            Kind.USER: actor["id"],
+            Kind.ACCESS_KEY: f"Access key {actor['id']}",
+            Kind.PLATFORM_TOKEN: f"Platform token {actor['id']}",
+            Kind.COMMAND: f"Platform command {actor['id']}",
+            Kind.SYSTEM: "The platform",
+        }.get(actor["type"], actor["id"])
+
+    @property
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) as text, for the dashboard (times in the current
+        time zone)."""
+        return [
+            (
+                actions.FIELD_LABELS.get(name, name),
+                _as_text(change.get("before")),
+                _as_text(change.get("after")),
+            )
+            for name, change in sorted(self.changes.items())
+            if isinstance(change, dict)
+        ]
+
+    @property
+    def public_address(self) -> str:
+        """The client address, except the platform's own (operators, commands)."""
+        return "" if self.by_platform else self.address
+
+
+def _as_text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in sorted(value.items())) or "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    if moment is not None and moment.tzinfo is not None:
+        return dateformat.format(timezone.localtime(moment), "j M Y, H:i:s")
+    return str(value)
