@@ -6,29 +6,46 @@ API's twin is projects.api.auth.Principal.get_project.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from core.ids import looks_like_public_id
 
-from .models import Project
+from .models import Project, ProjectGrant
 
 
 def get_project_for_user(user, public_id: str, *, include_removed: bool = False) -> Project:
     """The project with this Project ID if `user` may see it, else 404.
 
-    One query. The result carries `user_role` (admin, member or viewer) and
-    `parent_visible` (whether the user may open its parent) for templates and checks.
+    One query, on the unique public_id index: the project, its parent, the user's role
+    in its account and whether the user is granted it or its parent; who may see it is
+    then decided here, as ProjectQuerySet.visible_to would (account admins see every
+    project of the account, others what they are granted and its subprojects). The
+    result carries `user_role` (admin, member or viewer) and `parent_visible` (whether
+    the user may open its parent) for templates and checks.
     """
-    if not looks_like_public_id(public_id):
+    if not looks_like_public_id(public_id) or not user.is_authenticated:
         raise Http404("No such project.")
-    projects = Project.objects.visible_to(user).with_access_of(user).select_related("parent")
+    grants = ProjectGrant.objects.filter(membership__user=user)
+    role = Membership.objects.filter(account_id=OuterRef("account_id"), user=user)
+    projects = Project.objects.select_related("parent").annotate(
+        user_role=Subquery(role.values("role")[:1]),
+        granted=Exists(grants.filter(project_id=OuterRef("pk"))),
+        parent_granted=Exists(grants.filter(project_id=OuterRef("parent_id"))),
+    )
     if not include_removed:
         projects = projects.alive()
     try:
-        return projects.get(public_id=public_id)
+        project = projects.get(public_id=public_id)
     except Project.DoesNotExist:
         raise Http404("No such project.") from None
+    admin = project.user_role == Role.ADMIN
+    if not (admin or project.granted or project.parent_granted):
+        raise Http404("No such project.")
+    # A customer granted only a subproject sees its parent's name, and no link to it.
+    project.parent_visible = project.parent_id is not None and (admin or project.parent_granted)
+    return project
 
 
 def get_project_for_write(user, public_id: str, **kwargs) -> Project:

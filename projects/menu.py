@@ -10,9 +10,10 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils.functional import SimpleLazyObject
 
+from accounts.models import Membership, Role
 from core import ids
 
-from .models import Project
+from .models import Project, ProjectGrant
 
 MENU_LIMIT = 20
 # The start of a Project ID: four characters or more.
@@ -28,7 +29,7 @@ def name_or_id_matches(q: str) -> Q:
     return matches
 
 
-def menu_projects(user, q: str = ""):
+def menu_projects(user, q: str = "", *, related=("parent",)):
     """The projects a user's menu and projects page list, current project first.
 
     Without a search: the top-level projects the user sees, plus the subprojects they
@@ -36,28 +37,68 @@ def menu_projects(user, q: str = ""):
     current project. With a search: any visible project or subproject whose name
     contains the text or whose Project ID starts with it (a pasted full ID finds
     exactly its project).
+
+    One query, a UNION ALL of disjoint parts, each reached through an index from what
+    the user holds (their admin accounts, their grants, their current project): OR-ed
+    subqueries in one WHERE would make PostgreSQL scan the whole projects table.
+    `related` are the relations to load with each row (select_related).
     """
-    visible = Project.objects.visible_to(user).alive()
     q = (q or "").strip()
-    if q:
-        projects = visible.filter(name_or_id_matches(q))
-    else:
-        entry_points = Q(parent__isnull=True) | ~Q(parent_id__in=visible.values("pk"))
-        if user.current_project_id:
-            entry_points |= Q(pk=user.current_project_id)
-        projects = visible.filter(entry_points)
+    parts = _matching(user, q) if q else _entry_points(user)
     is_current = Case(
         When(pk=user.current_project_id or 0, then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )
-    return (
-        projects.select_related("parent")
-        .annotate(is_current=is_current)
+    first, *rest = [
         # Case-insensitive, so the order is the same on SQLite and PostgreSQL and "acme"
         # is not listed after "Zeta".
-        .order_by("-is_current", Lower("name"), "name", "public_id")
-    )
+        part.select_related(*related)
+        .order_by()
+        .annotate(is_current=is_current, sort_name=Lower("name"))
+        for part in parts
+    ]
+    return first.union(*rest, all=True).order_by("-is_current", "sort_name", "name", "public_id")
+
+
+def _held(user):
+    """What the user holds: the accounts they administer, the projects they are granted."""
+    admin_accounts = Membership.objects.filter(user=user, role=Role.ADMIN).values("account_id")
+    granted = ProjectGrant.objects.filter(membership__user=user).values("project_id")
+    return admin_accounts, granted
+
+
+def _entry_points(user):
+    """Disjoint parts: top-level projects of the user's admin accounts (the partial
+    index project_top_level_by_name); projects granted elsewhere, top-level or with a
+    parent the user does not see; the current project, if the user still sees it."""
+    admin_accounts, granted = _held(user)
+    alive = Project.objects.alive()
+    current = user.current_project_id
+    parts = [
+        alive.filter(parent__isnull=True, account_id__in=admin_accounts),
+        alive.filter(pk__in=granted)
+        .exclude(account_id__in=admin_accounts)
+        .exclude(parent_id__in=granted),
+    ]
+    if current is None:
+        return parts
+    return [part.exclude(pk=current) for part in parts] + [
+        alive.visible_to(user).filter(pk=current)
+    ]
+
+
+def _matching(user, q: str):
+    """Disjoint parts of what the user sees (as ProjectQuerySet.visible_to) that match
+    the search: in the user's admin accounts; granted; under a granted project."""
+    admin_accounts, granted = _held(user)
+    matching = Project.objects.alive().filter(name_or_id_matches(q))
+    elsewhere = matching.exclude(account_id__in=admin_accounts)
+    return [
+        matching.filter(account_id__in=admin_accounts),
+        elsewhere.filter(pk__in=granted),
+        elsewhere.filter(parent_id__in=granted).exclude(pk__in=granted),
+    ]
 
 
 @dataclass

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Account, Membership, Role
@@ -53,30 +54,6 @@ class ProjectQuerySet(models.QuerySet):
             | Q(parent_id__in=Subquery(granted))
         )
 
-    def with_role_of(self, user):
-        """Annotate each project with `user_role`, the user's role in its account."""
-        role = Membership.objects.filter(account_id=models.OuterRef("account_id"), user=user)
-        return self.annotate(user_role=Subquery(role.values("role")[:1]))
-
-    def with_access_of(self, user):
-        """`user_role`, and `parent_visible`: whether the user may open the parent too.
-
-        A customer granted only a subproject sees the parent's name in the title and
-        nothing more, so links to the parent are shown only when this is true. The
-        parent is visible to the account's admins and to whoever is granted it.
-        """
-        parent_granted = ProjectGrant.objects.filter(
-            membership__user=user, project_id=models.OuterRef("parent_id")
-        )
-        return self.with_role_of(user).annotate(
-            parent_visible=models.Case(
-                models.When(parent__isnull=True, then=models.Value(False)),
-                models.When(user_role=Role.ADMIN, then=models.Value(True)),
-                default=models.Exists(parent_granted),
-                output_field=models.BooleanField(),
-            )
-        )
-
 
 class Project(models.Model):
     """A project, or a subproject when `parent` is set (one level only)."""
@@ -122,6 +99,14 @@ class Project(models.Model):
         indexes = [
             # Newest-first listing of a project's subprojects, and its keyset pagination.
             models.Index(fields=["parent", "-created_at", "-public_id"], name="project_children"),
+            # The Projects menu and page: an account's alive top-level projects by name
+            # (projects/menu.py), without reading its subprojects.
+            models.Index(
+                "account",
+                Lower("name"),
+                name="project_top_level_by_name",
+                condition=Q(parent__isnull=True, removed_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -1,18 +1,17 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from projects.menu import build_menu, menu_projects
 
-from .common import PER_PAGE
+from .common import paginate
 
 
 @require_GET
 def project_list(request):
     """The projects page: everything the Projects menu lists, searchable, 50 a page."""
     q = request.GET.get("q", "").strip()
-    projects = menu_projects(request.user, q).select_related("account")
-    page = Paginator(projects, PER_PAGE).get_page(request.GET.get("page"))
+    projects = menu_projects(request.user, q, related=("parent", "account"))
+    page = paginate(request, projects)
     return render(request, "projects/project_list.html", {"page": page, "q": q})
 
 

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,7 +10,7 @@ from projects.access import can_write, get_project_for_user, get_project_for_wri
 from projects.forms import SubprojectCreateForm, add_service_error
 from projects.menu import name_or_id_matches
 
-from .common import PER_PAGE, remember_current
+from .common import paginate, remember_current
 
 
 def _render_list(request, project, *, form=None, status=200):
@@ -19,7 +18,7 @@ def _render_list(request, project, *, form=None, status=200):
     subprojects = project.subprojects.alive().order_by("-created_at", "-public_id")
     if q:
         subprojects = subprojects.filter(name_or_id_matches(q))
-    page = Paginator(subprojects, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, subprojects)
     writable = can_write(project)
     removed = None
     if writable and (removed_id := request.GET.get("removed")):
@@ -60,7 +59,7 @@ def subproject_removed_list(request, public_id):
     if project.is_subproject:
         return render(request, "projects/subproject_list_of_subproject.html", {"project": project})
     removed = project.subprojects.restorable().order_by("-removed_at", "-public_id")
-    page = Paginator(removed, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, removed)
     context = {
         "project": project,
         "page": page,

@@ -152,3 +152,24 @@ def test_token_endpoint_refuses_a_blocked_address(client, parent_key):
         )
         assert response.status_code == 401
     assert response["Retry-After"] == str(auth.FAILURE_WINDOW)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        basic("not-a-key-id", "csk_short"),  # malformed Key ID and secret
+        "Bearer forged.token",
+        "Basic !!!",
+    ],
+)
+def test_a_malformed_credential_costs_one_write_and_no_other_query(
+    header, parent_key, django_assert_num_queries
+):
+    """Refusing it needs no query (its shape is checked in memory); counting the failure
+    is the one statement, an upsert of the address's counter."""
+    with django_assert_num_queries(1) as queries, pytest.raises(ApiError) as excinfo:
+        auth.authenticate(request_with(header, address="10.7.7.7"))
+    assert excinfo.value.code == 401
+    (statement,) = [query["sql"] for query in queries.captured_queries]
+    assert statement.startswith("INSERT INTO") and "ON CONFLICT" in statement
+    assert "core_failurecount" in statement

@@ -1,4 +1,5 @@
-"""The raw key lookup of authentication agrees with AccessKeyQuerySet.active()."""
+"""The key lookups of authentication (the hand-written SQL and the ORM's, which
+bench/access_keys.py compares) agree with AccessKeyQuerySet.active()."""
 
 from dataclasses import FrozenInstanceError
 from datetime import timedelta
@@ -7,9 +8,15 @@ import pytest
 from django.utils import timezone
 
 from projects import services
+from projects.api import auth
 from projects.api.auth import _active_key
 from projects.models import AccessKey, Project
 from tests.factories import AccountFactory, ProjectFactory
+
+
+@pytest.fixture(autouse=True, params=["key_by_sql", "key_by_orm"])
+def lookup(request, monkeypatch):
+    monkeypatch.setattr(auth, "find_key", getattr(auth, request.param))
 
 
 def test_agrees_with_the_queryset_in_every_state(project, subproject):

@@ -1,0 +1,129 @@
+"""No dashboard page reads the whole projects table: every query it sends is planned by
+PostgreSQL (EXPLAIN, after ANALYZE) with 100,000 other projects in the table, and none
+may be a sequential scan of projects_project. A page's cost must follow what its user
+can see, not the size of the table (issue 11)."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Account, Role
+from tests.factories import GrantFactory, MembershipFactory, bulk_subprojects
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="query plans are PostgreSQL's: run with DATABASE_URL=postgres://... (CI does)",
+)
+
+OTHER_ACCOUNTS, TOP_LEVEL_EACH, SUBPROJECTS_EACH = 500, 20, 9  # 100,000 projects
+
+
+@pytest.fixture
+def crowded_table(account, project, subproject):
+    """The personas' project with 2,000 subprojects, among 100,000 projects of 500 other
+    accounts (each with 20 top-level projects of 9 subprojects), statistics fresh."""
+    bulk_subprojects(project, 2_000)
+    Account.objects.bulk_create(Account(name=f"Other {i}") for i in range(OTHER_ACCOUNTS))
+    with connection.cursor() as cursor:
+        # Foreign keys checked row by row now, not 300,000 queued checks at teardown.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # Made by the database itself: 100,000 rows through the ORM would take a while.
+        cursor.execute(
+            """
+            INSERT INTO projects_project
+                (public_id, account_id, parent_id, name, labels, created_at, updated_at,
+                 suspend_reason, suspended_by_platform)
+            SELECT upper(substr(md5('top' || a.id || '-' || i), 1, 26)), a.id, NULL,
+                   'Top ' || i, '{}', now() - i * interval '1 minute', now(), '', false
+            FROM accounts_account a, generate_series(1, %s) i
+            WHERE a.name LIKE 'Other %%'
+            """,
+            [TOP_LEVEL_EACH],
+        )
+        cursor.execute(
+            """
+            INSERT INTO projects_project
+                (public_id, account_id, parent_id, name, labels, created_at, updated_at,
+                 suspend_reason, suspended_by_platform)
+            SELECT upper(substr(md5('sub' || p.id || '-' || i), 1, 26)), p.account_id, p.id,
+                   'Customer ' || i, '{}', now() - i * interval '1 second', now(), '', false
+            FROM projects_project p, generate_series(1, %s) i
+            WHERE p.name LIKE 'Top %%' AND p.parent_id IS NULL
+            """,
+            [SUBPROJECTS_EACH],
+        )
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT count(*) FROM projects_project")
+        assert cursor.fetchone()[0] > 100_000
+
+
+def sequential_scans_of_projects(sql, params) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    found, nodes = [], [plan[0]["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        if node["Node Type"] == "Seq Scan" and node.get("Relation Name") == "projects_project":
+            found.append(node.get("Filter", ""))
+        nodes.extend(node.get("Plans", []))
+    return found
+
+
+def assert_no_scan_of_projects(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code in (200, 302), (url, response.status_code)
+    checked = 0
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if "projects_project" not in sql or not sql.lstrip("(").startswith("SELECT"):
+            continue
+        # Captured SQL has its parameters inlined; EXPLAIN it as the page sent it.
+        scans = sequential_scans_of_projects(sql, None)
+        assert not scans, f"{url}: sequential scan of projects_project ({scans}) in\n{sql}"
+        checked += 1
+    assert checked, f"{url} sent no query on projects_project"
+
+
+def urls(project, subproject):
+    parent, sub = project.public_id, subproject.public_id
+    return [
+        "/",
+        "/projects/",
+        "/projects/?q=customer%2019",
+        "/projects/?page=3",
+        "/projects/menu/?partial=1",
+        "/projects/menu/?partial=1&q=customer%2012",
+        f"/projects/menu/?partial=1&q={sub[:8]}",
+        f"/projects/{parent}/subprojects/",
+        f"/projects/{parent}/subprojects/?page=7",
+        f"/projects/{parent}/subprojects/?q=customer%20199",
+        f"/projects/{parent}/subprojects/removed/",
+        f"/projects/{parent}/",
+        f"/projects/{sub}/",
+        f"/projects/{parent}/activity/",
+        f"/projects/{sub}/activity/",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["admin_user", "member", "customer"])
+def test_no_dashboard_query_scans_the_projects_table(
+    request, persona, client_for, crowded_table, account, project, subproject
+):
+    if persona == "customer":  # an ASP's customer, granted one subproject only
+        membership = MembershipFactory(account=account, role=Role.VIEWER)
+        GrantFactory(membership=membership, project=subproject)
+        user = membership.user
+    else:
+        user = request.getfixturevalue(persona)
+    client = client_for(user)
+    client.get(f"/projects/{subproject.public_id}/")  # a current project, as usual
+    for url in urls(project, subproject):
+        if persona == "customer" and url.startswith(f"/projects/{project.public_id}/"):
+            continue  # not theirs: 404 without a query worth planning
+        assert_no_scan_of_projects(client, url)
