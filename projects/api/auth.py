@@ -84,6 +84,10 @@ class KeyRecord:
     project_id: int  # the project's database key, as on AccessKey
     project: Project  # every field loaded; alive (the lookup says so)
     parent_suspension: Suspension | None = None  # the parent's, for a subproject's key
+    # The project a route names, read in the same query when the key reaches it (None:
+    # not looked up, or out of reach); see Principal.get_project.
+    target_public_id: str | None = None
+    target: Project | None = None
 
     @property
     def is_subproject_key(self) -> bool:
@@ -136,6 +140,14 @@ class Principal:
         own = self.project
         if public_id == own.public_id and own.removed_at is None:  # costs no query
             return own
+        if public_id == self.key.target_public_id and public_id:
+            # Read with the key, in the same query, among the projects it reaches.
+            target = self.key.target
+            if target is None or (target.removed_at is not None and not include_removed):
+                raise or_else
+            if target.parent_id == own.pk:
+                target.parent = own
+            return target
         if looks_like_public_id(public_id):
             project = (
                 self.reachable_projects(include_removed=include_removed)
@@ -187,45 +199,58 @@ def _converters(field, table):
 
 
 @functools.cache
-def _lookup():
-    """The key lookup's SQL, and the columns it reads with their converters. The
-    project's columns come in the model's own field order, as Model.from_db wants them.
-    Made once per process."""
+def _lookup(with_target: bool):
+    """The key lookup's SQL, and the columns it reads with their converters. Projects'
+    columns come in the model's own field order, as Model.from_db wants them. With
+    `with_target`, the project a route names is read too (a LEFT JOIN on its unique
+    Project ID, limited to what the key reaches: itself or its subprojects). Made once
+    per process."""
     k, p = AccessKey._meta, Project._meta
     q = connection.ops.quote_name
     key_fields = [k.get_field(name) for name in _KEY_FIELDS.values()]
     project_fields = list(p.concrete_fields)
     parent_fields = [p.get_field(name) for name in _PARENT_FIELDS]
+    pk, parent = q(p.pk.column), q(p.get_field("parent").column)
     columns = (
         [f"k.{q(f.column)}" for f in key_fields]
         + [f"p.{q(f.column)}" for f in project_fields]
         + [f"pp.{q(f.column)}" for f in parent_fields]
     )
-    # Only names from the models, quoted; the Key ID is a parameter.
+    target_join = ""
+    if with_target:
+        columns += [f"t.{q(f.column)}" for f in project_fields]
+        target_join = (
+            f"LEFT JOIN {q(p.db_table)} t ON t.{q(p.get_field('public_id').column)} = %s "
+            f"AND (t.{pk} = p.{pk} OR t.{parent} = p.{pk}) "
+        )
+    # Only names from the models, quoted; the Project ID and the Key ID are parameters.
     sql = (
         f"SELECT {', '.join(columns)} FROM {q(k.db_table)} k "  # noqa: S608
-        f"JOIN {q(p.db_table)} p ON p.{q(p.pk.column)} = k.{q(k.get_field('project').column)} "
-        f"LEFT JOIN {q(p.db_table)} pp "
-        f"ON pp.{q(p.pk.column)} = p.{q(p.get_field('parent').column)} "
+        f"JOIN {q(p.db_table)} p ON p.{pk} = k.{q(k.get_field('project').column)} "
+        f"LEFT JOIN {q(p.db_table)} pp ON pp.{pk} = p.{parent} "
+        f"{target_join}"
         f"WHERE k.{q(k.get_field('key_id').column)} = %s "
         f"AND p.{q(p.get_field('removed_at').column)} IS NULL"
     )
     converters = [_converters(f, k.db_table) for f in key_fields]
     converters += [_converters(f, p.db_table) for f in project_fields + parent_fields]
+    if with_target:
+        converters += [_converters(f, p.db_table) for f in project_fields]
     return sql, [f.attname for f in project_fields], converters
 
 
-def key_by_sql(key_id: str, now: datetime) -> KeyRecord | None:
-    """The key with this ID if it is active (AccessKeyQuerySet.active()), with its project.
+def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyRecord | None:
+    """The key with this ID if it is active (AccessKeyQuerySet.active()), with its project
+    and, when `target` (a Project ID) is given, that project if the key reaches it.
 
     One hand-written query on the unique key_id index, made once per process: this runs
     on every API request. bench/access_keys.py measures it against key_by_orm, the ORM's
     way, so that it stays only while it pays for itself; tests/api/test_key_lookup.py
     checks that both agree with AccessKeyQuerySet.active() in every state.
     """
-    sql, project_attnames, converters = _lookup()
+    sql, project_attnames, converters = _lookup(target is not None)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key_id])
+        cursor.execute(sql, [target, key_id] if target is not None else [key_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -238,22 +263,29 @@ def key_by_sql(key_id: str, now: datetime) -> KeyRecord | None:
     project = Project.from_db(
         connection.alias, project_attnames, values[len(_KEY_FIELDS) : project_end]
     )
-    parent_suspended_at, reason, by_platform, parent_id = values[project_end:]
+    parent_end = project_end + len(_PARENT_FIELDS)
+    parent_suspended_at, reason, by_platform, parent_id = values[project_end:parent_end]
     parent_suspension = None
     if parent_suspended_at is not None:
         parent_suspension = Suspension(parent_id, reason, bool(by_platform), True)
+    found = None
+    if target is not None and values[parent_end] is not None:  # the target's primary key
+        found = Project.from_db(connection.alias, project_attnames, values[parent_end:])
     key = KeyRecord(
         **dict(zip(_KEY_FIELDS, values, strict=False)),
         project=project,
         parent_suspension=parent_suspension,
+        target_public_id=target,
+        target=found,
     )
     if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
         return None
     return key
 
 
-def key_by_orm(key_id: str, now: datetime) -> KeyRecord | None:
-    """As key_by_sql, through AccessKeyQuerySet.active(): the queryset built per request."""
+def key_by_orm(key_id: str, now: datetime, target: str | None = None) -> KeyRecord | None:
+    """As key_by_sql, through AccessKeyQuerySet.active(): the queryset built per request
+    (the target, if any, is left to Principal.get_project's own query)."""
     key = AccessKey.objects.active(now).select_related("project").filter(key_id=key_id).first()
     if key is None:
         return None
@@ -267,10 +299,10 @@ def key_by_orm(key_id: str, now: datetime) -> KeyRecord | None:
 find_key = key_by_sql  # bench/access_keys.py swaps in key_by_orm to compare
 
 
-def _active_key(key_id: str) -> KeyRecord | None:
+def _active_key(key_id: str, target: str | None = None) -> KeyRecord | None:
     """The active key with this ID (find_key), its last use recorded."""
     now = timezone.now()
-    key = find_key(key_id, now)
+    key = find_key(key_id, now, target)
     if key is None:
         return None
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
@@ -280,11 +312,11 @@ def _active_key(key_id: str) -> KeyRecord | None:
 
 
 @sensitive_variables()  # error reports show stars for the credentials
-def key_for_credentials(key_id: str, secret: str) -> KeyRecord | None:
+def key_for_credentials(key_id: str, secret: str, target: str | None = None) -> KeyRecord | None:
     """The active key these credentials belong to, or None. No query for a bad shape."""
     if not key_secrets.is_well_formed_key_id(key_id) or not key_secrets.is_well_formed(secret):
         return None
-    key = _active_key(key_id)
+    key = _active_key(key_id, target)
     if key is None or not key_secrets.secret_matches(secret, key.secret_hash):
         return None
     return key
@@ -305,7 +337,7 @@ def issue_token(key) -> str:
 
 
 @sensitive_variables()
-def key_for_token(token: str) -> KeyRecord | None:
+def key_for_token(token: str, target: str | None = None) -> KeyRecord | None:
     try:
         payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_LIFETIME)
     except signing.BadSignature:  # includes SignatureExpired
@@ -313,23 +345,28 @@ def key_for_token(token: str) -> KeyRecord | None:
     key_id = payload.get("k") if isinstance(payload, dict) else None
     if not isinstance(key_id, str) or not key_secrets.is_well_formed_key_id(key_id):
         return None
-    return _active_key(key_id)
+    return _active_key(key_id, target)
 
 
 @sensitive_variables()
-def authenticate(request) -> Principal:
-    """The caller's Principal, or raise ApiError 401 (UNAUTHENTICATED)."""
+def authenticate(request, target: str | None = None) -> Principal:
+    """The caller's Principal, or raise ApiError 401 (UNAUTHENTICATED).
+
+    `target`, the Project ID the route names (if it looks like one), is read in the key's
+    own query, for Principal.get_project: one round trip for both."""
+    if target is not None and not looks_like_public_id(target):
+        target = None
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, value = header.partition(" ")
     scheme = scheme.lower()
     value = value.strip()
     if scheme == "basic":
         credentials = parse_basic(value)
-        key = key_for_credentials(*credentials) if credentials else None
+        key = key_for_credentials(*credentials, target) if credentials else None
         if key is None:
             raise refuse(request, "The Key ID or Key Secret is not valid, or the key was revoked.")
     elif scheme == "bearer":
-        key = key_for_token(value) if value else None
+        key = key_for_token(value, target) if value else None
         if key is None:
             raise refuse(
                 request,

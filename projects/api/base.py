@@ -17,13 +17,17 @@ from core.errors import ServiceError
 from . import auth
 from .errors import ApiError, from_service_error, invalid_argument, method_not_allowed, not_found
 
+# URL arguments that name the project a route acts on: read with the caller's key.
+TARGET_ARGUMENTS = ("subproject_id", "parent_id", "project_id")
+
 
 def api_view(**handlers):
     """A view for one URL, dispatching on the HTTP method to `handler(request, **kw)`.
 
-    The request is authenticated first (request.principal is set); ApiError, and a
-    service's refusal (core.errors), become the contract's error body. Not a session
-    view: no CSRF, no login redirect.
+    The request is authenticated first (request.principal is set, with the project the
+    route names read in the same query); ApiError, and a service's refusal
+    (core.errors), become the contract's error body. Not a session view: no CSRF, no
+    login redirect.
     """
 
     @csrf_exempt
@@ -34,7 +38,8 @@ def api_view(**handlers):
         if handler is None:
             return method_not_allowed([m.upper() for m in handlers]).response()
         try:
-            request.principal = auth.authenticate(request)
+            target = next((kwargs[n] for n in TARGET_ARGUMENTS if n in kwargs), None)
+            request.principal = auth.authenticate(request, target)
             request.actor = Actor.for_key(request, request.principal.key.key_id)
             return handler(request, **kwargs)
         except ApiError as error:

@@ -64,5 +64,25 @@ def test_malformed_ids_are_404_without_a_query(client, project, bad_id, django_a
 def test_fixed_number_of_queries(client, project, subproject, django_assert_num_queries):
     auth = key_header(project)
     call(client, "get", url(subproject), auth)  # records the key's last use
-    with django_assert_num_queries(2):  # the key, the subproject
+    # The key and the subproject it names, in one round trip.
+    with django_assert_num_queries(1):
         assert call(client, "get", url(subproject), auth).status_code == 200
+
+
+def test_out_of_scope_and_removed_targets_cost_no_second_query(
+    client, project, subproject, django_assert_num_queries
+):
+    auth = key_header(project)
+    call(client, "get", url(subproject), auth)  # records the key's last use
+    stranger = ProjectFactory(parent=ProjectFactory())
+    with django_assert_num_queries(1):
+        response = call(client, "get", url(stranger), auth)
+    assert error_of(response)[:2] == (404, "NOT_FOUND")
+    services.subproject_remove(subproject=subproject)
+    with django_assert_num_queries(1):  # a removed subproject is still read (deleted: true)
+        assert call(client, "get", url(subproject), auth).json()["deleted"] is True
+
+
+def test_a_subprojects_own_key_reads_itself_with_its_parent_id(client, project, subproject):
+    response = call(client, "get", url(subproject), key_header(subproject))
+    assert response.json()["parentProjectId"] == project.public_id
