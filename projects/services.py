@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_variables
 from accounts.models import Account
 from core.actors import SYSTEM, Actor
 from core.errors import AlreadyExists, InvalidParent, InvalidValue, LimitReached, WrongState, typed
+from usage.services import purged_projects_keep
 
 from . import key_secrets
 from .models import AccessKey, Project, Subproject
@@ -135,9 +136,14 @@ def subproject_restore(*, subproject: Project, actor: Actor = SYSTEM) -> Project
     return subproject
 
 
+@transaction.atomic
 def purge_removed_subprojects(*, now=None, actor: Actor = SYSTEM) -> int:
-    """Delete subprojects removed longer ago than the restore window, with their keys."""
+    """Delete subprojects removed longer ago than the restore window, with their keys.
+
+    Their usage stays (keyed by Project ID); a tombstone keeps their names for it.
+    """
     expired = Subproject.objects.purgeable(now)
+    purged_projects_keep(expired)
     count = expired.count()
     expired.delete()
     return count

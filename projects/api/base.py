@@ -18,10 +18,18 @@ from . import auth
 from .errors import ApiError, from_service_error, invalid_argument, method_not_allowed, not_found
 
 
-def api_view(**handlers):
+def access_key_caller(request):
+    """(principal, actor) of a customer's access key: the customer API's authentication."""
+    principal = auth.authenticate(request)
+    return principal, Actor.for_key(request, principal.key.key_id)
+
+
+def api_view(*, authenticate=access_key_caller, **handlers):
     """A view for one URL, dispatching on the HTTP method to `handler(request, **kw)`.
 
-    The request is authenticated first (request.principal is set); ApiError, and a
+    The request is authenticated first by `authenticate(request) -> (principal, actor)`
+    (customers' access keys unless said otherwise; the internal API passes its platform
+    tokens' check), which sets request.principal and request.actor; ApiError, and a
     service's refusal (core.errors), become the contract's error body. Not a session
     view: no CSRF, no login redirect.
     """
@@ -34,8 +42,7 @@ def api_view(**handlers):
         if handler is None:
             return method_not_allowed([m.upper() for m in handlers]).response()
         try:
-            request.principal = auth.authenticate(request)
-            request.actor = Actor.for_key(request, request.principal.key.key_id)
+            request.principal, request.actor = authenticate(request)
             return handler(request, **kwargs)
         except ApiError as error:
             return error.response()

@@ -1,0 +1,241 @@
+"""Reading usage: every read of the dashboard, the Usage API and billing is here.
+
+A project's usage *scope* is what its page and its keys see: for a top-level project,
+itself and each of its subprojects, active, removed or purged (every row whose
+top_level_public_id is its Project ID); for a subproject, only itself.
+
+Reads never touch raw records, only totals (usage/models.py): whole calendar months
+come from MonthlyUsage and the days around them from DailyUsage, so a year costs twelve
+rows per project and metric; a parent's day-by-day figures come from FamilyDailyUsage,
+one row per metric and day however many subprojects it has.
+
+For billing, the functions to build on are `project_totals` (per project and metric
+over any range of days), `family_totals` (per metric) and `names`.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+from django.db.models import Q, Sum
+
+from projects.models import Project
+
+from .metrics import CATALOGUE
+from .models import DailyUsage, FamilyDailyUsage, MonthlyUsage, PurgedProject
+from .periods import Period
+
+ACTIVE, REMOVED, PURGED = "active", "removed", "purged"
+
+
+@dataclass(frozen=True)
+class Scope:
+    public_id: str
+    pk: int  # the project's database key (for its subprojects' rows)
+    top_level: bool
+
+    @classmethod
+    def of(cls, project: Project) -> "Scope":
+        return cls(project.public_id, project.pk, project.parent_id is None)
+
+    @property
+    def column(self) -> str:
+        """The usage tables' field that selects this scope."""
+        return "top_level_public_id" if self.top_level else "project_public_id"
+
+    def rows(self) -> Q:
+        return Q(**{self.column: self.public_id})
+
+
+def daily_by_metric(scope: Scope, period: Period) -> dict[tuple[date, str], int]:
+    """{(day, metric): quantity} of the whole scope, days with usage only. One query of
+    at most (metrics x days) rows."""
+    if scope.top_level:
+        rows = FamilyDailyUsage.objects.filter(
+            top_level_public_id=scope.public_id, day__range=(period.start, period.end)
+        )
+    else:
+        rows = DailyUsage.objects.filter(
+            project_public_id=scope.public_id, day__range=(period.start, period.end)
+        )
+    return {(d, metric): qty for d, metric, qty in rows.values_list("day", "metric", "quantity")}
+
+
+def family_totals(scope: Scope, period: Period) -> dict[str, int]:
+    """{metric: quantity} of the whole scope over the period (metrics with usage)."""
+    totals = defaultdict(int)
+    for (_, metric), quantity in daily_by_metric(scope, period).items():
+        totals[metric] += quantity
+    return dict(totals)
+
+
+def project_totals(scope: Scope, period: Period) -> dict[tuple[str, str], int]:
+    """{(Project ID, metric): quantity} over the period, for each project of the scope
+    with usage (purged subprojects included). Two queries at most."""
+    totals = defaultdict(int)
+    months = period.whole_months()
+    if months is not None:
+        rows = MonthlyUsage.objects.filter(scope.rows(), month__range=months)
+        for project, metric, quantity in rows.values_list("project_public_id", "metric").annotate(
+            total=Sum("quantity")
+        ):
+            totals[(project, metric)] += quantity
+    days = Q()
+    for first, last in period.loose_days():
+        days |= Q(day__range=(first, last))
+    if days:
+        rows = DailyUsage.objects.filter(scope.rows(), days)
+        for project, metric, quantity in rows.values_list("project_public_id", "metric").annotate(
+            total=Sum("quantity")
+        ):
+            totals[(project, metric)] += quantity
+    return dict(totals)
+
+
+def names(public_ids) -> dict[str, tuple[str, str]]:
+    """{Project ID: (name, state)} for projects in any state and purged subprojects."""
+    ids = list(public_ids)
+    found = {
+        public_id: (name, ACTIVE if removed_at is None else REMOVED)
+        for public_id, name, removed_at in Project.objects.filter(public_id__in=ids).values_list(
+            "public_id", "name", "removed_at"
+        )
+    }
+    missing = [i for i in ids if i not in found]
+    if missing:
+        for public_id, name in PurgedProject.objects.filter(public_id__in=missing).values_list(
+            "public_id", "name"
+        ):
+            found[public_id] = (name, PURGED)
+    return found
+
+
+# --- The Usage page's table: a row per project of the scope ---------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    public_id: str
+    name: str
+    state: str  # ACTIVE, REMOVED, PURGED (or "unknown": usage of a row deleted by hand)
+    quantities: tuple[int, ...]  # in CATALOGUE order
+    is_scope: bool  # the project whose page this is (a parent's own usage)
+
+
+SORTS = ("name", *(metric.code for metric in CATALOGUE))
+
+
+class UsageTable:
+    """The projects of a scope with their totals per metric over a period, sorted, in
+    one SQL statement: the page slices it (LIMIT/OFFSET, Paginator-compatible), the CSV
+    streams all of it, so both show the very same rows in the same order.
+
+    A parent's rows: itself first, then every subproject (active or removed, with or
+    without usage) and every purged subproject with usage in the period.
+    """
+
+    def __init__(self, scope: Scope, period: Period, *, sort: str = "name", descending=False):
+        if sort not in SORTS:
+            raise ValueError(sort)
+        self.scope, self.period, self.sort, self.descending = scope, period, sort, descending
+
+    def _sql(self) -> tuple[str, list]:
+        q = connection.ops.quote_name
+        daily, monthly = q(DailyUsage._meta.db_table), q(MonthlyUsage._meta.db_table)
+        projects, purged = q(Project._meta.db_table), q(PurgedProject._meta.db_table)
+        column = q(self.scope.column)
+        parts, params = [], []
+        months = self.period.whole_months()
+        if months is not None:
+            parts.append(
+                f"SELECT project_public_id AS pid, metric, quantity FROM {monthly} "  # noqa: S608
+                f"WHERE {column} = %s AND month >= %s AND month <= %s"
+            )
+            params += [self.scope.public_id, *months]
+        loose = self.period.loose_days()
+        if loose:
+            ranges = " OR ".join(["(day >= %s AND day <= %s)"] * len(loose))
+            parts.append(
+                f"SELECT project_public_id AS pid, metric, quantity FROM {daily} "  # noqa: S608
+                f"WHERE {column} = %s AND ({ranges})"
+            )
+            params += [self.scope.public_id, *(d for pair in loose for d in pair)]
+        sums = ", ".join(
+            f"SUM(CASE WHEN metric = %s THEN quantity ELSE 0 END) AS m{i}"
+            for i in range(len(CATALOGUE))
+        )
+        params += [metric.code for metric in CATALOGUE]
+        members = "id = %s OR parent_id = %s" if self.scope.top_level else "id = %s"
+        params += [self.scope.pk, self.scope.pk] if self.scope.top_level else [self.scope.pk]
+        quantities = ", ".join(f"COALESCE(t.m{i}, 0) AS m{i}" for i in range(len(CATALOGUE)))
+        sql = (
+            f"WITH usage_rows AS ({' UNION ALL '.join(parts)}), "  # noqa: S608
+            f"totals AS (SELECT pid, {sums} FROM usage_rows GROUP BY pid), "
+            f"members AS (SELECT public_id AS pid FROM {projects} WHERE {members} "
+            "UNION SELECT pid FROM totals) "
+            "SELECT * FROM (SELECT m.pid AS pid, COALESCE(p.name, g.name, m.pid) AS name, "
+            f"CASE WHEN p.id IS NOT NULL THEN CASE WHEN p.removed_at IS NULL THEN '{ACTIVE}' "
+            f"ELSE '{REMOVED}' END WHEN g.id IS NOT NULL THEN '{PURGED}' ELSE 'unknown' END "
+            f"AS state, {quantities} "
+            f"FROM members m LEFT JOIN {projects} p ON p.public_id = m.pid "
+            f"LEFT JOIN {purged} g ON g.public_id = m.pid "
+            "LEFT JOIN totals t ON t.pid = m.pid) table_rows"
+        )
+        return sql, params
+
+    def _order(self) -> str:
+        direction = "DESC" if self.descending else "ASC"
+        by_name = f"LOWER(name) {direction}, name {direction}"
+        if self.sort == "name":
+            keys = by_name
+        else:
+            index = SORTS.index(self.sort) - 1
+            keys = f"m{index} {direction}, LOWER(name), name"
+        # The project whose page it is comes first (a parent's own usage), then the rest.
+        return f" ORDER BY CASE WHEN pid = %s THEN 0 ELSE 1 END, {keys}, pid"
+
+    def _row(self, row) -> TableRow:
+        public_id, name, state, *quantities = row
+        quantities = tuple(int(q) for q in quantities)  # PostgreSQL sums bigints as numeric
+        is_scope = public_id == self.scope.public_id
+        return TableRow(public_id, name, state, quantities, is_scope)
+
+    def count(self) -> int:
+        sql, params = self._sql()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)  # noqa: S608
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, window: slice) -> list[TableRow]:
+        sql, params = self._sql()
+        sql += self._order() + " LIMIT %s OFFSET %s"
+        params += [self.scope.public_id, window.stop - window.start, window.start]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [self._row(row) for row in cursor.fetchall()]
+
+    def __iter__(self):
+        """Every row, streamed (a server-side cursor on PostgreSQL)."""
+        sql, params = self._sql()
+        sql += self._order()
+        params += [self.scope.public_id]
+        cursor = connection.chunked_cursor()
+        try:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(2000):
+                yield from (self._row(row) for row in rows)
+        finally:
+            cursor.close()
+
+
+def daily_rows(scope: Scope, period: Period):
+    """(day, Project ID, metric, quantity) of every project of the scope, per project,
+    metric and day (the order of the daily table's index, so nothing is sorted),
+    streamed in bounded memory."""
+    rows = (
+        DailyUsage.objects.filter(scope.rows(), day__range=(period.start, period.end))
+        .order_by("project_public_id", "metric", "day")
+        .values_list("day", "project_public_id", "metric", "quantity")
+    )
+    return rows.iterator(chunk_size=5000)
