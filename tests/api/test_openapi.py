@@ -40,8 +40,9 @@ def test_is_a_valid_openapi_document(served_document):
     schema = schemathesis.openapi.from_dict(served_document)
     schema.validate()
     operations = [result.ok() for result in schema.get_all_operations()]
-    # 5 subprojects (and their 5 deprecated /v1alpha1 twins), 5 access keys, the token
-    assert len(operations) == 16
+    # 5 subprojects (and their 5 deprecated /v1alpha1 twins), 5 access keys, the token,
+    # the Usage API and the internal usage ingest
+    assert len(operations) == 18
 
 
 def _documented() -> dict[str, set[str]]:
