@@ -26,7 +26,10 @@ from .metrics import CATALOGUE
 from .models import DailyUsage, FamilyDailyUsage, MonthlyUsage, PurgedProject
 from .periods import Period
 
-ACTIVE, REMOVED, PURGED = "active", "removed", "purged"
+ACTIVE, REMOVED, PURGED, UNKNOWN = "active", "removed", "purged", "unknown"
+# How the page and the CSV mark a project that is not active. UNKNOWN: usage of a
+# project deleted by hand (not by the purge), which left no tombstone.
+STATE_LABELS = {ACTIVE: "", REMOVED: "removed", PURGED: "purged", UNKNOWN: "deleted"}
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,14 @@ def names(public_ids) -> dict[str, tuple[str, str]]:
 class TableRow:
     public_id: str
     name: str
-    state: str  # ACTIVE, REMOVED, PURGED (or "unknown": usage of a row deleted by hand)
+    state: str  # ACTIVE, REMOVED, PURGED or UNKNOWN
     quantities: tuple[int, ...]  # in CATALOGUE order
     is_scope: bool  # the project whose page this is (a parent's own usage)
+
+    @property
+    def label(self) -> str:
+        """Its mark on the page and in the CSV."""
+        return "this project" if self.is_scope else STATE_LABELS[self.state]
 
 
 SORTS = ("name", *(metric.code for metric in CATALOGUE))
@@ -176,7 +184,7 @@ class UsageTable:
             "UNION SELECT pid FROM totals) "
             "SELECT * FROM (SELECT m.pid AS pid, COALESCE(p.name, g.name, m.pid) AS name, "
             f"CASE WHEN p.id IS NOT NULL THEN CASE WHEN p.removed_at IS NULL THEN '{ACTIVE}' "
-            f"ELSE '{REMOVED}' END WHEN g.id IS NOT NULL THEN '{PURGED}' ELSE 'unknown' END "
+            f"ELSE '{REMOVED}' END WHEN g.id IS NOT NULL THEN '{PURGED}' ELSE '{UNKNOWN}' END "
             f"AS state, {quantities} "
             f"FROM members m LEFT JOIN {projects} p ON p.public_id = m.pid "
             f"LEFT JOIN {purged} g ON g.public_id = m.pid "
@@ -239,3 +247,20 @@ def daily_rows(scope: Scope, period: Period):
         .values_list("day", "project_public_id", "metric", "quantity")
     )
     return rows.iterator(chunk_size=5000)
+
+
+def scope_names(scope: Scope) -> dict[str, tuple[str, str]]:
+    """{Project ID: (name, state)} of every project of the scope, purged ones included.
+    Two queries."""
+    projects = Project.objects.filter(
+        Q(pk=scope.pk) | Q(parent_id=scope.pk) if scope.top_level else Q(pk=scope.pk)
+    )
+    found = {
+        public_id: (name, ACTIVE if removed_at is None else REMOVED)
+        for public_id, name, removed_at in projects.values_list("public_id", "name", "removed_at")
+    }
+    if scope.top_level:
+        purged = PurgedProject.objects.filter(parent_public_id=scope.public_id)
+        for public_id, name in purged.values_list("public_id", "name"):
+            found[public_id] = (name, PURGED)
+    return found
