@@ -96,7 +96,9 @@ def usage_records_purge(*, now: datetime | None = None, batch: int = 10_000) -> 
     cutoff = ingest.window_start(now or timezone.now())
     deleted = 0
     while True:
-        ids = UsageRecord.objects.filter(hour__lt=cutoff).values("record_id")[:batch]
+        ids = UsageRecord.objects.filter(hour__lt=cutoff).values_list("record_id", flat=True)[
+            :batch
+        ]
         count, _ = UsageRecord.objects.filter(record_id__in=list(ids)).delete()
         deleted += count
         if count < batch:

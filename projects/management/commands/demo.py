@@ -5,6 +5,7 @@ from accounts import services as account_services
 from accounts.models import Account, Role, User
 from projects import services
 from projects.models import Project, ProjectGrant
+from usage import demo as usage_demo
 
 PASSWORD = "demo-console-2026"  # noqa: S105 - demo data only, printed on purpose
 
@@ -29,8 +30,9 @@ class Command(BaseCommand):
     help = (
         "Load demo data: the account “Acme Messaging” with an admin, a member, a viewer "
         "and an ASP's customer (a viewer of one subproject), two projects with "
-        "subprojects, and an operator for the admin site. Idempotent: running it again "
-        "changes nothing that exists and resets only the demo passwords."
+        "subprojects and 90 days of usage, and an operator for the admin site. "
+        "Idempotent: running it again changes nothing that exists and resets only the "
+        "demo passwords."
     )
 
     def add_arguments(self, parser):
@@ -58,6 +60,8 @@ class Command(BaseCommand):
             membership = account_services.membership_set(account=account, user=user, role=role)
             if granted:
                 ProjectGrant.objects.get_or_create(membership=membership, project=by_name[granted])
+
+        usage_demo.fill(by_name.values())  # 90 days of usage, idempotent
 
         operator = self._user("operator@example.com")
         operator.is_staff = operator.is_superuser = True
