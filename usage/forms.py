@@ -9,7 +9,7 @@ from core.errors import InvalidValue
 from projects.forms import add_service_error
 
 from .metrics import CATALOGUE
-from .periods import MAX_MONTHS, Period, add_months
+from .periods import Period, add_months
 from .queries import SORTS
 
 THIS_MONTH, LAST_MONTH, CUSTOM = "this_month", "last_month", "custom"
@@ -35,7 +35,6 @@ class UsageForm(forms.Form):
         label="To",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=f"Days are UTC days; a custom period is at most {MAX_MONTHS} months.",
     )
     sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
     order = forms.ChoiceField(choices=[("asc", "asc"), ("desc", "desc")], required=False)

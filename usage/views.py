@@ -24,7 +24,7 @@ from . import queries
 from .chart import bar_chart
 from .forms import CUSTOM, LAST_MONTH, THIS_MONTH, UsageForm
 from .metrics import CATALOGUE, METRICS
-from .periods import Period, add_months
+from .periods import MAX_MONTHS, Period, add_months
 from .queries import Scope, UsageTable
 
 ROWS_PER_PAGE = 100
@@ -37,6 +37,12 @@ def _project_and_choices(request, public_id):
     form = UsageForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
     return project, form, valid, (form.choices() if valid else None)
+
+
+def _refused(request, project, form):
+    """The page with the form's errors, and no figures (status 400)."""
+    context = {"project": project, "form": form, "max_months": MAX_MONTHS}
+    return render(request, "usage/project_usage.html", context, status=400)
 
 
 def _query(choices, **changes) -> str:
@@ -57,13 +63,17 @@ def _query(choices, **changes) -> str:
 
 def _sort_links(choices) -> list[dict]:
     links = []
-    for code, label in [("name", "Project"), *((m.code, m.label) for m in CATALOGUE)]:
+    for code, label, unit in [
+        ("name", "Project", ""),
+        *((m.code, m.name, m.unit) for m in CATALOGUE),
+    ]:
         current = choices.sort == code
         # A second click reverses; quantities start largest first, names from A.
         descending = not choices.descending if current else code != "name"
         links.append(
             {
                 "label": label,
+                "unit": unit,
                 "url": _query(choices, sort=code, order="desc" if descending else "asc"),
                 "aria_sort": ("descending" if choices.descending else "ascending")
                 if current
@@ -91,9 +101,9 @@ def project_usage(request, public_id):
     project, form, valid, choices = _project_and_choices(request, public_id)
     if project.removed_at is None:
         remember_current(request, project)
-    context = {"project": project, "form": form}
     if not valid:
-        return render(request, "usage/project_usage.html", context, status=400)
+        return _refused(request, project, form)
+    context = {"project": project, "form": form, "max_months": MAX_MONTHS}
     scope = Scope.of(project)
     period = choices.period
     days = queries.daily_by_metric(scope, period)
@@ -170,9 +180,7 @@ def project_usage_csv(request, public_id):
     """The page's table, every row (all pages) in the page's order, then its total."""
     project, form, valid, choices = _project_and_choices(request, public_id)
     if not valid:
-        return render(
-            request, "usage/project_usage.html", {"project": project, "form": form}, status=400
-        )
+        return _refused(request, project, form)
     scope = Scope.of(project)
     table = UsageTable(scope, choices.period, sort=choices.sort, descending=choices.descending)
 
@@ -191,9 +199,7 @@ def project_usage_daily_csv(request, public_id):
     """One line per project, metric and day with usage: for re-billing tools."""
     project, form, valid, choices = _project_and_choices(request, public_id)
     if not valid:
-        return render(
-            request, "usage/project_usage.html", {"project": project, "form": form}, status=400
-        )
+        return _refused(request, project, form)
     scope = Scope.of(project)
     names = queries.scope_names(scope)
 
