@@ -20,6 +20,11 @@ from datetime import date
 
 from django.db import connection
 
+try:
+    import psycopg
+except ImportError:  # SQLite-only installs
+    psycopg = None
+
 from .models import DailyUsage, FamilyDailyUsage, MonthlyUsage, UsageRecord
 
 # Rows per statement on SQLite (5 columns: 5,000 parameters, well under its limit).
@@ -50,6 +55,19 @@ def _adapt(field, value):
     return value
 
 
+def _pg_array(values) -> str:
+    """A PostgreSQL array literal of `values` (text, numbers, dates, aware datetimes),
+    each element quoted: one text parameter instead of a list that the driver would
+    convert element by element."""
+    items = []
+    for value in values:
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        if '"' in text or "\\" in text:
+            text = text.replace("\\", "\\\\").replace('"', '\\"')
+        items.append(text)
+    return '{"' + '","'.join(items) + '"}'
+
+
 def _execute(model, fields, rows, *, suffix: str) -> list[tuple]:
     """INSERT `rows` (tuples in `fields` order) into `model`'s table, followed by
     `suffix` (ON CONFLICT … [RETURNING …]); the rows RETURNING gave, if any."""
@@ -62,11 +80,13 @@ def _execute(model, fields, rows, *, suffix: str) -> list[tuple]:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"%s::{_PG_TYPES[f.get_internal_type()]}[]" for f in model_fields)
             sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) {suffix}"  # noqa: S608
-            params = [[row[i] for row in rows] for i in range(len(fields))]
-            cursor.execute(sql, params)
-            if "RETURNING" in suffix:
-                returned = cursor.fetchall()
-            return returned
+            params = [_pg_array(row[i] for row in rows) for i in range(len(fields))]
+            # Server-side binding: the five parameters travel apart from the statement,
+            # not quoted into it by the driver (Django's default cursor does that, and
+            # for 1,000 records it costs more than running the statement).
+            with psycopg.Cursor(connection.connection) as raw:
+                raw.execute(sql, params)
+                return raw.fetchall() if "RETURNING" in suffix else []
         placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
         for start in range(0, len(rows), SQLITE_CHUNK):
             chunk = rows[start : start + SQLITE_CHUNK]
