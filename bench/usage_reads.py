@@ -57,6 +57,16 @@ def configure(tmp: str) -> bool:
     return own_database
 
 
+def plain_static():
+    """No collectstatic here: static URLs without the manifest (DEBUG stays off)."""
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 def populate():
     from django.core.management import call_command
 
@@ -160,6 +170,7 @@ def csv_child(args):
     import django
 
     django.setup()
+    plain_static()
     from django.db import connection
 
     from accounts.models import User
@@ -267,6 +278,7 @@ def main():
         from django.conf import settings
 
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        plain_static()
         print(f"Usage reads ({connection.vendor}); building the data")
         account, user, parents, today = populate()
         try:

@@ -28,6 +28,13 @@ def month_end(day: date) -> date:
 
 
 @dataclass(frozen=True)
+class Pieces:
+    months: tuple[date, date] | None  # first days of the first and last month added
+    added_days: list[tuple[date, date]]
+    subtracted_days: list[tuple[date, date]]
+
+
+@dataclass(frozen=True)
 class Period:
     start: date
     end: date  # included
@@ -58,26 +65,30 @@ class Period:
     def days(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
 
-    def whole_months(self) -> tuple[date, date] | None:
-        """(first, last) first days of the calendar months lying wholly inside, or None."""
-        first = self.start if self.start.day == 1 else add_months(self.start.replace(day=1), 1)
-        last = self.end.replace(day=1) if self.end == month_end(self.end) else None
-        if last is None:
-            last = add_months(self.end.replace(day=1), -1)
-        return (first, last) if first <= last else None
-
-    def loose_days(self) -> list[tuple[date, date]]:
-        """The day ranges (first, last) outside whole_months(): at most two."""
-        months = self.whole_months()
-        if months is None:
-            return [(self.start, self.end)]
-        ranges = []
-        if self.start < months[0]:
-            ranges.append((self.start, months[0] - timedelta(days=1)))
-        after = add_months(months[1], 1)
-        if after <= self.end:
-            ranges.append((after, self.end))
-        return ranges
+    def pieces(self) -> "Pieces":
+        """The period as the fewest rows to read: a range of whole months, plus days
+        around them, minus days. A month only partly inside is read as its month total
+        minus the days outside when those are fewer than the days inside (the 1st to
+        the 27th: the month minus 3 days, not 27 days), so no period reads more than
+        about half a month of days at each end."""
+        months = []  # first days of months added whole
+        added, subtracted = [], []
+        month = self.start.replace(day=1)
+        while month <= self.end:
+            last = month_end(month)
+            first_in, last_in = max(month, self.start), min(last, self.end)
+            inside = (last_in - first_in).days + 1
+            outside = (last - month).days + 1 - inside
+            if outside == 0 or outside < inside:
+                months.append(month)
+                if first_in > month:
+                    subtracted.append((month, first_in - timedelta(days=1)))
+                if last_in < last:
+                    subtracted.append((last_in + timedelta(days=1), last))
+            else:
+                added.append((first_in, last_in))
+            month = add_months(month, 1)
+        return Pieces((months[0], months[-1]) if months else None, added, subtracted)
 
     def __str__(self):
         if self == Period.month_of(self.start):

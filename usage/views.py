@@ -21,7 +21,7 @@ from projects.access import get_project_for_user
 from projects.views.common import remember_current
 
 from . import queries
-from .chart import bar_chart
+from .chart import bar_chart, data_rows, svg
 from .forms import CUSTOM, LAST_MONTH, THIS_MONTH, UsageForm
 from .metrics import CATALOGUE, METRICS
 from .periods import MAX_MONTHS, Period, add_months
@@ -114,6 +114,7 @@ def project_usage(request, public_id):
         choices.metric or next((m.code for m in CATALOGUE if totals[m.code]), CATALOGUE[0].code)
     ]
     series = [(day, days.get((day, metric.code), 0)) for day in period.days]
+    chart = bar_chart(series, unit=metric.unit)
     page = Paginator(
         UsageTable(scope, period, sort=choices.sort, descending=choices.descending),
         ROWS_PER_PAGE,
@@ -124,8 +125,9 @@ def project_usage(request, public_id):
             "period": period,
             "totals": [(m, totals[m.code]) for m in CATALOGUE],
             "chart_metric": metric,
-            "chart": bar_chart(series, unit=metric.unit),
-            "series": series,
+            "chart": chart,
+            "chart_svg": svg(chart, f"Daily {metric.name} ({metric.unit})"),
+            "chart_rows": data_rows(series),
             "metric_links": [(m, _query(choices, metric=m.code)) for m in CATALOGUE],
             "page": page,
             "sort_links": _sort_links(choices),

@@ -6,18 +6,29 @@ from core.errors import InvalidValue
 from usage.periods import Period, add_months
 
 
-def test_whole_months_and_loose_days():
-    period = Period(date(2026, 1, 15), date(2026, 3, 10))
-    assert period.whole_months() == (date(2026, 2, 1), date(2026, 2, 1))
-    assert period.loose_days() == [
-        (date(2026, 1, 15), date(2026, 1, 31)),
-        (date(2026, 3, 1), date(2026, 3, 10)),
-    ]
+def test_pieces_read_whole_months_and_the_fewest_days():
+    # Jan 15 to Mar 10: January minus its 14 days before the 15th (fewer than the 17
+    # inside), February whole, March's 10 days (fewer than the 21 outside).
+    pieces = Period(date(2026, 1, 15), date(2026, 3, 10)).pieces()
+    assert pieces.months == (date(2026, 1, 1), date(2026, 2, 1))
+    assert pieces.subtracted_days == [(date(2026, 1, 1), date(2026, 1, 14))]
+    assert pieces.added_days == [(date(2026, 3, 1), date(2026, 3, 10))]
+    # The 1st to the 27th: the month minus 3 days.
+    pieces = Period(date(2026, 11, 1), date(2026, 11, 27)).pieces()
+    assert pieces.months == (date(2026, 11, 1), date(2026, 11, 1))
+    assert pieces.subtracted_days == [(date(2026, 11, 28), date(2026, 11, 30))]
     month = Period.month_of(date(2026, 2, 14))
     assert month == Period(date(2026, 2, 1), date(2026, 2, 28))
-    assert month.whole_months() == (date(2026, 2, 1), date(2026, 2, 1)) and month.loose_days() == []
-    inside = Period(date(2026, 2, 3), date(2026, 2, 9))
-    assert inside.whole_months() is None and inside.loose_days() == [(inside.start, inside.end)]
+    assert month.pieces().months == (date(2026, 2, 1), date(2026, 2, 1))
+    assert month.pieces().added_days == month.pieces().subtracted_days == []
+    inside = Period(date(2026, 2, 3), date(2026, 2, 9)).pieces()
+    assert inside.months is None and inside.added_days == [(date(2026, 2, 3), date(2026, 2, 9))]
+    # Both ends of one month cut off, fewer days outside than in.
+    pieces = Period(date(2026, 2, 2), date(2026, 2, 26)).pieces()
+    assert pieces.subtracted_days == [
+        (date(2026, 2, 1), date(2026, 2, 1)),
+        (date(2026, 2, 27), date(2026, 2, 28)),
+    ]
 
 
 def test_add_months_keeps_the_day_or_the_months_end():
