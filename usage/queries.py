@@ -156,16 +156,22 @@ class UsageTable:
             raise ValueError(sort)
         self.scope, self.period, self.sort, self.descending = scope, period, sort, descending
 
-    def _sql(self) -> tuple[str, list]:
+    def _sql(self) -> tuple[str, str, list]:
+        """(the WITH clause that makes `totals`, the SELECT of the rows, parameters)"""
         q = connection.ops.quote_name
         daily, monthly = q(DailyUsage._meta.db_table), q(MonthlyUsage._meta.db_table)
         projects, purged = q(Project._meta.db_table), q(PurgedProject._meta.db_table)
         column = q(self.scope.column)
-        parts, params = [], []
+        # Every project of the scope gives one row of nothing, so that those without
+        # usage are listed too; then the usage rows. One GROUP BY makes the table.
+        members = "id = %s OR parent_id = %s" if self.scope.top_level else "id = %s"
+        parts = [f"SELECT public_id AS pid, '' AS metric, 0 AS quantity FROM {projects} WHERE "]  # noqa: S608
+        parts[0] += members
+        params = [self.scope.pk, self.scope.pk] if self.scope.top_level else [self.scope.pk]
         pieces = self.period.pieces()
         if pieces.months is not None:
             parts.append(
-                f"SELECT project_public_id AS pid, metric, quantity FROM {monthly} "  # noqa: S608
+                f"SELECT project_public_id, metric, quantity FROM {monthly} "  # noqa: S608
                 f"WHERE {column} = %s AND month >= %s AND month <= %s"
             )
             params += [self.scope.public_id, *pieces.months]
@@ -173,7 +179,7 @@ class UsageTable:
             if days:
                 ranges = " OR ".join(["(day >= %s AND day <= %s)"] * len(days))
                 parts.append(
-                    f"SELECT project_public_id AS pid, metric, {sign}quantity FROM {daily} "  # noqa: S608
+                    f"SELECT project_public_id, metric, {sign}quantity FROM {daily} "  # noqa: S608
                     f"WHERE {column} = %s AND ({ranges})"
                 )
                 params += [self.scope.public_id, *(d for pair in days for d in pair)]
@@ -182,23 +188,20 @@ class UsageTable:
             for i in range(len(CATALOGUE))
         )
         params += [metric.code for metric in CATALOGUE]
-        members = "id = %s OR parent_id = %s" if self.scope.top_level else "id = %s"
-        params += [self.scope.pk, self.scope.pk] if self.scope.top_level else [self.scope.pk]
-        quantities = ", ".join(f"COALESCE(t.m{i}, 0) AS m{i}" for i in range(len(CATALOGUE)))
-        sql = (
+        quantities = ", ".join(f"t.m{i}" for i in range(len(CATALOGUE)))
+        with_totals = (
             f"WITH usage_rows AS ({' UNION ALL '.join(parts)}), "  # noqa: S608
-            f"totals AS (SELECT pid, {sums} FROM usage_rows GROUP BY pid), "
-            f"members AS (SELECT public_id AS pid FROM {projects} WHERE {members} "
-            "UNION SELECT pid FROM totals) "
-            "SELECT * FROM (SELECT m.pid AS pid, COALESCE(p.name, g.name, m.pid) AS name, "
+            f"totals AS (SELECT pid, {sums} FROM usage_rows GROUP BY pid) "
+        )
+        select = (
+            "SELECT * FROM (SELECT t.pid AS pid, COALESCE(p.name, g.name, t.pid) AS name, "  # noqa: S608
             f"CASE WHEN p.id IS NOT NULL THEN CASE WHEN p.removed_at IS NULL THEN '{ACTIVE}' "
             f"ELSE '{REMOVED}' END WHEN g.id IS NOT NULL THEN '{PURGED}' ELSE '{UNKNOWN}' END "
             f"AS state, {quantities} "
-            f"FROM members m LEFT JOIN {projects} p ON p.public_id = m.pid "
-            f"LEFT JOIN {purged} g ON g.public_id = m.pid "
-            "LEFT JOIN totals t ON t.pid = m.pid) table_rows"
+            f"FROM totals t LEFT JOIN {projects} p ON p.public_id = t.pid "
+            f"LEFT JOIN {purged} g ON g.public_id = t.pid) table_rows"
         )
-        return sql, params
+        return with_totals, select, params
 
     def _order(self) -> str:
         direction = "DESC" if self.descending else "ASC"
@@ -218,14 +221,14 @@ class UsageTable:
         return TableRow(public_id, name, state, quantities, is_scope)
 
     def count(self) -> int:
-        sql, params = self._sql()
+        with_totals, _, params = self._sql()
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)  # noqa: S608
+            cursor.execute(with_totals + "SELECT COUNT(*) FROM totals", params)  # noqa: S608
             return cursor.fetchone()[0]
 
     def __getitem__(self, window: slice) -> list[TableRow]:
-        sql, params = self._sql()
-        sql += self._order() + " LIMIT %s OFFSET %s"
+        with_totals, select, params = self._sql()
+        sql = with_totals + select + self._order() + " LIMIT %s OFFSET %s"
         params += [self.scope.public_id, window.stop - window.start, window.start]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -233,8 +236,8 @@ class UsageTable:
 
     def __iter__(self):
         """Every row, streamed (a server-side cursor on PostgreSQL)."""
-        sql, params = self._sql()
-        sql += self._order()
+        with_totals, select, params = self._sql()
+        sql = with_totals + select + self._order()
         params += [self.scope.public_id]
         cursor = connection.chunked_cursor()
         try:
