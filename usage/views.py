@@ -27,7 +27,7 @@ from .metrics import CATALOGUE, METRICS
 from .periods import MAX_MONTHS, Period, add_months
 from .queries import Scope, UsageTable
 
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = 50  # as the Subprojects page
 
 
 def _project_and_choices(request, public_id):
