@@ -191,3 +191,9 @@ def test_fixed_query_count_with_1000_subprojects(
         and MonthlyUsage.objects.count()
         and FamilyDailyUsage.objects.count()
     )
+
+
+def test_a_removed_subprojects_page_stays_readable(client_for, member, project, usage):
+    body = client_for(member).get(url(usage)).content.decode()
+    assert "This subproject was removed" in body
+    assert dict(rows(body))[usage.public_id][0] == "7"
