@@ -87,6 +87,8 @@ class DailyUsage(ProjectTotal):
                 fields=["top_level_public_id", "project_public_id", "metric", "day"],
                 name="daily_usage_top_level",
             ),
+            # A top-level project's days in a range (the days around whole months).
+            models.Index(fields=["top_level_public_id", "day"], name="daily_usage_top_level_day"),
         ]
 
     def __str__(self):

@@ -176,13 +176,12 @@ class UsageTable:
             )
             params += [self.scope.public_id, *pieces.months]
         for days, sign in ((pieces.added_days, ""), (pieces.subtracted_days, "-")):
-            if days:
-                ranges = " OR ".join(["(day >= %s AND day <= %s)"] * len(days))
+            for first, last in days:  # one index range each
                 parts.append(
                     f"SELECT project_public_id, metric, {sign}quantity FROM {daily} "  # noqa: S608
-                    f"WHERE {column} = %s AND ({ranges})"
+                    f"WHERE {column} = %s AND day >= %s AND day <= %s"
                 )
-                params += [self.scope.public_id, *(d for pair in days for d in pair)]
+                params += [self.scope.public_id, first, last]
         sums = ", ".join(
             f"SUM(CASE WHEN metric = %s THEN quantity ELSE 0 END) AS m{i}"
             for i in range(len(CATALOGUE))
