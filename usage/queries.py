@@ -144,8 +144,8 @@ SORTS = ("name", *(metric.code for metric in CATALOGUE))
 
 class UsageTable:
     """The projects of a scope with their totals per metric over a period, sorted, in
-    one SQL statement: the page slices it (LIMIT/OFFSET, Paginator-compatible), the CSV
-    streams all of it, so both show the very same rows in the same order.
+    one SQL statement: the page reads a slice of it (LIMIT/OFFSET), the CSV streams all
+    of it, so both show the very same rows in the same order.
 
     A parent's rows: itself first, then every subproject (active or removed, with or
     without usage) and every purged subproject with usage in the period.
@@ -225,13 +225,20 @@ class UsageTable:
             cursor.execute(with_totals + "SELECT COUNT(*) FROM totals", params)  # noqa: S608
             return cursor.fetchone()[0]
 
-    def __getitem__(self, window: slice) -> list[TableRow]:
+    def page(self, number: int, size: int) -> tuple[list[TableRow], int]:
+        """Rows of page `number` (from 1) and the number of rows in all, in one query."""
         with_totals, select, params = self._sql()
-        sql = with_totals + select + self._order() + " LIMIT %s OFFSET %s"
-        params += [self.scope.public_id, window.stop - window.start, window.start]
+        sql = (
+            with_totals
+            + select.replace("SELECT * FROM", "SELECT *, COUNT(*) OVER () FROM", 1)
+            + self._order()
+            + " LIMIT %s OFFSET %s"
+        )
+        params += [self.scope.public_id, size, (number - 1) * size]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [self._row(row) for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        return [self._row(row[:-1]) for row in rows], (rows[0][-1] if rows else 0)
 
     def __iter__(self):
         """Every row, streamed (a server-side cursor on PostgreSQL)."""

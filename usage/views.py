@@ -10,7 +10,7 @@ of the period (tests/usage/test_usage_page.py).
 import csv
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -96,6 +96,20 @@ def _presets(choices) -> list[tuple[str, str, bool]]:
     ]
 
 
+def _page(table: UsageTable, requested) -> Page:
+    """One page of the table, with the number of rows from the same query (the table's
+    totals are computed once); a number past the end shows the last page."""
+    number = int(requested) if str(requested).isdigit() and int(requested) > 0 else 1
+    rows, count = table.page(number, ROWS_PER_PAGE)
+    if not rows and number > 1:
+        count = table.count()
+        number = max(1, -(-count // ROWS_PER_PAGE))
+        rows, count = table.page(number, ROWS_PER_PAGE)
+    paginator = Paginator([], ROWS_PER_PAGE)
+    paginator.count = count  # a cached_property: set, it is not computed again
+    return Page(rows, number, paginator)
+
+
 @require_GET
 def project_usage(request, public_id):
     project, form, valid, choices = _project_and_choices(request, public_id)
@@ -115,10 +129,8 @@ def project_usage(request, public_id):
     ]
     series = [(day, days.get((day, metric.code), 0)) for day in period.days]
     chart = bar_chart(series, unit=metric.unit)
-    page = Paginator(
-        UsageTable(scope, period, sort=choices.sort, descending=choices.descending),
-        ROWS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    table = UsageTable(scope, period, sort=choices.sort, descending=choices.descending)
+    page = _page(table, request.GET.get("page"))
     query = _query(choices)
     context.update(
         {
