@@ -30,6 +30,7 @@ from .metrics import CODES, METRICS
 from .models import RECORD_ID_MAX_LENGTH, PurgedProject
 
 FIELDS = ("recordId", "projectId", "metric", "hour", "quantity")
+_FIELD_SET = frozenset(FIELDS)
 MAX_BATCH = 1000
 MAX_QUANTITY = 10**12
 CLOCK_SKEW = timedelta(hours=1)
@@ -103,11 +104,12 @@ def _record(index: int, item, now: datetime, oldest: datetime, faults: list):
         return None
     record_id = item.get("recordId")
     found = []
-    for name in item.keys() - set(FIELDS):
-        found.append((str(name)[:40], "unknown field."))
-    for name in FIELDS:
-        if name not in item:
-            found.append((name, "is required."))
+    if item.keys() != _FIELD_SET:
+        for name in item.keys() - _FIELD_SET:
+            found.append((str(name)[:40], "unknown field."))
+        for name in FIELDS:
+            if name not in item:
+                found.append((name, "is required."))
     if not (isinstance(record_id, str) and _RECORD_ID.fullmatch(record_id)) and "recordId" in item:
         found.append(
             (

@@ -56,16 +56,20 @@ def _adapt(field, value):
 
 
 def _pg_array(values) -> str:
-    """A PostgreSQL array literal of `values` (text, numbers, dates, aware datetimes),
-    each element quoted: one text parameter instead of a list that the driver would
-    convert element by element."""
-    items = []
-    for value in values:
-        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        if '"' in text or "\\" in text:
-            text = text.replace("\\", "\\\\").replace('"', '\\"')
-        items.append(text)
-    return '{"' + '","'.join(items) + '"}'
+    """A PostgreSQL array literal of `values` (all text, all numbers, or all dates or
+    aware datetimes), each element quoted: one text parameter instead of a list that
+    the driver would convert element by element."""
+    values = list(values)
+    if values and isinstance(values[0], str):
+        texts = values
+    elif values and isinstance(values[0], int):
+        texts = [str(value) for value in values]
+    else:
+        texts = [value.isoformat() for value in values]
+    joined = "".join(texts)
+    if '"' in joined or "\\" in joined:  # rare: only record IDs may hold these
+        texts = [text.replace("\\", "\\\\").replace('"', '\\"') for text in texts]
+    return '{"' + '","'.join(texts) + '"}'
 
 
 def _execute(model, fields, rows, *, suffix: str) -> list[tuple]:

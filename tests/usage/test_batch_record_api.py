@@ -248,3 +248,17 @@ def test_get_is_not_allowed(client, platform_token):
     _, auth = platform_token
     response = client.get(URL, headers={"Authorization": auth})
     assert response.status_code == 405
+
+
+def test_record_ids_with_quotes_backslashes_and_braces_are_kept_exactly(
+    client, platform_token, project
+):
+    _, auth = platform_token
+    odd = "a\"b\\c{d},e'f"
+    assert post(client, auth, {"records": [record(project, 2, record_id=odd)]}).json() == {
+        "accepted": 1,
+        "duplicates": 0,
+    }
+    assert list(UsageRecord.objects.values_list("record_id", flat=True)) == [odd]
+    again = post(client, auth, {"records": [record(project, 2, record_id=odd)]})
+    assert again.json() == {"accepted": 0, "duplicates": 1}
