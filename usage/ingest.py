@@ -97,7 +97,7 @@ def _hour(value, now: datetime, oldest: datetime):
     return hour, None
 
 
-def _record(index: int, item, now: datetime, oldest: datetime, faults: list):
+def _record(index: int, item, hours, faults: list):
     """The Record, or None with its faults appended."""
     if not isinstance(item, dict):
         faults.append(fault(index, "record", "must be an object with " + ", ".join(FIELDS)))
@@ -126,7 +126,7 @@ def _record(index: int, item, now: datetime, oldest: datetime, faults: list):
         found.append(("metric", f"{shown} is not a known metric: use one of {', '.join(CODES)}."))
     hour = None
     if "hour" in item:
-        hour, message = _hour(item["hour"], now, oldest)
+        hour, message = hours(item["hour"])
         if message:
             found.append(("hour", message))
     quantity = item.get("quantity")
@@ -170,8 +170,19 @@ def check(items: list, *, now: datetime, first_index: int = 0) -> Checked:
     oldest = window_start(now)
     faults = []
     parsed = []
+    # A batch holds few distinct hours (a service reports the last hour or so): each is
+    # parsed and checked once.
+    seen_hours = {}
+
+    def hours(value):
+        if not isinstance(value, str):
+            return _hour(value, now, oldest)
+        if value not in seen_hours:
+            seen_hours[value] = _hour(value, now, oldest)
+        return seen_hours[value]
+
     for index, item in enumerate(items, start=first_index):
-        record = _record(index, item, now, oldest, faults)
+        record = _record(index, item, hours, faults)
         if record is not None:
             parsed.append((index, record))
     top_level = top_levels({record.project_public_id for _, record in parsed})
