@@ -165,8 +165,10 @@ class UsageTable:
         # Every project of the scope gives one row of nothing, so that those without
         # usage are listed too; then the usage rows. One GROUP BY makes the table.
         members = "id = %s OR parent_id = %s" if self.scope.top_level else "id = %s"
-        parts = [f"SELECT public_id AS pid, '' AS metric, 0 AS quantity FROM {projects} WHERE "]  # noqa: S608
-        parts[0] += members
+        parts = [
+            f"SELECT public_id AS pid, '' AS metric, 0 AS quantity FROM {projects} "  # noqa: S608
+            f"WHERE {members}"
+        ]
         params = [self.scope.pk, self.scope.pk] if self.scope.top_level else [self.scope.pk]
         pieces = self.period.pieces()
         if pieces.months is not None:
