@@ -36,7 +36,7 @@ class MonthlyUsageAdmin(ReadOnlyAdmin):
     list_filter = ["metric"]
     search_fields = ["=project_public_id", "=top_level_public_id"]
     search_help_text = "A Project ID: the project's own usage, or a top-level project's family."
-    ordering = ["-month", "project_public_id", "metric"]
+    ordering = ["-id"]  # newest first on the primary key: no sort of the whole table
 
 
 @admin.register(DailyUsage)
@@ -45,15 +45,18 @@ class DailyUsageAdmin(ReadOnlyAdmin):
     list_filter = ["metric"]
     search_fields = ["=project_public_id", "=top_level_public_id"]
     search_help_text = MonthlyUsageAdmin.search_help_text
-    ordering = ["-day", "project_public_id", "metric"]
+    ordering = ["-id"]
 
 
 @admin.register(UsageRecord)
 class UsageRecordAdmin(ReadOnlyAdmin):
+    """Found by record ID (the table's only B-tree); a project's usage is in the daily
+    and monthly totals."""
+
     list_display = ["record_id", "project_public_id", "metric", "hour", "quantity", "received_at"]
-    search_fields = ["=record_id", "=project_public_id"]
-    search_help_text = "A record ID or a Project ID."
-    ordering = ["-hour"]
+    search_fields = ["=record_id"]
+    search_help_text = "A record ID."
+    ordering = ["record_id"]
 
 
 @admin.register(PurgedProject)
