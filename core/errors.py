@@ -48,6 +48,18 @@ class InvalidValue(ServiceError):
         self.message = errors[first][0]
 
 
+class InvalidItems(InvalidValue):
+    """Some items of a batch are not acceptable, so none of the batch is taken.
+
+    `details` lists every fault as {"index", "field", "message"} (index in the batch,
+    from 0), so that the sender can fix them all at once; `message` sums them up.
+    """
+
+    def __init__(self, message: str, *, details: list[dict]):
+        super().__init__(message)
+        self.details = details
+
+
 class AlreadyExists(ServiceError):
     """Something with this identity exists (an access key's name in its project)."""
 

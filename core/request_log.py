@@ -18,6 +18,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from .actors import Kind
 from .client import client_address, request_is_from_trusted_proxy
 
 HEADER = "X-Request-ID"
@@ -41,14 +42,14 @@ def request_id_for(request) -> str:
 
 
 def _who(request) -> dict:
-    """The user or access key, from what the request already loaded (never a query:
+    """The user, access key or platform token, from what the request already loaded (never a query:
     the line is written after the answer, whatever state the database is in)."""
     user = request.__dict__.get("_cached_user")
     if user is not None and user.is_authenticated:
         return {"user": user.pk}
-    principal = getattr(request, "principal", None)
-    if principal is not None:
-        return {"key": principal.key.key_id}
+    actor = getattr(request, "actor", None)  # set by the API for its callers
+    if actor is not None:
+        return {"platform_token" if actor.kind == Kind.PLATFORM_TOKEN else "key": actor.id}
     return {}
 
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "accounts",
     "projects",
     "audit",
+    "usage",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -247,6 +248,14 @@ SECURE_CSP = {
 # --- Product limits --------------------------------------------------------------------
 ACCESS_KEYS_PER_PROJECT = 10
 SUBPROJECT_RESTORE_DAYS = 30
+# Raw usage records are kept this many days (then purge_usage_records deletes them);
+# a record for an hour older than this is refused as too late. Daily and monthly
+# totals are kept for good.
+USAGE_RECORD_RETENTION_DAYS = env.int("USAGE_RECORD_RETENTION_DAYS", default=35)
+if USAGE_RECORD_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(
+        "USAGE_RECORD_RETENTION_DAYS must be a whole number of days, 1 or more."
+    )
 
 # --- Logging: to stderr, never a secret (request bodies and headers are not logged) ---
 # One line per request from core.request_log (logger "console.request"), and every

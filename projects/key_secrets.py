@@ -26,6 +26,8 @@ _ALPHABET = string.digits + string.ascii_letters
 _RANDOM_LENGTH = 32
 _CHECKSUM_LENGTH = 6
 SECRET_LENGTH = len(PREFIX) + _RANDOM_LENGTH + _CHECKSUM_LENGTH
+# Other credentials made the same way carry their own prefix, so that neither kind is
+# ever mistaken for the other (usage.platform_tokens: "cpt_").
 
 
 def _base62(number: int, width: int) -> str:
@@ -47,18 +49,19 @@ def new_key_id() -> str:
 # @sensitive_variables(): error reports (debug pages, admin emails) show these frames'
 # variables as stars, whoever calls them; they hold secrets, parts of them or the pepper.
 @sensitive_variables()
-def new_secret() -> str:
+def new_secret(prefix: str = PREFIX) -> str:
     random_part = "".join(secrets.choice(_ALPHABET) for _ in range(_RANDOM_LENGTH))
-    return PREFIX + random_part + _checksum(random_part)
+    return prefix + random_part + _checksum(random_part)
 
 
 @sensitive_variables()
-def is_well_formed(secret: str) -> bool:
+def is_well_formed(secret: str, prefix: str = PREFIX) -> bool:
     """True when `secret` has our shape and a correct checksum (no database needed)."""
-    if len(secret) != SECRET_LENGTH or not secret.startswith(PREFIX):
+    length = len(prefix) + _RANDOM_LENGTH + _CHECKSUM_LENGTH
+    if len(secret) != length or not secret.startswith(prefix):
         return False
-    random_part = secret[len(PREFIX) : len(PREFIX) + _RANDOM_LENGTH]
-    checksum = secret[len(PREFIX) + _RANDOM_LENGTH :]
+    random_part = secret[len(prefix) : len(prefix) + _RANDOM_LENGTH]
+    checksum = secret[len(prefix) + _RANDOM_LENGTH :]
     if any(c not in _ALPHABET for c in random_part):
         return False
     return hmac.compare_digest(checksum, _checksum(random_part))

@@ -36,6 +36,7 @@ from core.errors import (
     typed,
 )
 from core.validation import clean_display_name
+from usage.services import purged_projects_keep
 
 from . import key_secrets
 from .models import AccessKey, Project, ProjectGrant, Subproject
@@ -197,6 +198,7 @@ def purge_removed_subprojects(*, now=None, actor: Actor = SYSTEM) -> int:
     In batches of PURGE_BATCH, each one transaction that also writes one
     "subproject.purge" entry per subproject (one INSERT for the batch). The entries,
     like every entry about the subproject before them, stay: they name it by its ID.
+    Their usage stays too (keyed by Project ID); a tombstone keeps their names for it.
     """
     purged = 0
     while True:
@@ -219,7 +221,9 @@ def purge_removed_subprojects(*, now=None, actor: Actor = SYSTEM) -> int:
                 for subproject in batch
             ]
             trail.record_many(events)
-            Project.objects.filter(pk__in=[subproject.pk for subproject in batch]).delete()
+            purged_now = Project.objects.filter(pk__in=[subproject.pk for subproject in batch])
+            purged_projects_keep(purged_now)
+            purged_now.delete()
         purged += len(batch)
 
 

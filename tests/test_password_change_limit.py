@@ -80,7 +80,7 @@ def test_simultaneous_wrong_passwords_check_at_most_the_limit(monkeypatch):
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.test import Client
 
-    from tests.threads import run_together
+    from tests.concurrency import run_together
 
     user = UserFactory(email="ann@example.com")
     checked = []

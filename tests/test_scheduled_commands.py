@@ -14,8 +14,8 @@ from core import locks
 from core.failures import FailureLimit
 from core.models import FailureCount, IdempotencyRecord
 from projects.models import Project
+from tests.concurrency import run_together
 from tests.factories import ProjectFactory
-from tests.threads import run_together
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",

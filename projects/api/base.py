@@ -21,13 +21,22 @@ from .errors import ApiError, from_service_error, invalid_argument, method_not_a
 TARGET_ARGUMENTS = ("subproject_id", "parent_id", "project_id")
 
 
-def api_view(**handlers):
+def access_key_caller(request, target=None):
+    """(principal, actor) of a customer's access key: the customer API's authentication.
+    `target`, the Project ID the route names, is read in the key's own query."""
+    principal = auth.authenticate(request, target)
+    return principal, Actor.for_key(request, principal.key.key_id)
+
+
+def api_view(*, authenticate=access_key_caller, **handlers):
     """A view for one URL, dispatching on the HTTP method to `handler(request, **kw)`.
 
-    The request is authenticated first (request.principal is set, with the project the
-    route names read in the same query); ApiError, and a service's refusal
-    (core.errors), become the contract's error body. Not a session view: no CSRF, no
-    login redirect.
+    The request is authenticated first by `authenticate(request, target) -> (principal,
+    actor)` (customers' access keys unless said otherwise, with `target`, the project the
+    route names, read in the same query; the internal API passes its platform tokens'
+    check), which sets request.principal and request.actor; ApiError, and a
+    service's refusal (core.errors), become the contract's error body. Not a session
+    view: no CSRF, no login redirect.
     """
 
     @csrf_exempt
@@ -39,8 +48,7 @@ def api_view(**handlers):
             return method_not_allowed([m.upper() for m in handlers]).response()
         try:
             target = next((kwargs[n] for n in TARGET_ARGUMENTS if n in kwargs), None)
-            request.principal = auth.authenticate(request, target)
-            request.actor = Actor.for_key(request, request.principal.key.key_id)
+            request.principal, request.actor = authenticate(request, target)
             return handler(request, **kwargs)
         except ApiError as error:
             return error.response()

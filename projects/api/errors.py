@@ -8,6 +8,7 @@ from django.http import JsonResponse
 
 from core.errors import (
     AlreadyExists,
+    InvalidItems,
     InvalidParent,
     InvalidValue,
     LimitReached,
@@ -121,6 +122,8 @@ def from_service_error(error: ServiceError) -> ApiError:
     raises); a limit, an unsuitable parent or a state that does not allow the change is
     FAILED_PRECONDITION; what this caller may never do is PERMISSION_DENIED."""
     message = error.message
+    if isinstance(error, InvalidItems):  # a batch: every item's fault in details
+        return ApiError(400, "INVALID_ARGUMENT", message, details=error.details)
     if isinstance(error, InvalidValue):
         field = CONTRACT_FIELDS.get(error.field, error.field)
         return invalid_argument(f"{field}: {message}" if field else message)

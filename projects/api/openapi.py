@@ -19,6 +19,8 @@ Where we serve more or are stricter than the contracts say:
 - suspension: a Subproject's `state` and `suspendReason`, and the custom methods
   `POST /v1/subprojects/{subprojectId}:suspend` and `:resume` (v1 only);
 - `GET /v1/projects/{projectId}/auditEvents`, the audit trail, in the contracts' style.
+- the Usage API and the internal usage ingest (no published contract: usage/openapi.py
+  writes their part, with the `PlatformToken` scheme).
 
 tests/api/test_openapi.py checks that every documented operation is routed and every
 routed operation is documented.
@@ -34,6 +36,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from usage import openapi as usage_openapi
+
 from .errors import method_not_allowed
 
 HERE = Path(__file__).resolve().parent
@@ -43,6 +47,7 @@ SUBPROJECTS_CONTRACT = CONTRACTS / "sinch-subprojects-api-openapi.yaml"
 ACCESS_KEYS_CONTRACT = CONTRACTS / "sinch-access-keys-api-openapi.yaml"
 
 SECURITY_SCHEMES = {
+    **usage_openapi.SECURITY_SCHEMES,
     "Basic": {
         "type": "http",
         "scheme": "basic",
@@ -415,10 +420,11 @@ def build_document() -> dict:
     doc = {
         "openapi": "3.1.0",
         "info": {
-            "title": "Console API: subprojects and access keys",
+            "title": "Console API: subprojects, access keys and usage",
             "version": "v1",
-            "description": "The Subprojects API and the Access Keys API as this server "
-            "serves them, under /api, and the OAuth2 token endpoint. Errors have the shape "
+            "description": "The Subprojects API, the Access Keys API and the Usage API as "
+            "this server serves them, under /api, the OAuth2 token endpoint, and the "
+            "internal usage ingest for the platform's services. Errors have the shape "
             '{"error": {"code", "message", "status", "details"}} with the status words '
             f"{ERROR_STATUSES} (and ALREADY_EXISTS for access keys).",
         },
@@ -448,6 +454,10 @@ def build_document() -> dict:
     doc["paths"]["/v1/subprojects/{subprojectId}:resume"] = RESUME_PATH
     doc["paths"]["/v1/projects/{projectId}/auditEvents"] = AUDIT_EVENTS_PATH
     doc["components"]["schemas"].update(copy.deepcopy(AUDIT_EVENT_SCHEMAS))
+    # Usage (usage/openapi.py): the customers' Usage API and the internal ingest.
+    doc["tags"] += usage_openapi.TAGS
+    _merge(doc["paths"], copy.deepcopy(usage_openapi.PATHS), "paths")
+    _merge(doc["components"]["schemas"], copy.deepcopy(usage_openapi.SCHEMAS), "schemas")
     doc["paths"]["/oauth2/token"] = TOKEN_PATH
     return doc
 

@@ -67,6 +67,11 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+def _value(row, name):
+    """A field of a model instance, or of a dict from .values() (aggregated lists)."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
 def keyset_page(request, rows, *, context: str, order: tuple[str, ...], size: int | None = None):
     """One page of `rows` in `order` (ending in a unique field): (items, nextPageToken).
 
@@ -87,5 +92,5 @@ def keyset_page(request, rows, *, context: str, order: tuple[str, ...], size: in
         return items, ""
     items = items[:size]
     last = items[-1]
-    values = [_plain(getattr(last, field.lstrip("-"))) for field in order]
+    values = [_plain(_value(last, field.lstrip("-"))) for field in order]
     return items, make_page_token(context, values)

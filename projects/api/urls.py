@@ -7,6 +7,9 @@ by the same handlers.
 
 from django.urls import path, re_path, register_converter
 
+from usage import api as usage_api
+from usage import platform_auth
+
 from . import access_keys, audit_events, subprojects
 from .base import api_view, unknown_path
 from .openapi import openapi_json
@@ -81,6 +84,17 @@ urlpatterns = [
         "v1/projects/<str:project_id>/auditEvents",
         api_view(get=audit_events.list_audit_events),
         name="api_audit_events",
+    ),
+    path(
+        "v1/projects/<str:project_id>/usage",
+        api_view(get=usage_api.list_usage),
+        name="api_usage",
+    ),
+    # The internal API: the platform's own services, with platform tokens only.
+    path(
+        "internal/v1/usage:batchRecord",
+        api_view(post=usage_api.batch_record, authenticate=platform_auth.authenticate),
+        name="api_internal_usage_batch_record",
     ),
     # Anything else under /api answers in the API's error shape, not an HTML page.
     re_path(r"^(?P<path>.*)$", unknown_path),

@@ -114,6 +114,11 @@ def activity_url(project) -> str:
     return project_url("project_activity", project.public_id)
 
 
+@register.filter
+def usage_url(project) -> str:
+    return project_url("project_usage", project.public_id)
+
+
 _SUSPENDED = mark_safe('<span class="badge badge-suspended">Suspended</span>')  # a constant
 
 

@@ -41,8 +41,8 @@ def test_is_a_valid_openapi_document(served_document):
     schema.validate()
     operations = [result.ok() for result in schema.get_all_operations()]
     # 5 subprojects (and their 5 deprecated /v1alpha1 twins), suspend and resume, 5
-    # access keys, audit events, the token
-    assert len(operations) == 19
+    # access keys, audit events, the token, the Usage API and the internal usage ingest
+    assert len(operations) == 21
 
 
 def _documented() -> dict[str, set[str]]:

@@ -8,8 +8,8 @@ from django.test import Client
 
 from projects.models import Project
 from tests.api.subprojects_client import call, key_header
+from tests.concurrency import run_together
 from tests.factories import AccountFactory, ProjectFactory
-from tests.threads import run_together
 
 TRIALS = 20
 

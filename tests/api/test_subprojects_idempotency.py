@@ -1,12 +1,11 @@
 """Idempotency-Key on POST /api/v1/projects/{parentProjectId}/subprojects."""
 
-import threading
 import time
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from core import idempotency as idempotency_records
@@ -14,6 +13,7 @@ from core.models import IdempotencyRecord
 from projects import services
 from projects.models import Project
 from tests.api.subprojects_client import call, error_of, key_header
+from tests.concurrency import at_once
 from tests.factories import ProjectFactory
 
 
@@ -115,24 +115,13 @@ POSTGRESQL_ONLY = pytest.mark.skipif(
 
 def _concurrently(count, request):
     """Run `request()` in `count` threads at once; their (status, body, seconds)."""
-    barrier = threading.Barrier(count)
-    results = []
 
-    def worker():
-        try:
-            barrier.wait()
-            started = time.monotonic()
-            response = request()
-            results.append((response.status_code, response.json(), time.monotonic() - started))
-        finally:
-            connections.close_all()
+    def timed():
+        started = time.monotonic()
+        response = request()
+        return response.status_code, response.json(), time.monotonic() - started
 
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return at_once([timed] * count)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,6 +5,7 @@ from accounts import services as account_services
 from accounts.models import Account, Role, User
 from projects import services
 from projects.models import Project
+from usage import demo as usage_demo
 
 PASSWORD = "demo-console-2026"  # noqa: S105 - demo data only, printed on purpose
 
@@ -29,8 +30,10 @@ class Command(BaseCommand):
     help = (
         "Load demo data: the account “Acme Messaging” with an admin, a member, a viewer "
         "and an ASP's customer (a viewer of one subproject), two projects with "
-        "subprojects (one suspended), and an operator for the admin site. Idempotent: "
-        "running it again changes nothing that exists and resets only the demo passwords."
+        "subprojects (one suspended) and 90 days of usage, and an operator for the admin "
+        "site. "
+        "Idempotent: running it again changes nothing that exists and resets only the "
+        "demo passwords."
     )
 
     def add_arguments(self, parser):
@@ -63,6 +66,8 @@ class Command(BaseCommand):
         services.project_suspend(
             project=by_name["Not Yo Momma's Cookin'"], reason="Unpaid invoice (demo)"
         )
+
+        usage_demo.fill(by_name.values())  # 90 days of usage, idempotent
 
         operator = self._user("operator@example.com")
         operator.is_staff = operator.is_superuser = True

@@ -1,0 +1,63 @@
+"""The Usage page in a real browser: open it from the options menu, see the chart and
+the per-subproject table, download the CSV."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from tests.factories import MembershipFactory, ProjectFactory
+from usage import demo
+
+pytestmark = pytest.mark.browser
+
+
+def test_usage_page_chart_table_and_csv(sign_in, live_server, screenshot):
+    admin = MembershipFactory(role=Role.ADMIN, account__name="Acme Messaging")
+    parent = ProjectFactory(account=admin.account, name="Acme Messaging Production")
+    customers = [
+        ProjectFactory(parent=parent, name=name)
+        for name in ("Taco Time", "Newfangled Sassy Actuaries", "Not Yo Momma's Cookin'")
+    ]
+    gone = ProjectFactory(parent=parent, name="Burrito Barn", removed=True)
+    demo.fill([parent, *customers, gone])
+
+    page = sign_in(admin.user)
+    page.goto(f"{live_server.url}/projects/{parent.public_id}/")
+    page.get_by_role("link", name="Usage", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Usage")
+
+    chart = page.locator("svg[data-usage-chart]")
+    expect(chart).to_be_visible()
+    assert chart.locator("rect.chart-bar").count() > 0
+    table = page.locator("table[data-usage-table]")
+    expect(table.locator("tbody tr")).to_have_count(5)  # the parent and four subprojects
+    expect(table.locator("tbody tr").first).to_contain_text("this project")
+    expect(table).to_contain_text("Burrito Barn")
+    expect(table.locator("tr", has_text="Burrito Barn")).to_contain_text("removed")
+
+    # Sort by SMS sent, largest first, by its column heading.
+    table.get_by_role("link", name="SMS sent (messages)").click()
+    expect(page.locator('th[aria-sort="descending"]')).to_contain_text("SMS sent")
+    page.set_viewport_size({"width": 1200, "height": 1400})  # chart and table in one view
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "6-usage-page")
+
+    shown = page.locator("table[data-usage-table] tbody tr").all_inner_texts()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download CSV", exact=True).click()
+    download = download_info.value
+    assert download.suggested_filename.startswith(f"usage-{parent.public_id}-")
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert rows[0][:3] == ["Project", "Project ID", "State"]
+    order = page.locator("table[data-usage-table] tbody tr").evaluate_all(
+        "rows => rows.map(row => row.dataset.projectId)"
+    )
+    assert [row[1] for row in rows[1:-1]] == order  # the same rows, in the order shown
+    assert rows[1][1] == parent.public_id and rows[-1][0] == "Total"
+    for row, line in zip(rows[1:-1], shown, strict=True):
+        assert row[0] in line and row[1] in line
+        assert f"{int(row[3]):,}" in line

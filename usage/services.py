@@ -1,0 +1,171 @@
+"""Writes of usage and platform tokens: the internal API, the admin and the commands
+all call these, so each rule lives once. Refusals are core.errors' typed errors.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from audit import trail
+from core.actors import SYSTEM, Actor
+from core.errors import InvalidItems, InvalidValue, WrongState
+from core.validation import clean_display_name
+from projects import key_secrets
+
+from . import ingest, storage
+from .metrics import METRICS
+from .models import PlatformToken, PurgedProject, UsageRecord
+
+PLATFORM_TOKEN_PREFIX = "cpt_"  # noqa: S105 - the prefix of platform tokens, not one
+
+
+@dataclass(frozen=True)
+class Recorded:
+    accepted: int  # records counted by this call
+    duplicates: int  # records already counted (a retry), or repeated within the batch
+
+
+def usage_record(*, records: list, actor: Actor = SYSTEM, now: datetime | None = None):
+    """Record a batch of usage records (dicts, see usage.ingest) all or nothing.
+
+    Idempotent per recordId: a record stored before (by a retry, or by a simultaneous
+    identical batch) is a duplicate and counts nowhere; the same recordId with other
+    values refuses the batch. Raises InvalidItems listing every fault. Batches of any
+    size are taken; the API and the import command limit them.
+    """
+    now = now or timezone.now()
+    checked = ingest.check(records, now=now)
+    if checked.faults:
+        raise InvalidItems(ingest.summary(checked.faults, len(records)), details=checked.faults)
+    with transaction.atomic():
+        inserted = storage.insert_records(record for _, record in checked.records)
+        if len(inserted) < len(checked.records):
+            _refuse_changed_records(checked, inserted, total=len(records))
+        storage.add_to_totals(
+            (record for _, record in checked.records if record.record_id in inserted),
+            checked.top_level,
+        )
+    return Recorded(accepted=len(inserted), duplicates=len(records) - len(inserted))
+
+
+def _refuse_changed_records(checked: ingest.Checked, inserted: set[str], *, total: int):
+    """Records not inserted were stored before (perhaps a moment ago, by a concurrent
+    batch that has now committed): a duplicate if identical, else refuse the batch,
+    which rolls back this transaction."""
+    skipped = [(i, r) for i, r in checked.records if r.record_id not in inserted]
+    stored = storage.stored_records(r.record_id for _, r in skipped)
+    faults = [
+        found
+        for index, record in skipped
+        if (found := ingest.conflict(index, record, stored[record.record_id]))
+    ]
+    if faults:
+        raise InvalidItems(ingest.summary(faults, total), details=faults)
+
+
+def usage_history_add(
+    *, days: dict[tuple[str, str, date], int], actor: Actor = SYSTEM, now: datetime | None = None
+) -> int:
+    """Daily totals {(Project ID, metric, day): quantity} for days before the records'
+    retention window (history from before metering, demo data), stored only where that
+    project, metric and day has no total yet: it never changes a total, so running it
+    again changes nothing. Returns how many days were stored."""
+    now = now or timezone.now()
+    oldest = ingest.window_start(now).date()
+    for _project, metric, day in days:
+        if metric not in METRICS:
+            raise InvalidValue(f"{metric!r} is not a known metric.", field="metric")
+        if day >= oldest:
+            raise InvalidValue(
+                f"{day} is within the records' window: send usage records for it instead.",
+                field="day",
+            )
+    top_level = ingest.top_levels({project for project, _, _ in days})
+    if unknown := {project for project, _, _ in days} - top_level.keys():
+        raise InvalidValue(f"No project has the ID {sorted(unknown)[0]!r}.", field="projectId")
+    with transaction.atomic():
+        return len(storage.insert_days_once(days, top_level))
+
+
+def usage_records_purge(*, now: datetime | None = None, batch: int = 10_000) -> int:
+    """Delete records for hours before the retention window, `batch` at a time (short
+    transactions that never hold the table); the daily and monthly totals stay."""
+    cutoff = ingest.window_start(now or timezone.now())
+    deleted = 0
+    while True:
+        ids = UsageRecord.objects.filter(hour__lt=cutoff).values_list("record_id", flat=True)[
+            :batch
+        ]
+        count, _ = UsageRecord.objects.filter(record_id__in=list(ids)).delete()
+        deleted += count
+        if count < batch:
+            return deleted
+
+
+def purged_projects_keep(projects) -> int:
+    """Tombstones for subprojects about to be purged (a queryset of them), so that usage
+    history still names them. Call it in the purge's transaction, before the delete."""
+    rows = projects.values_list(
+        "public_id", "name", "parent__public_id", "account_id", "created_at", "removed_at"
+    )
+    tombstones = [
+        PurgedProject(
+            public_id=public_id,
+            name=name,
+            parent_public_id=parent_id,
+            account_id=account_id,
+            created_at=created_at,
+            removed_at=removed_at,
+        )
+        for public_id, name, parent_id, account_id, created_at, removed_at in rows.iterator()
+    ]
+    PurgedProject.objects.bulk_create(tombstones, batch_size=1000, ignore_conflicts=True)
+    return len(tombstones)
+
+
+@sensitive_variables("secret")
+@transaction.atomic
+def platform_token_create(*, name: str, actor: Actor = SYSTEM) -> tuple[PlatformToken, str]:
+    """A new platform token and its secret, which exists nowhere else afterwards."""
+    try:
+        name = clean_display_name(name, what="Token name")
+    except ValidationError as error:
+        raise InvalidValue(" ".join(error.messages), field="name") from None
+    secret = key_secrets.new_secret(PLATFORM_TOKEN_PREFIX)
+    token = PlatformToken.objects.create(
+        token_id=key_secrets.new_key_id(),
+        name=name,
+        secret_hash=key_secrets.hash_secret(secret),
+        created_by=actor.user,
+    )
+    trail.record_platform_token_change(
+        actor,
+        "create",
+        token_id=token.token_id,
+        token_name=token.name,
+        changes=trail.created({"name": token.name}),
+    )
+    return token, secret
+
+
+@transaction.atomic
+def platform_token_revoke(*, token: PlatformToken, actor: Actor = SYSTEM) -> PlatformToken:
+    """Revoke a token: the very next request made with it is refused."""
+    stored = PlatformToken.objects.select_for_update().get(pk=token.pk)
+    if stored.revoked_at is not None:
+        raise WrongState(f"The platform token {stored.token_id} was already revoked.")
+    stored.revoked_at = timezone.now()
+    stored.save(update_fields=["revoked_at"])
+    trail.record_platform_token_change(
+        actor,
+        "revoke",
+        token_id=stored.token_id,
+        token_name=stored.name,
+        changes=trail.diff({"revoked_at": None}, {"revoked_at": stored.revoked_at}),
+    )
+    token.revoked_at = stored.revoked_at
+    return token

@@ -1,0 +1,21 @@
+"""The dashboard's usage pages (Project IDs as projects.urls' <pid:> converter)."""
+
+from django.urls import path
+
+import projects.urls  # noqa: F401 - registers the <pid:> converter used below
+
+from . import views
+
+urlpatterns = [
+    path("projects/<pid:public_id>/usage/", views.project_usage, name="project_usage"),
+    path(
+        "projects/<pid:public_id>/usage/usage.csv",
+        views.project_usage_csv,
+        name="project_usage_csv",
+    ),
+    path(
+        "projects/<pid:public_id>/usage/daily.csv",
+        views.project_usage_daily_csv,
+        name="project_usage_daily_csv",
+    ),
+]

@@ -1,0 +1,228 @@
+"""The dashboard's Usage page of a project, and its two CSV downloads.
+
+Everyone who may see the project may see its usage (viewers included: it holds no
+secret). A top-level project's page covers it and its subprojects; a subproject's page
+only that subproject, so a user granted only a subproject sees only its usage. The
+page costs a fixed number of queries whatever the number of subprojects or the length
+of the period (tests/usage/test_usage_page.py).
+"""
+
+import csv
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from projects.access import get_project_for_user
+from projects.views.common import remember_current
+
+from . import queries
+from .chart import bar_chart, data_rows, svg
+from .forms import CUSTOM, LAST_MONTH, THIS_MONTH, UsageForm
+from .metrics import CATALOGUE, METRICS
+from .periods import MAX_MONTHS, Period, add_months
+from .queries import Scope, UsageTable
+
+ROWS_PER_PAGE = 50  # as the Subprojects page
+
+
+def _project_and_choices(request, public_id):
+    # Removed subprojects keep their usage: their page stays readable (parent's table
+    # links to it), as the Usage API lets the parent's key read it.
+    project = get_project_for_user(request.user, public_id, include_removed=True)
+    form = UsageForm(request.GET or None)
+    valid = form.is_valid() if form.is_bound else True
+    return project, form, valid, (form.choices() if valid else None)
+
+
+def _refused(request, project, form):
+    """The page with the form's errors, and no figures (status 400)."""
+    context = {"project": project, "form": form, "max_months": MAX_MONTHS}
+    return render(request, "usage/project_usage.html", context, status=400)
+
+
+def _query(choices, **changes) -> str:
+    """The query string that shows these choices (with `changes`)."""
+    period = choices.period
+    params = {
+        "period": CUSTOM,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "sort": choices.sort,
+        "order": "desc" if choices.descending else "asc",
+    }
+    if choices.metric:
+        params["metric"] = choices.metric
+    params.update(changes)
+    return "?" + urlencode(params)
+
+
+def _sort_links(choices) -> list[dict]:
+    links = []
+    for code, label, unit in [
+        ("name", "Project", ""),
+        *((m.code, m.name, m.unit) for m in CATALOGUE),
+    ]:
+        current = choices.sort == code
+        # A second click reverses; quantities start largest first, names from A.
+        descending = not choices.descending if current else code != "name"
+        links.append(
+            {
+                "label": label,
+                "unit": unit,
+                "url": _query(choices, sort=code, order="desc" if descending else "asc"),
+                "aria_sort": ("descending" if choices.descending else "ascending")
+                if current
+                else "none",
+            }
+        )
+    return links
+
+
+def _presets(choices) -> list[tuple[str, str, bool]]:
+    """The quick choices of period: (label, URL, whether it is the one shown)."""
+    this_month = Period.month_of(timezone.now().date())
+    last_month = Period.month_of(add_months(this_month.start, -1))
+    return [
+        (label, _query(choices, period=kind, start="", end=""), choices.period == period)
+        for label, kind, period in (
+            ("This month", THIS_MONTH, this_month),
+            ("Last month", LAST_MONTH, last_month),
+        )
+    ]
+
+
+def _page(table: UsageTable, requested) -> Page:
+    """One page of the table, with the number of rows from the same query (the table's
+    totals are computed once); a number past the end shows the last page."""
+    number = int(requested) if str(requested).isdigit() and int(requested) > 0 else 1
+    rows, count = table.page(number, ROWS_PER_PAGE)
+    if not rows and number > 1:
+        count = table.count()
+        number = max(1, -(-count // ROWS_PER_PAGE))
+        rows, count = table.page(number, ROWS_PER_PAGE)
+    paginator = Paginator([], ROWS_PER_PAGE)
+    paginator.count = count  # a cached_property: set, it is not computed again
+    return Page(rows, number, paginator)
+
+
+@require_GET
+def project_usage(request, public_id):
+    project, form, valid, choices = _project_and_choices(request, public_id)
+    if project.removed_at is None:
+        remember_current(request, project)
+    if not valid:
+        return _refused(request, project, form)
+    context = {"project": project, "form": form, "max_months": MAX_MONTHS}
+    scope = Scope.of(project)
+    period = choices.period
+    days = queries.daily_by_metric(scope, period)
+    totals = {m.code: 0 for m in CATALOGUE}
+    for (_, metric), quantity in days.items():
+        totals[metric] = totals.get(metric, 0) + quantity
+    metric = METRICS[
+        choices.metric or next((m.code for m in CATALOGUE if totals[m.code]), CATALOGUE[0].code)
+    ]
+    series = [(day, days.get((day, metric.code), 0)) for day in period.days]
+    chart = bar_chart(series, unit=metric.unit)
+    table = UsageTable(scope, period, sort=choices.sort, descending=choices.descending)
+    page = _page(table, request.GET.get("page"))
+    query = _query(choices)
+    context.update(
+        {
+            "period": period,
+            "totals": [(m, totals[m.code]) for m in CATALOGUE],
+            "chart_metric": metric,
+            "chart": chart,
+            "chart_svg": svg(chart, f"Daily {metric.name} ({metric.unit})"),
+            "chart_rows": data_rows(series),
+            "metric_links": [(m, _query(choices, metric=m.code)) for m in CATALOGUE],
+            "page": page,
+            "sort_links": _sort_links(choices),
+            "query": query,
+            "page_query": query + "&page=",
+            "presets": _presets(choices),
+            # The custom-period form keeps the sort and chart choices.
+            "keep": [
+                (name, value)
+                for name, value in (
+                    ("sort", choices.sort),
+                    ("order", "desc" if choices.descending else "asc"),
+                    ("metric", choices.metric),
+                )
+                if value
+            ],
+            "csv_url": reverse("project_usage_csv", args=[project.public_id]) + query,
+            "daily_csv_url": reverse("project_usage_daily_csv", args=[project.public_id]) + query,
+        }
+    )
+    return render(request, "usage/project_usage.html", context)
+
+
+class _Echo:
+    """csv.writer's file: hands each written line back instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+# A cell starting like a formula would be run by a spreadsheet (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _csv_response(project, choices, rows, suffix: str):
+    writer = csv.writer(_Echo())
+    period = choices.period
+    name = f"usage-{project.public_id}-{period.start}-{period.end}{suffix}.csv"
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def project_usage_csv(request, public_id):
+    """The page's table, every row (all pages) in the page's order, then its total."""
+    project, form, valid, choices = _project_and_choices(request, public_id)
+    if not valid:
+        return _refused(request, project, form)
+    scope = Scope.of(project)
+    table = UsageTable(scope, choices.period, sort=choices.sort, descending=choices.descending)
+
+    def rows():
+        yield ["Project", "Project ID", "State", *(m.label for m in CATALOGUE)]
+        for row in table:
+            yield [_text(row.name), row.public_id, row.label, *row.quantities]
+        totals = queries.family_totals(scope, choices.period)
+        yield ["Total", "", "", *(totals.get(m.code, 0) for m in CATALOGUE)]
+
+    return _csv_response(project, choices, rows(), "")
+
+
+@require_GET
+def project_usage_daily_csv(request, public_id):
+    """One line per project, metric and day with usage: for re-billing tools."""
+    project, form, valid, choices = _project_and_choices(request, public_id)
+    if not valid:
+        return _refused(request, project, form)
+    scope = Scope.of(project)
+    names = queries.scope_names(scope)
+
+    def rows():
+        yield ["Date", "Project ID", "Project", "State", "Metric", "Unit", "Quantity"]
+        for day, public_id, metric, quantity in queries.daily_rows(scope, choices.period):
+            name, state = names.get(public_id, (public_id, queries.UNKNOWN))
+            unit = METRICS[metric].unit if metric in METRICS else ""
+            label = queries.STATE_LABELS[state]
+            yield [day, public_id, _text(name), label, metric, unit, quantity]
+
+    return _csv_response(project, choices, rows(), "-daily")
