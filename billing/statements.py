@@ -1,0 +1,294 @@
+"""Monthly statements of a top-level project: estimates computed live, closed ones read.
+
+A statement is a top-level project's bill for one calendar month (UTC): one line per
+project (the parent's own usage and each subproject's, removed and purged ones
+included) and metric, quantity x unit price, each line's amount rounded once
+(billing.money.line_amount); the total is the sum of the lines.
+
+- An open month (the current one, or a past one not closed yet) is an ESTIMATE: its
+  lines come from the month totals (usage.queries.monthly_totals) and today's prices,
+  every time it is shown.
+- A closed month is what close_billing_period stored (models.Statement), and never
+  changes.
+- Late usage: usage can arrive for a month after it was closed, up to
+  USAGE_RECORD_RETENTION_DAYS after its hour. It is billed in the next open month, on
+  lines marked "late usage for YYYY-MM": for each closed month C in that month's
+  window, the usage of C now minus what every statement has billed for C so far. Only
+  the months that late usage can still reach are read (`late_window`), so the cost
+  does not grow with history.
+
+Every read here uses the usage totals, never raw records, and a fixed number of
+queries whatever the number of subprojects.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+from projects.models import Project
+from usage import queries
+from usage.metrics import CATALOGUE, METRICS
+from usage.periods import add_months
+from usage.queries import Scope
+
+from . import money, prices
+from .models import BillingPeriod, Statement, StatementLine
+
+ESTIMATE, CLOSED = "ESTIMATE", "CLOSED"
+# Open months before the current one that the Billing page and the API still show as
+# estimates (a month cron has not closed yet); older open months are closed by
+# close_billing_period YYYY-MM whenever an operator runs it.
+OPEN_MONTHS_SHOWN = 12
+_METRIC_ORDER = {metric.code: i for i, metric in enumerate(CATALOGUE)}
+
+
+def month_of(moment: datetime | date) -> date:
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(UTC).date()
+    return moment.replace(day=1)
+
+
+def current_month(now: datetime | None = None) -> date:
+    return month_of(now or timezone.now())
+
+
+def late_window(month: date) -> list[date]:
+    """The earlier months whose late usage can still be billed in `month`: those whose
+    usage may arrive on or after `month` begins (records up to the retention window
+    old are accepted), oldest first."""
+    oldest = month_of(month - timedelta(days=settings.USAGE_RECORD_RETENTION_DAYS + 1))
+    months, cursor = [], oldest
+    while cursor < month:
+        months.append(cursor)
+        cursor = add_months(cursor, 1)
+    return months
+
+
+@dataclass(frozen=True)
+class Line:
+    project_public_id: str
+    project_name: str
+    state: str  # usage.queries' ACTIVE, REMOVED, PURGED, UNKNOWN ("" on closed lines)
+    metric: str
+    usage_month: date
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+
+    @property
+    def unit(self) -> str:
+        return METRICS[self.metric].unit if self.metric in METRICS else ""
+
+
+@dataclass
+class MonthStatement:
+    parent_public_id: str
+    month: date
+    status: str  # ESTIMATE or CLOSED
+    currency: str
+    lines: list[Line] = field(default_factory=list)
+    closed_at: datetime | None = None
+    stored_total: Decimal | None = None  # a closed statement's total as stored
+    unit_prices: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        if self.stored_total is not None:
+            return self.stored_total
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+    @property
+    def total_text(self) -> str:
+        return money.text(self.total, self.currency)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CLOSED
+
+    @property
+    def late_months(self) -> list[date]:
+        return sorted({line.usage_month for line in self.lines if line.usage_month != self.month})
+
+
+def closed_months(parent: Project, months) -> set[date]:
+    """Which of `months` are closed for this parent: closed for everyone (BillingPeriod)
+    or already holding its statement (a close still running). Two queries."""
+    months = list(months)
+    closed = set(BillingPeriod.objects.filter(month__in=months).values_list("month", flat=True))
+    closed |= set(
+        Statement.objects.filter(project=parent, month__in=months).values_list("month", flat=True)
+    )
+    return closed
+
+
+def _billed(parent: Project, months) -> dict[tuple[date, str, str], int]:
+    """{(usage month, Project ID, metric): quantity} billed so far by this parent's
+    statements for these months (their own lines and late lines in later ones)."""
+    if not months:
+        return {}
+    rows = (
+        StatementLine.objects.filter(statement__project=parent, usage_month__in=list(months))
+        .values_list("usage_month", "project_public_id", "metric")
+        .annotate(billed=Sum("quantity"))
+        .order_by()
+    )
+    return {(month, project, metric): billed for month, project, metric, billed in rows}
+
+
+def _sort_key(parent_id: str):
+    def key(line: Line):
+        return (
+            line.project_public_id != parent_id,
+            line.project_name.lower(),
+            line.project_name,
+            line.project_public_id,
+            line.usage_month,
+            _METRIC_ORDER.get(line.metric, len(_METRIC_ORDER)),
+            line.metric,
+        )
+
+    return key
+
+
+def estimates(parent: Project, months, *, sheet: prices.PriceSheet | None = None):
+    """{month: MonthStatement} for open months of a top-level project, computed from
+    the usage totals and the prices of now, with late usage of closed months. A fixed
+    number of queries (about seven) whatever the number of months or subprojects."""
+    months = sorted(set(months))
+    if not months:
+        return {}
+    scope = Scope.of(parent)
+    windows = {month: late_window(month) for month in months}
+    needed = set(months).union(*windows.values())
+    usage = queries.monthly_totals(scope, needed)
+    closed = closed_months(parent, needed)
+    billed = _billed(parent, closed & needed)
+    sheet = sheet or prices.sheet_for(parent.account_id)
+    names = queries.scope_names(scope)
+
+    by_month = defaultdict(dict)  # {month: {(project, metric): quantity}}
+    for (month, project, metric), quantity in usage.items():
+        by_month[month][(project, metric)] = quantity
+
+    def line(project, metric, usage_month, quantity) -> Line:
+        name, state = names.get(project, (project, queries.UNKNOWN))
+        unit_price = sheet.unit_price(metric)
+        amount = money.line_amount(quantity, unit_price, sheet.currency)
+        return Line(project, name, state, metric, usage_month, quantity, unit_price, amount)
+
+    result = {}
+    for month in months:
+        lines = [line(p, m, month, q) for (p, m), q in by_month[month].items()]
+        for earlier in windows[month]:
+            between = [m for m in windows[month] if m > earlier]
+            if earlier not in closed or any(m not in closed for m in between):
+                continue  # billed in its own statement, or in an earlier open month
+            for (project, metric), quantity in by_month[earlier].items():
+                late = quantity - billed.get((earlier, project, metric), 0)
+                if late > 0:
+                    lines.append(line(project, metric, earlier, late))
+        lines.sort(key=_sort_key(parent.public_id))
+        result[month] = MonthStatement(
+            parent.public_id,
+            month,
+            ESTIMATE,
+            sheet.currency,
+            lines,
+            unit_prices={metric.code: sheet.unit_price(metric.code) for metric in CATALOGUE},
+        )
+    return result
+
+
+def stored(parent: Project, month: date) -> MonthStatement | None:
+    """The closed statement of this month, as stored, or None. Two queries."""
+    statement = Statement.objects.filter(project=parent, month=month).first()
+    if statement is None:
+        return None
+    lines = [
+        Line(
+            row.project_public_id,
+            row.project_name,
+            "",
+            row.metric,
+            row.usage_month,
+            row.quantity,
+            row.unit_price,
+            row.amount,
+        )
+        for row in statement.lines.order_by("id")
+    ]
+    unit_prices = {}
+    for row in lines:
+        unit_prices.setdefault(row.metric, row.unit_price)
+    return MonthStatement(
+        parent.public_id,
+        month,
+        CLOSED,
+        statement.currency,
+        lines,
+        closed_at=statement.closed_at,
+        stored_total=statement.total,
+        unit_prices=unit_prices,
+    )
+
+
+def statement_of(parent: Project, month: date, *, now=None) -> MonthStatement | None:
+    """The statement of a month as anyone reads it: stored if closed, an estimate if
+    open, None for a month after the current one. A closed month without a statement
+    (nothing was used) is an empty closed statement."""
+    if month > current_month(now):
+        return None
+    found = stored(parent, month)
+    if found is not None:
+        return found
+    if BillingPeriod.objects.filter(month=month).exists():
+        sheet = prices.sheet_for(parent.account_id)
+        return MonthStatement(parent.public_id, month, CLOSED, sheet.currency)
+    return estimates(parent, [month])[month]
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    month: date
+    status: str
+    currency: str
+    total: Decimal
+
+    @property
+    def total_text(self) -> str:
+        return money.text(self.total, self.currency)
+
+
+def open_months(parent: Project, *, now=None) -> list[date]:
+    """The months shown as estimates, newest first: the current month, and the months
+    with usage up to OPEN_MONTHS_SHOWN before it that are not closed. Three queries."""
+    current = current_month(now)
+    oldest = add_months(current, -OPEN_MONTHS_SHOWN)
+    candidates = {current} | {
+        m for m in queries.usage_months(Scope.of(parent)) if oldest <= m <= current
+    }
+    return sorted(candidates - closed_months(parent, candidates), reverse=True)
+
+
+def open_summaries(parent: Project, *, now=None) -> list[MonthSummary]:
+    """The open months with their estimated totals, newest first."""
+    months = open_months(parent, now=now)
+    found = estimates(parent, months)
+    return [MonthSummary(m, ESTIMATE, found[m].currency, found[m].total) for m in months]
+
+
+def summaries(parent: Project, *, now=None) -> list[MonthSummary]:
+    """Every month of the Billing page, newest first: the open months (estimates), then
+    every closed statement. A fixed number of queries."""
+    closed = [
+        MonthSummary(month, CLOSED, currency, total)
+        for month, currency, total in Statement.objects.filter(project=parent)
+        .order_by("-month")
+        .values_list("month", "currency", "total")
+    ]
+    return sorted(open_summaries(parent, now=now) + closed, key=lambda s: s.month, reverse=True)
