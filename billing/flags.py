@@ -19,3 +19,13 @@ def with_limit_flag(queryset, *, now=None):
             output_field=CharField(),
         )
     )
+
+
+def limit_flag(project, *, now=None) -> str:
+    """The same flag for one project (its details panel): one query."""
+    return (
+        with_limit_flag(type(project).objects.filter(pk=project.pk), now=now)
+        .values_list("limit_flag", flat=True)
+        .first()
+        or ""
+    )

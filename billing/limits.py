@@ -237,6 +237,12 @@ def send_alert_emails(alerts: list[SpendAlert]) -> int:
         return 0
 
 
+def flags_of(parent, *, now=None) -> dict[str, str]:
+    """{Project ID: mode} of the parent's subprojects over their limit this month."""
+    over = SpendLimit.objects.filter(project__parent=parent, exceeded_in=current_month(now))
+    return dict(over.values_list("project__public_id", "mode"))
+
+
 @dataclass(frozen=True)
 class Sending:
     """The internal API's answer: may the platform send for this project now?"""

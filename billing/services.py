@@ -201,14 +201,17 @@ def billing_period_close(
         for parent in sorted(parents, key=lambda p: p.public_id):
             if parent.account_id not in sheets:
                 sheets[parent.account_id] = prices.sheet_for(parent.account_id)
-            statement = bills.estimates(parent, [month], sheet=sheets[parent.account_id])[month]
-            if not statement.lines:
+            found = bills.estimates(parent, [month], sheet=sheets[parent.account_id])
+            statement = found.get(month)  # None: a concurrent close stored it a moment ago
+            if statement is None:
+                result.existing += 1
+            elif not statement.lines:
                 result.empty += 1
             elif dry_run or _store(parent, statement, actor=actor, now=now):
                 result.statements.append(statement)
             else:
                 result.existing += 1
-            if progress:
+            if progress and statement is not None:
                 progress(parent, statement)
     if not dry_run:
         made = len(result.statements)

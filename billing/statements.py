@@ -117,13 +117,11 @@ class MonthStatement:
 
 def closed_months(parent: Project, months) -> set[date]:
     """Which of `months` are closed for this parent: closed for everyone (BillingPeriod)
-    or already holding its statement (a close still running). Two queries."""
+    or already holding its statement (a close still running). One query."""
     months = list(months)
-    closed = set(BillingPeriod.objects.filter(month__in=months).values_list("month", flat=True))
-    closed |= set(
-        Statement.objects.filter(project=parent, month__in=months).values_list("month", flat=True)
-    )
-    return closed
+    everyone = BillingPeriod.objects.filter(month__in=months).values_list("month")
+    own = Statement.objects.filter(project=parent, month__in=months).values_list("month")
+    return {month for (month,) in everyone.order_by().union(own.order_by())}
 
 
 def _billed(parent: Project, months) -> dict[tuple[date, str, str], int]:
@@ -156,17 +154,19 @@ def _sort_key(parent_id: str):
 
 
 def estimates(parent: Project, months, *, sheet: prices.PriceSheet | None = None):
-    """{month: MonthStatement} for open months of a top-level project, computed from
-    the usage totals and the prices of now, with late usage of closed months. A fixed
-    number of queries (about seven) whatever the number of months or subprojects."""
+    """{month: MonthStatement} for those of `months` that are open for a top-level
+    project (closed ones are left out), computed from the usage totals and the prices
+    of now, with late usage of closed months. Six queries whatever the number of months
+    or subprojects."""
     months = sorted(set(months))
     if not months:
         return {}
     scope = Scope.of(parent)
     windows = {month: late_window(month) for month in months}
     needed = set(months).union(*windows.values())
-    usage = queries.monthly_totals(scope, needed)
     closed = closed_months(parent, needed)
+    months = [month for month in months if month not in closed]
+    usage = queries.monthly_totals(scope, needed)
     billed = _billed(parent, closed & needed)
     sheet = sheet or prices.sheet_for(parent.account_id)
     names = queries.scope_names(scope)
@@ -246,10 +246,13 @@ def statement_of(parent: Project, month: date, *, now=None) -> MonthStatement | 
     found = stored(parent, month)
     if found is not None:
         return found
-    if BillingPeriod.objects.filter(month=month).exists():
-        sheet = prices.sheet_for(parent.account_id)
-        return MonthStatement(parent.public_id, month, CLOSED, sheet.currency)
-    return estimates(parent, [month])[month]
+    found = estimates(parent, [month])
+    if month in found:
+        return found[month]
+    # Closed, with no statement for this parent: nothing was billed when it was closed.
+    return MonthStatement(
+        parent.public_id, month, CLOSED, prices.sheet_for(parent.account_id).currency
+    )
 
 
 @dataclass(frozen=True)
@@ -264,31 +267,30 @@ class MonthSummary:
         return money.text(self.total, self.currency)
 
 
-def open_months(parent: Project, *, now=None) -> list[date]:
-    """The months shown as estimates, newest first: the current month, and the months
-    with usage up to OPEN_MONTHS_SHOWN before it that are not closed. Three queries."""
+def open_summaries(parent: Project, *, sheet=None, now=None) -> list[MonthSummary]:
+    """The months shown as estimates, newest first, with their totals: the current
+    month, and the months with usage up to OPEN_MONTHS_SHOWN before it that are not
+    closed."""
     current = current_month(now)
     oldest = add_months(current, -OPEN_MONTHS_SHOWN)
     candidates = {current} | {
         m for m in queries.usage_months(Scope.of(parent)) if oldest <= m <= current
     }
-    return sorted(candidates - closed_months(parent, candidates), reverse=True)
+    found = estimates(parent, candidates, sheet=sheet)
+    return [
+        MonthSummary(m, ESTIMATE, found[m].currency, found[m].total)
+        for m in sorted(found, reverse=True)
+    ]
 
 
-def open_summaries(parent: Project, *, now=None) -> list[MonthSummary]:
-    """The open months with their estimated totals, newest first."""
-    months = open_months(parent, now=now)
-    found = estimates(parent, months)
-    return [MonthSummary(m, ESTIMATE, found[m].currency, found[m].total) for m in months]
-
-
-def summaries(parent: Project, *, now=None) -> list[MonthSummary]:
+def summaries(parent: Project, *, sheet=None, now=None) -> list[MonthSummary]:
     """Every month of the Billing page, newest first: the open months (estimates), then
-    every closed statement. A fixed number of queries."""
+    every closed statement. A fixed number of queries (eight)."""
     closed = [
         MonthSummary(month, CLOSED, currency, total)
         for month, currency, total in Statement.objects.filter(project=parent)
         .order_by("-month")
         .values_list("month", "currency", "total")
     ]
-    return sorted(open_summaries(parent, now=now) + closed, key=lambda s: s.month, reverse=True)
+    found = open_summaries(parent, sheet=sheet, now=now) + closed
+    return sorted(found, key=lambda s: s.month, reverse=True)
