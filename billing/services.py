@@ -282,7 +282,7 @@ def _limit_fields(limit: SpendLimit | None) -> dict:
     if limit is None:
         return {}
     return {
-        "amount": f"{limit.amount}" if limit.amount is not None else None,
+        "amount": money.text(limit.amount, limit.currency) if limit.amount is not None else None,
         "currency": limit.currency or None,
         "quantities": limit.quantities or None,
         "mode": limit.mode,
