@@ -7,7 +7,8 @@ register = template.Library()
 
 @register.filter
 def money_amount(value, currency):
-    return money.text(value, currency)
+    """An amount for people: the currency's decimals, thousands grouped (12,345.60)."""
+    return f"{money.in_currency(value, currency):,f}"
 
 
 register.filter("money", money_amount)
