@@ -10,6 +10,7 @@
   rounded lines, so it always equals what the lines say.
 """
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from iso4217 import Currency
@@ -45,6 +46,7 @@ def minor_unit(currency: str) -> int:
     return CURRENCIES[currency]
 
 
+@functools.cache
 def quantum(currency: str) -> Decimal:
     """The currency's smallest amount: Decimal("0.01") for EUR, Decimal("1") for JPY."""
     return Decimal(1).scaleb(-minor_unit(currency))
@@ -63,6 +65,11 @@ def in_currency(amount: Decimal, currency: str) -> Decimal:
 def text(amount: Decimal, currency: str) -> str:
     """A decimal string with the currency's decimals, as the API and CSV write it."""
     return f"{in_currency(amount, currency):f}"
+
+
+def grouped(amount: Decimal, currency: str) -> str:
+    """An amount for people: the currency's decimals, thousands grouped (12,345.60)."""
+    return f"{in_currency(amount, currency):,f}"
 
 
 def price_text(price: Decimal) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -29,6 +29,7 @@ from .models import (
     Statement,
     StatementLine,
 )
+from .money import AMOUNT_DECIMALS, AMOUNT_MAX_DIGITS, PRICE_DECIMALS, PRICE_MAX_DIGITS
 
 MAX_LIMIT_QUANTITY = 10**15
 
@@ -225,6 +226,45 @@ def billing_period_close(
     return result
 
 
+_LINE_COLUMNS = (
+    "statement",
+    "project_public_id",
+    "project_name",
+    "metric",
+    "usage_month",
+    "quantity",
+    "unit_price",
+    "amount",
+)
+
+
+def _insert_lines(statement_id: int, lines) -> None:
+    """The lines in one executemany (bulk_create builds a model instance per line and
+    cost 90 % of closing a parent with 1,000 subprojects: 0.46 of 0.52 s)."""
+    meta, ops = StatementLine._meta, connection.ops
+    columns = [meta.get_field(name) for name in _LINE_COLUMNS]
+    names = ", ".join(ops.quote_name(field.column) for field in columns)
+    sql = (
+        f"INSERT INTO {ops.quote_name(meta.db_table)} ({names}) "  # noqa: S608 - model names
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    rows = [
+        (
+            statement_id,
+            line.project_public_id,
+            line.project_name[:255],
+            line.metric,
+            ops.adapt_datefield_value(line.usage_month),
+            line.quantity,
+            ops.adapt_decimalfield_value(line.unit_price, PRICE_MAX_DIGITS, PRICE_DECIMALS),
+            ops.adapt_decimalfield_value(line.amount, AMOUNT_MAX_DIGITS, AMOUNT_DECIMALS),
+        )
+        for line in lines
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _store(parent: Project, statement: bills.MonthStatement, *, actor, now) -> bool:
     """Store one parent's statement and its lines, and the audit entry, together.
     False when a concurrent close stored it first (the unique constraint)."""
@@ -239,22 +279,7 @@ def _store(parent: Project, statement: bills.MonthStatement, *, actor, now) -> b
                 total=statement.total,
                 closed_at=now,
             )
-            StatementLine.objects.bulk_create(
-                (
-                    StatementLine(
-                        statement=stored,
-                        project_public_id=line.project_public_id,
-                        project_name=line.project_name[:255],
-                        metric=line.metric,
-                        usage_month=line.usage_month,
-                        quantity=line.quantity,
-                        unit_price=line.unit_price,
-                        amount=line.amount,
-                    )
-                    for line in statement.lines
-                ),
-                batch_size=1000,
-            )
+            _insert_lines(stored.pk, statement.lines)
             trail.record(
                 actor,
                 "statement.close",

@@ -9,6 +9,7 @@ Each page costs a fixed number of queries whatever the number of subprojects
 (tests/billing/test_billing_page.py).
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -129,8 +130,16 @@ def billing_month(request, public_id, month):
     flags = limits.flags_of(project) if not statement.is_closed else {}
     rows = rows_of(statement, flags)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = functools.partial(money.grouped, currency=statement.currency)
     for row in page.object_list:
-        row.cells = [(row.amounts.get(m.code), row.quantities.get(m.code), m) for m in CATALOGUE]
+        # Text made here: 300 template filters a page cost 15 ms.
+        row.cells = [
+            (shown(row.amounts[m.code]), f"{row.quantities[m.code]:,} {m.unit}")
+            if m.code in row.amounts
+            else None
+            for m in CATALOGUE
+        ]
+        row.total_text = shown(row.total)
     totals = {m.code: Decimal(0) for m in CATALOGUE}
     for line in statement.lines:
         totals[line.metric] = totals.get(line.metric, Decimal(0)) + line.amount
@@ -139,7 +148,7 @@ def billing_month(request, public_id, month):
         "statement": statement,
         "page": page,
         "metrics": CATALOGUE,
-        "metric_totals": [totals[m.code] for m in CATALOGUE],
+        "metric_totals": [shown(totals[m.code]) for m in CATALOGUE],
         "unit_prices": [
             (m, money.price_text(statement.unit_prices[m.code]))
             for m in CATALOGUE

@@ -26,7 +26,7 @@ from projects.models import Project
 
 from .metrics import CATALOGUE
 from .models import DailyUsage, FamilyDailyUsage, MonthlyUsage, PurgedProject
-from .periods import Period
+from .periods import Period, month_end
 
 ACTIVE, REMOVED, PURGED, UNKNOWN = "active", "removed", "purged", "unknown"
 # How the page and the CSV mark a project that is not active. UNKNOWN: usage of a
@@ -119,6 +119,20 @@ def monthly_totals(scope: Scope, months) -> dict[tuple[date, str, str], int]:
         )
         if quantity
     }
+
+
+def family_monthly_totals(scope: Scope, months) -> dict[tuple[date, str], int]:
+    """{(month, metric): quantity} of a top-level project and all its subprojects in
+    whole calendar months, from the family's days (at most 31 rows per metric and
+    month, however many subprojects). One query."""
+    ranges = Q()
+    for month in months:
+        ranges |= Q(day__range=(month, month_end(month)))
+    rows = FamilyDailyUsage.objects.filter(ranges, top_level_public_id=scope.public_id)
+    totals = defaultdict(int)
+    for day, metric, quantity in rows.values_list("day", "metric", "quantity"):
+        totals[(day.replace(day=1), metric)] += quantity
+    return dict(totals)
 
 
 def projects_month(public_ids, month: date) -> dict[tuple[str, str], int]:

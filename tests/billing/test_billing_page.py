@@ -149,10 +149,10 @@ def test_a_fixed_number_of_queries_with_a_thousand_subprojects(client_for, admin
     services.billing_period_close(month=LAST)
     client = client_for(admin_user)
     # The session, the user, the project, the Projects menu, and billing's own reads.
-    expected = {"": 13, f"{THIS:%Y-%m}/": 12, f"{LAST:%Y-%m}/": 6}
+    expected = {"": 12, f"{THIS:%Y-%m}/": 13, f"{LAST:%Y-%m}/": 6}
     for path, count in expected.items():
         client.get(f"/projects/{small.public_id}/billing/{path}")  # the current project set
         client.get(f"/projects/{large.public_id}/billing/{path}")
         small_cost = _costs(client, f"/projects/{small.public_id}/billing/{path}")
         large_cost = _costs(client, f"/projects/{large.public_id}/billing/{path}")
-        assert small_cost == large_cost == count, path
+        assert small_cost == large_cost == count, (path, small_cost, large_cost)
