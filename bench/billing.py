@@ -56,7 +56,7 @@ def configure(tmp: str) -> str | None:
 
     base, _, name = url.rpartition("/")
     bench = f"{name}_billing_bench"
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{bench}"')
         conn.execute(f'CREATE DATABASE "{bench}"')
     os.environ["DATABASE_URL"] = f"{base}/{bench}"
@@ -68,8 +68,8 @@ def drop(url: str) -> None:
     from django.db import connections
 
     connections.close_all()
-    name = url.rpartition("/")[2]
-    with psycopg.connect(url, autocommit=True) as conn:
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}_billing_bench"')
 
 
