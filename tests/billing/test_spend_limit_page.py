@@ -36,6 +36,8 @@ def test_writers_set_and_remove_a_limit(request, client_for, subproject, persona
     )
     assert client.post(url(subproject, "remove")).status_code == 302
     assert not SpendLimit.objects.exists()
+    removed = AuditEvent.objects.get(action="spend_limit.remove")
+    assert (removed.source, removed.project_id) == ("dashboard", subproject.public_id)
 
 
 def test_quantities_per_metric(client_for, member, subproject):
