@@ -27,6 +27,9 @@ PROJECT_ACTIONS = {
     "access_key.revoke": "Access key revoked",
     "grant.create": "Access granted",
     "grant.remove": "Access withdrawn",
+    "statement.close": "Monthly statement closed",
+    "spend_limit.set": "Spend limit set",
+    "spend_limit.remove": "Spend limit removed",
 }
 
 # Not about one project: shown in the admin (and, later, an account's team pages).
@@ -41,6 +44,7 @@ ACCOUNT_ACTIONS = {
     "platform_token.update": "Platform token changed",
     "platform_token.revoke": "Platform token revoked",
     "audit.purge": "Old audit events deleted",
+    "price_list.update": "Prices changed",
 }
 
 LABELS = {**PROJECT_ACTIONS, **ACCOUNT_ACTIONS}
@@ -59,6 +63,11 @@ FIELD_LABELS = {
     "revoked_at": "Revoked",
     "user": "User",
     "role": "Role",
+    "month": "Month",
+    "total": "Total",
+    "amount": "Amount",
+    "quantities": "Quantities",
+    "mode": "Mode",
 }
 
 

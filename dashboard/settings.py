@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "projects",
     "audit",
     "usage",
+    "billing",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -256,6 +257,17 @@ if USAGE_RECORD_RETENTION_DAYS < 1:
     raise ImproperlyConfigured(
         "USAGE_RECORD_RETENTION_DAYS must be a whole number of days, 1 or more."
     )
+
+# --- Email: spend-limit alerts to account admins -------------------------------------
+# EMAIL_URL as django-environ reads it: smtp://user:password@host:587 (smtp+tls://…,
+# smtps://…). Default: the console backend with DEBUG (mails are printed), else SMTP on
+# localhost:25. Tests use Django's in-memory backend.
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+vars().update({name: value for name, value in _email.items() if value not in (None, "")})
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Console <console@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the dashboard is, for links in emails (no request there to build them from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Logging: to stderr, never a secret (request bodies and headers are not logged) ---
 # One line per request from core.request_log (logger "console.request"), and every

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("audit.urls")),
     path("", include("usage.urls")),
+    path("", include("billing.urls")),
     path("oauth2/token", oauth.token, name="oauth2_token"),
     path("api/", include("projects.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

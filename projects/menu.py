@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import Membership, Role
+from billing.flags import with_limit_flag
 from core import ids
 
 from .models import Project, ProjectGrant
@@ -52,10 +53,12 @@ def menu_projects(user, q: str = "", *, related=("parent",)):
     )
     first, *rest = [
         # Case-insensitive, so the order is the same on SQLite and PostgreSQL and "acme"
-        # is not listed after "Zeta".
-        part.select_related(*related)
-        .order_by()
-        .annotate(is_current=is_current, sort_name=Lower("name"))
+        # is not listed after "Zeta". The spend-limit flag comes in the same query.
+        with_limit_flag(
+            part.select_related(*related)
+            .order_by()
+            .annotate(is_current=is_current, sort_name=Lower("name"))
+        )
         for part in parts
     ]
     return first.union(*rest, all=True).order_by("-is_current", "sort_name", "name", "public_id")

@@ -32,7 +32,9 @@ def test_subproject_details_lead_back_to_the_parent(client_for, member, project,
     body = client_for(member).get(url(subproject)).content.decode()
     subprojects_page = f'href="/projects/{project.public_id}/subprojects/"'
     assert f"{subprojects_page}><bdi>Acme Production</bdi> · Subprojects</a>" in body
-    assert f'billed through <a href="/projects/{project.public_id}/"><bdi>Acme Production' in body
+    billing = f'href="/projects/{project.public_id}/billing/" data-billed-through'
+    assert f"billed through <a {billing}><bdi>Acme Production" in body
+    assert f'href="/projects/{subproject.public_id}/spend-limit/"' in body
 
 
 def test_no_link_to_a_parent_the_user_cannot_open(client_for, account, project, subproject):
@@ -42,6 +44,7 @@ def test_no_link_to_a_parent_the_user_cannot_open(client_for, account, project, 
     body = client.get(url(subproject)).content.decode()
     assert "billed through <bdi>Acme Production</bdi>" in body
     assert f"/projects/{project.public_id}/" not in body
+    assert "billing" not in body.lower() and "spend-limit" not in body  # no prices, no link
     assert client.get(url(project)).status_code == 404
 
 

@@ -9,8 +9,9 @@ come from MonthlyUsage and the days around them from DailyUsage, so a year costs
 rows per project and metric; a parent's day-by-day figures come from FamilyDailyUsage,
 one row per metric and day however many subprojects it has.
 
-For billing, the functions to build on are `project_totals` (per project and metric
-over any range of days), `family_totals` (per metric) and `names`.
+For billing: `monthly_totals` (statements: per project and metric, whole months),
+`projects_month` (spend limits), `top_levels_with_usage` and `usage_months` (which
+statements to make), `scope_names` and `names`.
 """
 
 from collections import defaultdict
@@ -25,7 +26,7 @@ from projects.models import Project
 
 from .metrics import CATALOGUE
 from .models import DailyUsage, FamilyDailyUsage, MonthlyUsage, PurgedProject
-from .periods import Period
+from .periods import Period, month_end
 
 ACTIVE, REMOVED, PURGED, UNKNOWN = "active", "removed", "purged", "unknown"
 # How the page and the CSV mark a project that is not active. UNKNOWN: usage of a
@@ -102,6 +103,65 @@ def project_totals(scope: Scope, period: Period) -> dict[tuple[str, str], int]:
         ):
             totals[(project, metric)] += sign * quantity
     return {key: quantity for key, quantity in totals.items()}
+
+
+def monthly_totals(scope: Scope, months) -> dict[tuple[date, str, str], int]:
+    """{(month, Project ID, metric): quantity} for whole calendar months (their first
+    days), per project of the scope with usage in them. One query on the month totals
+    (the index on the top-level Project ID and month); billing's statements read this."""
+    rows = MonthlyUsage.objects.filter(scope.rows(), month__in=list(months)).annotate(
+        month_text=Cast("month", CharField())
+    )
+    return {
+        (date.fromisoformat(month), project, metric): quantity
+        for month, project, metric, quantity in rows.values_list(
+            "month_text", "project_public_id", "metric", "quantity"
+        )
+        if quantity
+    }
+
+
+def family_monthly_totals(scope: Scope, months) -> dict[tuple[date, str], int]:
+    """{(month, metric): quantity} of a top-level project and all its subprojects in
+    whole calendar months, from the family's days (at most 31 rows per metric and
+    month, however many subprojects). One query."""
+    ranges = Q()
+    for month in months:
+        ranges |= Q(day__range=(month, month_end(month)))
+    rows = FamilyDailyUsage.objects.filter(ranges, top_level_public_id=scope.public_id)
+    totals = defaultdict(int)
+    for day, metric, quantity in rows.values_list("day", "metric", "quantity"):
+        totals[(day.replace(day=1), metric)] += quantity
+    return dict(totals)
+
+
+def projects_month(public_ids, month: date) -> dict[tuple[str, str], int]:
+    """{(Project ID, metric): quantity} of these projects in one calendar month (its
+    first day). One query (the month totals' unique key); spend limits read this."""
+    rows = MonthlyUsage.objects.filter(project_public_id__in=list(public_ids), month=month)
+    return {
+        (project, metric): quantity
+        for project, metric, quantity in rows.values_list("project_public_id", "metric", "quantity")
+    }
+
+
+def top_levels_with_usage(months) -> list[str]:
+    """The top-level Project IDs with any usage in these calendar months, sorted."""
+    rows = MonthlyUsage.objects.filter(month__in=list(months)).values_list(
+        "top_level_public_id", flat=True
+    )
+    return sorted(set(rows.distinct()))
+
+
+def usage_months(scope: Scope) -> list[date]:
+    """The calendar months (first days) in which the scope has usage, newest first."""
+    rows = (
+        MonthlyUsage.objects.filter(scope.rows())
+        .annotate(month_text=Cast("month", CharField()))
+        .values_list("month_text", flat=True)
+        .distinct()
+    )
+    return sorted({date.fromisoformat(month) for month in rows}, reverse=True)
 
 
 def names(public_ids) -> dict[str, tuple[str, str]]:

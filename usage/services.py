@@ -16,7 +16,7 @@ from core.errors import InvalidItems, InvalidValue, WrongState
 from core.validation import clean_display_name
 from projects import key_secrets
 
-from . import ingest, storage
+from . import ingest, signals, storage
 from .metrics import METRICS
 from .models import PlatformToken, PurgedProject, UsageRecord
 
@@ -45,10 +45,13 @@ def usage_record(*, records: list, actor: Actor = SYSTEM, now: datetime | None =
         inserted = storage.insert_records(record for _, record in checked.records)
         if len(inserted) < len(checked.records):
             _refuse_changed_records(checked, inserted, total=len(records))
-        storage.add_to_totals(
-            (record for _, record in checked.records if record.record_id in inserted),
-            checked.top_level,
-        )
+        added = [record for _, record in checked.records if record.record_id in inserted]
+        storage.add_to_totals(added, checked.top_level)
+        if added:
+            # After commit only: receivers (billing's spend limits) read committed totals.
+            touched = {r.project_public_id: checked.top_level[r.project_public_id] for r in added}
+            months = frozenset(storage.month_of(r.hour.date()) for r in added)
+            transaction.on_commit(lambda: signals.send_usage_recorded(touched, months))
     return Recorded(accepted=len(inserted), duplicates=len(records) - len(inserted))
 
 

@@ -20,7 +20,8 @@ Where we serve more or are stricter than the contracts say:
   `POST /v1/subprojects/{subprojectId}:suspend` and `:resume` (v1 only);
 - `GET /v1/projects/{projectId}/auditEvents`, the audit trail, in the contracts' style.
 - the Usage API and the internal usage ingest (no published contract: usage/openapi.py
-  writes their part, with the `PlatformToken` scheme).
+  writes their part, with the `PlatformToken` scheme);
+- billing: statements, spend limits and the internal sending check (billing/openapi.py).
 
 tests/api/test_openapi.py checks that every documented operation is routed and every
 routed operation is documented.
@@ -36,6 +37,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from billing import openapi as billing_openapi
 from usage import openapi as usage_openapi
 
 from .errors import method_not_allowed
@@ -420,7 +422,7 @@ def build_document() -> dict:
     doc = {
         "openapi": "3.1.0",
         "info": {
-            "title": "Console API: subprojects, access keys and usage",
+            "title": "Console API: subprojects, access keys, usage and billing",
             "version": "v1",
             "description": "The Subprojects API, the Access Keys API and the Usage API as "
             "this server serves them, under /api, the OAuth2 token endpoint, and the "
@@ -458,6 +460,10 @@ def build_document() -> dict:
     doc["tags"] += usage_openapi.TAGS
     _merge(doc["paths"], copy.deepcopy(usage_openapi.PATHS), "paths")
     _merge(doc["components"]["schemas"], copy.deepcopy(usage_openapi.SCHEMAS), "schemas")
+    # Billing (billing/openapi.py): statements, spend limits, the internal sending check.
+    doc["tags"] += billing_openapi.TAGS
+    _merge(doc["paths"], copy.deepcopy(billing_openapi.PATHS), "paths")
+    _merge(doc["components"]["schemas"], copy.deepcopy(billing_openapi.SCHEMAS), "schemas")
     doc["paths"]["/oauth2/token"] = TOKEN_PATH
     return doc
 

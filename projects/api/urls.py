@@ -7,6 +7,7 @@ by the same handlers.
 
 from django.urls import path, re_path, register_converter
 
+from billing import api as billing_api
 from usage import api as usage_api
 from usage import platform_auth
 
@@ -90,7 +91,31 @@ urlpatterns = [
         api_view(get=usage_api.list_usage),
         name="api_usage",
     ),
+    path(
+        "v1/projects/<str:project_id>/statements",
+        api_view(get=billing_api.list_statements),
+        name="api_statements",
+    ),
+    path(
+        "v1/projects/<str:project_id>/statements/<str:month>",
+        api_view(get=billing_api.get_statement),
+        name="api_statement",
+    ),
+    path(
+        "v1/subprojects/<str:subproject_id>/spendLimit",
+        api_view(
+            get=billing_api.get_spend_limit,
+            put=billing_api.put_spend_limit,
+            delete=billing_api.delete_spend_limit,
+        ),
+        name="api_spend_limit",
+    ),
     # The internal API: the platform's own services, with platform tokens only.
+    path(
+        "internal/v1/projects/<str:project_id>/limits",
+        api_view(get=billing_api.get_limits, authenticate=platform_auth.authenticate),
+        name="api_internal_limits",
+    ),
     path(
         "internal/v1/usage:batchRecord",
         api_view(post=usage_api.batch_record, authenticate=platform_auth.authenticate),

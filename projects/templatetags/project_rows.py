@@ -8,7 +8,8 @@ one format_html per row, and render the same HTML:
   (a top-level project opens on its Subprojects page, a subproject on its details);
 - `{% copy_value value "Project ID" code_class="project-id" marker="project-id" %}`: a
   value with its copy icon (static/js/app.js handles [data-copy]);
-- `{% local_time value "j M Y, H:i" %}`: a <time> element in the user's time zone.
+- `{% local_time value "j M Y, H:i" %}`: a <time> element in the user's time zone;
+- `{{ project|billing_url }}`, `{% spend_limit_badge project %}` (billing).
 """
 
 import functools
@@ -117,6 +118,31 @@ def activity_url(project) -> str:
 @register.filter
 def usage_url(project) -> str:
     return project_url("project_usage", project.public_id)
+
+
+@register.filter
+def billing_url(project) -> str:
+    return project_url("billing", project.public_id)
+
+
+_OVER_LIMIT = {
+    "notify": mark_safe(  # constants
+        '<span class="badge badge-suspended" title="It used its whole monthly spend limit">'
+        "Over spend limit</span>"
+    ),
+    "block": mark_safe(
+        '<span class="badge badge-suspended" title="It used its whole monthly spend limit: '
+        'sending is blocked until the month ends">Blocked: spend limit</span>'
+    ),
+}
+
+
+@register.simple_tag
+def spend_limit_badge(project):
+    """ "Over spend limit" (or "Blocked: spend limit") for a subproject that reached
+    its monthly limit: reads `limit_flag`, which billing.flags.with_limit_flag loads in
+    the list's own query (nothing for rows loaded without it)."""
+    return _OVER_LIMIT.get(getattr(project, "limit_flag", ""), "")
 
 
 _SUSPENDED = mark_safe('<span class="badge badge-suspended">Suspended</span>')  # a constant

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.flags import limit_flag
 from core.actors import Actor
 from core.errors import ServiceError
 from projects import services
@@ -34,6 +35,8 @@ def _render_details(
         "can_suspend": can_suspend(project),
         "suspend_form": suspend_form or SuspendForm(),
     }
+    if project.parent_visible:  # its spend limit's flag, for those who see the billing
+        project.limit_flag = limit_flag(project)
     return render(request, "projects/project_detail.html", context, status=status)
 
 

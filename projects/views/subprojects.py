@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from billing.flags import with_limit_flag
 from core.actors import Actor
 from core.errors import ServiceError
 from projects import form_tokens, services
@@ -15,7 +16,7 @@ from .common import paginate, remember_current
 
 def _render_list(request, project, *, form=None, status=200):
     q = request.GET.get("q", "").strip()
-    subprojects = project.subprojects.alive().order_by("-created_at", "-public_id")
+    subprojects = with_limit_flag(project.subprojects.alive().order_by("-created_at", "-public_id"))
     if q:
         subprojects = subprojects.filter(name_or_id_matches(q))
     page = paginate(request, subprojects)

@@ -83,3 +83,24 @@ def screenshot(tmp_path):
         page.screenshot(path=str(folder / f"{name}.png"))
 
     return _take
+
+
+@pytest.fixture
+def acme_with_usage(transactional_db):
+    """An admin of "Acme Messaging", its parent project with three customers and a
+    removed one, and 90 days of demo usage: (admin, parent, customers, removed)."""
+    from accounts.models import Role
+    from tests.factories import MembershipFactory, ProjectFactory
+    from usage import demo
+
+    admin = MembershipFactory(role=Role.ADMIN, account__name="Acme Messaging").user
+    parent = ProjectFactory(
+        account=admin.memberships.get().account, name="Acme Messaging Production"
+    )
+    customers = [
+        ProjectFactory(parent=parent, name=name)
+        for name in ("Taco Time", "Newfangled Sassy Actuaries", "Not Yo Momma's Cookin'")
+    ]
+    gone = ProjectFactory(parent=parent, name="Burrito Barn", removed=True)
+    demo.fill([parent, *customers, gone])
+    return admin, parent, customers, gone

@@ -8,24 +8,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
-from tests.factories import MembershipFactory, ProjectFactory
-from usage import demo
-
 pytestmark = pytest.mark.browser
 
 
-def test_usage_page_chart_table_and_csv(sign_in, live_server, screenshot):
-    admin = MembershipFactory(role=Role.ADMIN, account__name="Acme Messaging")
-    parent = ProjectFactory(account=admin.account, name="Acme Messaging Production")
-    customers = [
-        ProjectFactory(parent=parent, name=name)
-        for name in ("Taco Time", "Newfangled Sassy Actuaries", "Not Yo Momma's Cookin'")
-    ]
-    gone = ProjectFactory(parent=parent, name="Burrito Barn", removed=True)
-    demo.fill([parent, *customers, gone])
+def test_usage_page_chart_table_and_csv(sign_in, live_server, screenshot, acme_with_usage):
+    admin, parent, _customers, _gone = acme_with_usage
 
-    page = sign_in(admin.user)
+    page = sign_in(admin)
     page.goto(f"{live_server.url}/projects/{parent.public_id}/")
     page.get_by_role("link", name="Usage", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Usage")

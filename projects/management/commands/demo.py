@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Account, Role, User
+from billing import demo as billing_demo
 from projects import services
 from projects.models import Project
 from usage import demo as usage_demo
@@ -30,8 +31,9 @@ class Command(BaseCommand):
     help = (
         "Load demo data: the account “Acme Messaging” with an admin, a member, a viewer "
         "and an ASP's customer (a viewer of one subproject), two projects with "
-        "subprojects (one suspended) and 90 days of usage, and an operator for the admin "
-        "site. "
+        "subprojects (one suspended) and 90 days of usage, billed at the default price list "
+        "(past months closed, one subproject over its spend limit), and an operator for "
+        "the admin site. "
         "Idempotent: running it again changes nothing that exists and resets only the "
         "demo passwords."
     )
@@ -39,8 +41,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="printed login URL")
 
-    @transaction.atomic
     def handle(self, *args, url, **options):
+        self._load()  # one transaction; what it emails (spend-limit alerts) goes first
+        self._print_sign_in(url)
+
+    @transaction.atomic
+    def _load(self):
         account = Account.objects.filter(name="Acme Messaging").first()
         if account is None:
             account = account_services.account_create(name="Acme Messaging")
@@ -68,11 +74,14 @@ class Command(BaseCommand):
         )
 
         usage_demo.fill(by_name.values())  # 90 days of usage, idempotent
+        # The default price list; past months closed; a spend limit reached.
+        billing_demo.fill(limited=by_name["QA customer"])
 
         operator = self._user("operator@example.com")
         operator.is_staff = operator.is_superuser = True
         operator.save(update_fields=["is_staff", "is_superuser"])
 
+    def _print_sign_in(self, url):
         out = self.stdout.write
         out(self.style.SUCCESS("Demo data is ready."))
         out(f"  Dashboard:   {url}/")

@@ -1,0 +1,282 @@
+"""Spend limits: how much of its monthly limit a subproject has used, the alerts at 50,
+80 and 100 %, and whether it may send.
+
+Evaluated (`evaluate_projects`) when usage is recorded (usage.signals.usage_recorded,
+after the ingest commits), when a limit is set, and by check_spend_limits (cron, the
+safety net). Each evaluation locks the limits it reads, so a limit changed meanwhile is
+never overwritten with a state computed from its old value.
+
+Alerts fire exactly once per subproject, month and threshold: the row in SpendAlert is
+inserted with ON CONFLICT DO NOTHING RETURNING, and only the transaction whose INSERT
+returned the row sends the email, after it commits. Raising a limit does not re-arm an
+alert already sent that month.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership, Role
+from usage import queries
+
+from . import money, prices
+from .models import LimitMode, SpendAlert, SpendLimit
+from .statements import current_month
+
+THRESHOLDS = (50, 80, 100)
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a subproject used of its limit this month."""
+
+    ratio: Decimal  # used / limit (1 = 100 %)
+    spent: Decimal | None  # the amount, for an amount limit
+    quantities: dict[str, int]
+
+    @property
+    def percent(self) -> Decimal:
+        return (self.ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+
+    def reached(self) -> list[int]:
+        return [t for t in THRESHOLDS if self.ratio * 100 >= t]
+
+
+def used(limit: SpendLimit, quantities: dict[str, int], sheet: prices.PriceSheet) -> Usage:
+    """How much of `limit` these month's quantities {metric: quantity} use, at the
+    prices of `sheet` (each metric's amount rounded as on a statement line)."""
+    if limit.amount is not None:
+        if sheet.currency != limit.currency:  # prevented by prices_set; never compare
+            return Usage(Decimal(0), None, quantities)
+        spent = sum(
+            (
+                money.line_amount(q, sheet.unit_price(m), sheet.currency)
+                for m, q in quantities.items()
+            ),
+            Decimal(0),
+        )
+        return Usage(spent / limit.amount, spent, quantities)
+    ratios = [
+        Decimal(quantities.get(metric, 0)) / Decimal(allowed)
+        for metric, allowed in limit.quantities.items()
+    ]
+    return Usage(max(ratios, default=Decimal(0)), None, quantities)
+
+
+def evaluate_projects(public_ids, *, now=None) -> list[SpendAlert]:
+    """Evaluate the limits of these projects (Project IDs; those without a limit are
+    skipped) for the current month; the alerts this call fired."""
+    ids = sorted(set(public_ids))
+    if not ids:
+        return []
+    with transaction.atomic():
+        limits = list(
+            SpendLimit.objects.select_for_update(of=("self",))
+            .filter(project__public_id__in=ids)
+            .select_related("project__parent", "project__account")
+            .order_by("pk")  # the same order everywhere: no deadlock between evaluations
+        )
+        return evaluate_locked(limits, now=now)
+
+
+def evaluate_locked(limits: list[SpendLimit], *, now=None) -> list[SpendAlert]:
+    """Evaluate limits already locked by the caller's transaction: save each one's state
+    (only what changed) and fire the alerts it reached for the first time this month."""
+    if not limits:
+        return []
+    now = now or timezone.now()
+    month = current_month(now)
+    month_usage = queries.projects_month((lim.project.public_id for lim in limits), month)
+    sheets = prices.sheets_for({lim.project.account_id for lim in limits})
+    fired = []
+    for limit in limits:
+        quantities = {
+            metric: quantity
+            for (project, metric), quantity in month_usage.items()
+            if project == limit.project.public_id
+        }
+        found = used(limit, quantities, sheets[limit.project.account_id])
+        state = {
+            "month": month,
+            "percent": found.percent,
+            "exceeded_in": month if found.ratio >= 1 else None,
+        }
+        changed = [name for name, value in state.items() if getattr(limit, name) != value]
+        if changed:
+            for name in changed:
+                setattr(limit, name, state[name])
+            limit.save(update_fields=[*changed, "updated_at"])
+        fired += _fire(limit, month, found)
+    if fired:
+        alerts = list(fired)
+        transaction.on_commit(lambda: send_alert_emails(alerts))
+    return fired
+
+
+def _fire(limit: SpendLimit, month: date, found: Usage) -> list[SpendAlert]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the thresholds this transaction is the
+    first to reach this month (only these are emailed)."""
+    thresholds = found.reached()
+    if not thresholds:
+        return []
+    ops, q = connection.ops, connection.ops.quote_name
+    meta = SpendAlert._meta
+    columns = ["project", "month", "threshold", "percent", "created_at"]
+    names = ", ".join(q(meta.get_field(c).column) for c in columns)
+    now = timezone.now()
+    rows, params = [], []
+    for threshold in thresholds:
+        rows.append("(%s, %s, %s, %s, %s)")
+        params += [
+            limit.project_id,
+            ops.adapt_datefield_value(month),
+            threshold,
+            ops.adapt_decimalfield_value(found.percent, 12, 1),
+            ops.adapt_datetimefield_value(now),
+        ]
+    key = ", ".join(q(meta.get_field(c).column) for c in ("project", "month", "threshold"))
+    sql = (
+        f"INSERT INTO {q(meta.db_table)} ({names}) VALUES {', '.join(rows)} "  # noqa: S608
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING {q(meta.get_field('threshold').column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = sorted(row[0] for row in cursor.fetchall())
+    return [
+        SpendAlert(
+            project=limit.project, month=month, threshold=t, percent=found.percent, created_at=now
+        )
+        for t in inserted
+    ]
+
+
+def evaluate_all(*, now=None, batch: int = 500) -> tuple[int, int]:
+    """Every limit, `batch` at a time in short transactions: (limits, alerts fired)."""
+    count = fired = 0
+    last = 0
+    while True:
+        with transaction.atomic():
+            limits = list(
+                SpendLimit.objects.select_for_update(of=("self",))
+                .filter(pk__gt=last)
+                .select_related("project__parent", "project__account")
+                .order_by("pk")[:batch]
+            )
+            if not limits:
+                return count, fired
+            fired += len(evaluate_locked(limits, now=now))
+        count += len(limits)
+        last = limits[-1].pk
+
+
+def _describe(alert: SpendAlert, limit: SpendLimit) -> tuple[str, str]:
+    project = alert.project
+    parent = project.parent
+    blocked = alert.threshold >= 100 and limit.mode == LimitMode.BLOCK
+    if alert.threshold >= 100:
+        what = "has reached its spend limit" + (": sending is blocked" if blocked else "")
+    else:
+        what = f"has used {alert.threshold}% of its spend limit"
+    subject = f"{parent.name} > {project.name} {what}"
+    if limit.amount is not None:
+        size = f"{money.text(limit.amount, limit.currency)} {limit.currency} a month"
+    else:
+        size = ", ".join(f"{q:,} {m}" for m, q in sorted(limit.quantities.items())) + " a month"
+    url = settings.SITE_URL.rstrip("/") + reverse("spend_limit", args=[project.public_id])
+    body = (
+        f"The subproject {project.name} ({project.public_id}) of {parent.name} {what}.\n\n"
+        f"Limit: {size} ({limit.get_mode_display().lower()} mode)\n"
+        f"Used in {alert.month:%B %Y} (UTC): {alert.percent}%\n\n"
+        + (
+            "The platform refuses its messages until the month ends or the limit is raised.\n\n"
+            if blocked
+            else ""
+        )
+        + f"See or change the limit: {url}\n"
+        "You receive this because you are an admin of the account. Each alert (50, 80 "
+        "and 100 %) is sent once a month.\n"
+    )
+    return subject, body
+
+
+def send_alert_emails(alerts: list[SpendAlert]) -> int:
+    """Email each alert to the admins of the subproject's account (one message per
+    admin, so that no admin sees the others' addresses). Runs after commit."""
+    if not alerts:
+        return 0
+    accounts = {alert.project.account_id for alert in alerts}
+    admins = {}
+    for account_id, email in Membership.objects.filter(
+        account_id__in=accounts, role=Role.ADMIN
+    ).values_list("account_id", "user__email"):
+        admins.setdefault(account_id, []).append(email)
+    limits = {
+        lim.project_id: lim
+        for lim in SpendLimit.objects.filter(project__in=[a.project for a in alerts])
+    }
+    messages = []
+    for alert in alerts:
+        limit = limits.get(alert.project_id)
+        if limit is None:  # removed since
+            continue
+        subject, body = _describe(alert, limit)
+        for email in admins.get(alert.project.account_id, []):
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    try:
+        return send_mass_mail(messages, fail_silently=False)
+    except Exception:  # the alert is recorded; a failed mail server must not fail ingest
+        log.exception("spend limit alert emails failed (%d messages)", len(messages))
+        return 0
+
+
+def flags_of(parent, *, now=None) -> dict[str, str]:
+    """{Project ID: mode} of the parent's subprojects over their limit this month."""
+    over = SpendLimit.objects.filter(project__parent=parent, exceeded_in=current_month(now))
+    return dict(over.values_list("project__public_id", "mode"))
+
+
+@dataclass(frozen=True)
+class Sending:
+    """The internal API's answer: may the platform send for this project now?"""
+
+    allowed: bool
+    reason: str = ""  # SUSPENDED, PARENT_SUSPENDED, REMOVED, SPEND_LIMIT_REACHED
+    message: str = ""
+
+
+def sending(project, *, now=None) -> Sending:
+    """Whether the project may send. `project` is loaded with its parent and its
+    spend_limit (select_related): no query here."""
+    if project.removed_at is not None:
+        return Sending(False, "REMOVED", "The subproject has been removed.")
+    if project.suspended_at is not None:
+        return Sending(False, "SUSPENDED", f"The project is suspended: {project.suspend_reason}")
+    parent = project.parent if project.parent_id else None
+    if parent is not None and parent.suspended_at is not None:
+        return Sending(
+            False, "PARENT_SUSPENDED", f"Its parent project is suspended: {parent.suspend_reason}"
+        )
+    try:
+        limit = project.spend_limit
+    except SpendLimit.DoesNotExist:
+        limit = None
+    if (
+        limit is not None
+        and limit.mode == LimitMode.BLOCK
+        and limit.exceeded_in == current_month(now)
+    ):
+        return Sending(
+            False,
+            "SPEND_LIMIT_REACHED",
+            f"The subproject has reached its monthly spend limit ({limit.percent}% used); "
+            "sending resumes next month or when the limit is raised.",
+        )
+    return Sending(True)
