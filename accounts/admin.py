@@ -3,8 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
-from core.admin_errors import ServiceErrorsAdminMixin
+from core.admin_errors import ServiceErrorsAdminMixin, report
 from core.admin_lookups import NoSecretLookupsMixin
+from core.errors import ServiceError
 
 from . import services
 from .models import Account, Membership, User
@@ -96,4 +97,7 @@ class MembershipAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.Model
 
     def delete_queryset(self, request, queryset):
         for membership in queryset:
-            self.delete_model(request, membership)
+            try:
+                self.delete_model(request, membership)
+            except ServiceError as error:  # the last admin stays
+                report(self, request, error, about=str(membership))
