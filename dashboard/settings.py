@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.menu.projects_menu",
+                "accounts.context_processors.account_switcher",
                 "dashboard.context_processors.product_rules",
                 "dashboard.context_processors.request_id",
             ],
@@ -182,6 +183,9 @@ elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCach
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's ModelBackend, loading the signed-in user with their current account's role
+# and account count in the same query (the top bar's account switcher).
+AUTHENTICATION_BACKENDS = ["accounts.backends.SessionUserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -243,6 +247,19 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+
+# --- Email: invitations and password resets -------------------------------------------
+# EMAIL_URL (django-environ): smtp://user:password@host:587 with STARTTLS as
+# smtp+tls://…, implicit TLS as smtp+ssl://…; consolemail:// prints each email (with its
+# link) on the server's output. Default: the console with DEBUG (`make run` prints the
+# links), else an SMTP server on localhost:25. Tests use Django's locmem backend.
+EMAIL_CONFIG = env.email_url(
+    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
+)
+vars().update({name: value for name, value in EMAIL_CONFIG.items() if value not in (None, "")})
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Console <noreply@localhost>")
+# How long a password-reset link works (Django's setting), in seconds: one hour.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 
 # --- Product limits --------------------------------------------------------------------
 ACCESS_KEYS_PER_PROJECT = 10

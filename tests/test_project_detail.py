@@ -40,7 +40,8 @@ def test_no_link_to_a_parent_the_user_cannot_open(client_for, account, project, 
     GrantFactory(membership=membership, project=subproject)  # this subproject only
     client = client_for(membership.user)
     body = client.get(url(subproject)).content.decode()
-    assert "billed through <bdi>Acme Production</bdi>" in body
+    # The parent's name only in the `{Parent} > {Sub}` title (issue 15).
+    assert "billed through" not in body
     assert f"/projects/{project.public_id}/" not in body
     assert client.get(url(project)).status_code == 404
 
