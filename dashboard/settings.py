@@ -253,8 +253,8 @@ SECURE_CSP = {
 # smtp+tls://…, implicit TLS as smtp+ssl://…; consolemail:// prints each email (with its
 # link) on the server's output. Default: the console with DEBUG (`make run` prints the
 # links), else an SMTP server on localhost:25. Tests use Django's locmem backend.
-EMAIL_CONFIG = env.email_url(
-    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
+EMAIL_CONFIG = env.email_url_config(
+    env("EMAIL_URL", default="") or ("consolemail://" if DEBUG else "smtp://localhost:25")
 )
 vars().update({name: value for name, value in EMAIL_CONFIG.items() if value not in (None, "")})
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Console <noreply@localhost>")

@@ -8,7 +8,9 @@ session and redirects to the same path without it, as Django's own view does.
 """
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 
 from core.actors import Actor, Kind, Source
 from core.client import client_address
@@ -26,6 +28,8 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {**super().get_form_kwargs(), "request": self.request}
 
 
+# login_not_required again: Django marks its own dispatch(), which this one replaces.
+@method_decorator(login_not_required, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = ResetSetPasswordForm
     success_url = reverse_lazy("password_reset_complete")
