@@ -19,7 +19,8 @@ def test_admins_see_each_member_with_role_grants_and_last_sign_in(
     body = response.content.decode()
     for user in (admin_user, member, customer):
         assert user.email in body
-    assert "<td>Admin</td>" in body and "<td>Member</td>" in body and "<td>Viewer</td>" in body
+    for role in ("Admin", "Member", "Viewer"):
+        assert f'<td class="role">{role}</td>' in body
     assert "Every project" in body  # the admin
     assert '<span class="grant"><bdi>Acme Production</bdi></span>' in body  # the member
     customers = '<span class="grant"><bdi>Acme Production</bdi> &gt; <bdi>Taco Time</bdi></span>'
