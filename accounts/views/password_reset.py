@@ -39,6 +39,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        user = self.user
-        actor = Actor(Kind.USER, str(user.pk), Source.DASHBOARD, client_address(self.request), user)
+        user = self.user  # None when the link names no user (the page then says so)
+        address = client_address(self.request)
+        actor = Actor(Kind.USER, str(getattr(user, "pk", "")), Source.DASHBOARD, address, user)
         return {**super().get_form_kwargs(), "actor": actor}

@@ -161,10 +161,20 @@ def test_the_token_never_reaches_the_request_log(client, db, caplog):
     assert "/accounts/password/new/" in logged and token not in logged
 
 
-def test_a_made_up_link_does_not_work(client, db):
+@pytest.mark.parametrize("whose", ["a user's", "nobody's", "not an ID"])
+def test_a_made_up_link_does_not_work(client, db, whose):
+    from django.utils.http import urlsafe_base64_encode
+
     user = UserFactory()
-    page = client.get(f"/accounts/password/new/MQ/?token=nope-{user.pk}", follow=True)
+    uid = {
+        "a user's": urlsafe_base64_encode(str(user.pk).encode()),
+        "nobody's": urlsafe_base64_encode(str(user.pk + 1000).encode()),
+        "not an ID": "x",
+    }[whose]
+    page = client.get(f"/accounts/password/new/{uid}/?token=nope-123", follow=True)
+    assert page.status_code == 200
     assert "This link does not work" in page.content.decode()
+    assert client.get(f"/accounts/password/new/{uid}/").status_code == 200  # no token at all
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
 
