@@ -210,3 +210,15 @@ def test_a_refused_customer_invite_shows_the_whole_form(
     body = response.content.decode()
     assert "c@example.com is already invited: resend or cancel that invitation below." in body
     assert f'value="{subproject.public_id}"' in body  # nothing lost
+
+
+def test_the_link_is_whole_in_the_message_as_sent(client_for, admin_user, account, project):
+    """Not quoted-printable (`=3D`, soft line breaks): `make run` prints a link that can
+    be copied, and mail clients get it on one line."""
+    client_for(admin_user).post(
+        invite_url(account),
+        {"email": "new@example.com", "role": "viewer", "projects": [project.public_id]},
+    )
+    raw = mail.outbox[0].message().as_string()
+    assert "Content-Transfer-Encoding: 7bit" in raw
+    assert link_in(mail.outbox[0]) in raw.splitlines()

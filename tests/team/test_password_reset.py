@@ -182,3 +182,11 @@ def test_a_made_up_link_does_not_work(client, db, whose):
 def test_the_form_needs_csrf(db):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(RESET, {"email": "a@example.com"}).status_code == 403
+
+
+def test_the_link_is_whole_in_the_message_as_sent(client, db):
+    UserFactory(email="ann@example.com")
+    ask(client, "ann@example.com")
+    raw = mail.outbox[0].message().as_string()
+    assert "Content-Transfer-Encoding: 7bit" in raw
+    assert link_in(mail.outbox[0]) in raw.splitlines()
