@@ -8,7 +8,7 @@ from core.admin_lookups import NoSecretLookupsMixin
 from core.errors import ServiceError
 
 from . import services
-from .models import Account, Membership, User
+from .models import Account, Invitation, Membership, User
 
 
 @admin.register(User)
@@ -101,3 +101,46 @@ class MembershipAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.Model
                 self.delete_model(request, membership)
             except ServiceError as error:  # the last admin stays
                 report(self, request, error, about=str(membership))
+
+
+@admin.register(Invitation)
+class InvitationAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
+    """Read-only: invitations are made, resent and cancelled by the accounts' admins
+    (accounts.services); operators look them up here. The token's hash is never shown."""
+
+    list_display = [
+        "email",
+        "account",
+        "role",
+        "sent_at",
+        "expires_at",
+        "accepted_at",
+        "cancelled_at",
+    ]
+    list_filter = ["role"]
+    list_select_related = ["account"]
+    search_fields = ["email", "account__name", "account__public_id"]
+    fields = [
+        "public_id",
+        "account",
+        "email",
+        "role",
+        "projects",
+        "invited_by",
+        "created_at",
+        "sent_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "cancelled_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
