@@ -22,3 +22,18 @@ def run_together(count: int, target) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def simultaneously(*calls) -> list[Exception]:
+    """Run each call in its own thread, all released at the same moment; the exceptions
+    they raised (in no particular order)."""
+    errors = []
+
+    def run(i):
+        try:
+            calls[i]()
+        except Exception as error:
+            errors.append(error)
+
+    run_together(len(calls), run)
+    return errors

@@ -20,7 +20,7 @@ from projects.views.common import paginate
 from .. import services
 from ..access import get_account_for_admin, get_invitation, get_membership
 from ..emails import send_invitation
-from ..models import Account, Membership, Role
+from ..models import INVITATION_DAYS, Account, Membership, Role
 from ..team_forms import GrantsForm, InviteForm, RoleForm, project_choice
 
 PER_PAGE = 100
@@ -64,6 +64,7 @@ def member_list(request, account_id):
         "page": paginate(request, members, PER_PAGE),
         "q": q,
         "invitations": invitations,
+        "invitation_days": INVITATION_DAYS,
     }
     return render(request, "accounts/member_list.html", context)
 
@@ -105,15 +106,15 @@ def member_invite(request, account_id):
                 return redirect("project_detail", data["back"])
             return redirect(members_url(account))
     status = 400 if form.is_bound else 200
-    return render(
-        request, "accounts/member_invite.html", {"account": account, "form": form}, status=status
-    )
+    context = {"account": account, "form": form, "invitation_days": INVITATION_DAYS}
+    return render(request, "accounts/member_invite.html", context, status=status)
 
 
 def _sent(request, invitation, token, projects) -> None:
     if send_invitation(request, invitation, token, projects):
         messages.success(
-            request, f"Invitation sent to {invitation.email}. The link works for 7 days."
+            request,
+            f"Invitation sent to {invitation.email}. The link works for {INVITATION_DAYS} days.",
         )
     else:
         messages.error(
@@ -125,7 +126,7 @@ def _sent(request, invitation, token, projects) -> None:
 
 @require_POST
 def invitation_resend(request, account_id, invitation_id):
-    """A new link (the previous one stops working), valid 7 days from now."""
+    """A new link (the previous one stops working), valid INVITATION_DAYS from now."""
     account = get_account_for_admin(request.user, account_id)
     invitation = get_invitation(account, invitation_id)
     try:

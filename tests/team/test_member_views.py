@@ -152,3 +152,21 @@ def test_actions_need_csrf(admin_user, account, target):
             client.post(member_url(account, target, action), {"role": "viewer"}).status_code == 403
         )
     assert Membership.objects.get(pk=target.pk).role == Role.MEMBER
+
+
+def test_an_admin_who_removes_themself_is_signed_out(client_for, admin_user, account):
+    MembershipFactory(account=account, role=Role.ADMIN)  # the account keeps an admin
+    mine = Membership.objects.get(user=admin_user)
+    client = client_for(admin_user)
+    page = client.get(member_url(account, mine, "remove/")).content.decode()
+    assert "you included: this is your own membership" in page
+    response = client.post(member_url(account, mine, "remove/"))
+    assert response["Location"] == "/accounts/login/"
+    assert client.get("/projects/").status_code == 302  # signed out
+
+
+def test_the_members_page_of_a_removed_member_is_404(client_for, admin_user, account, target):
+    client = client_for(admin_user)
+    client.post(member_url(account, target, "remove/"))
+    assert client.get(member_url(account, target)).status_code == 404
+    assert client.post(member_url(account, target, "role/"), {"role": "viewer"}).status_code == 404

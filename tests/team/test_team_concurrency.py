@@ -6,11 +6,10 @@ The guard's check is slowed down (a pause after counting the admins), so that wi
 the locks both changes would pass it: each trial would then leave no admin.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from accounts import services
 from accounts.models import Membership, Role, User
@@ -18,6 +17,7 @@ from audit.models import AuditEvent
 from core.actors import Actor
 from core.errors import NotAllowed, WrongState
 from tests.factories import AccountFactory, GrantFactory, MembershipFactory, ProjectFactory
+from tests.threads import simultaneously
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -28,28 +28,6 @@ pytestmark = [
 ]
 
 TRIALS = 10
-
-
-def simultaneously(*calls):
-    """Run the calls in threads released together; the exceptions they raised."""
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.fixture
