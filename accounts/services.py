@@ -226,8 +226,15 @@ def _new_token() -> tuple[str, str]:
     return token, hash_secret(token)
 
 
+EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
+
+
 def _clean_email(email: str) -> str:
     email = (email or "").strip().lower()
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise InvalidValue(
+            f"An email address has at most {EMAIL_MAX_LENGTH} characters.", field="email"
+        )
     try:
         validate_email(email)
     except ValidationError:

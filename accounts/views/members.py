@@ -72,12 +72,7 @@ def member_list(request, account_id):
 def _top_level_choices(account: Account, chosen=()) -> list[tuple[str, str]]:
     """The account's top-level projects by name, and the projects in `chosen` that are
     not among them (granted subprojects), as checkbox choices."""
-    top = list(
-        account.projects.alive()
-        .filter(parent__isnull=True)
-        .order_by("name", "pk")
-        .only("public_id", "name", "parent_id")
-    )
+    top = list(account.projects.alive().filter(parent__isnull=True).order_by("name", "pk"))
     listed = {project.public_id for project in top}
     extra = [project for project in chosen if project.public_id not in listed]
     return [project_choice(project) for project in [*top, *extra]]

@@ -170,3 +170,23 @@ def test_the_members_page_of_a_removed_member_is_404(client_for, admin_user, acc
     client.post(member_url(account, target, "remove/"))
     assert client.get(member_url(account, target)).status_code == 404
     assert client.post(member_url(account, target, "role/"), {"role": "viewer"}).status_code == 404
+
+
+def test_a_members_page_costs_the_same_with_many_projects_and_grants(
+    client_for, admin_user, account, project, target, django_assert_num_queries
+):
+    from projects.models import ProjectGrant
+    from tests.factories import bulk_projects, bulk_subprojects
+
+    bulk_projects(account, 300)
+    subprojects = bulk_subprojects(project, 100)
+    ProjectGrant.objects.bulk_create(
+        ProjectGrant(membership=target, project=sub) for sub in subprojects
+    )
+    client = client_for(admin_user)
+    # session, user, the membership, its grants with their projects, the account's
+    # top-level projects, the Projects menu
+    with django_assert_num_queries(6):
+        response = client.get(member_url(account, target))
+    assert response.status_code == 200
+    assert response.content.decode().count('type="checkbox"') == 1 + 300 + 100
