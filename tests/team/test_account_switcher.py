@@ -127,7 +127,7 @@ def test_the_top_bar_offers_the_other_accounts_and_the_members_page(
 
 
 @pytest.mark.parametrize("persona", ["member", "viewer", "customer"])
-def test_users_of_one_account_who_are_not_admins_get_no_menu(request, client_for, persona):
+def test_users_of_one_account_who_are_not_admins_get_no_menu(request, db, client_for, persona):
     body = text_of(client_for(request.getfixturevalue(persona)), "/projects/")
     assert "account-switcher" not in body and "/members/" not in body
 
