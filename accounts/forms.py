@@ -1,10 +1,24 @@
+import logging
+
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.views.decorators.debug import sensitive_variables
 
 from core.client import client_address
 from core.failures import FailureLimit
 from core.metrics import auth_failures
+
+from . import emails, services
+from .models import User
+
+logger = logging.getLogger(__name__)
 
 # Sign-in attempts are counted in the database (core.failures), shared by every app
 # server, per email and per client address. A count lasts until SIGN_IN_WINDOW passes
@@ -102,3 +116,76 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
             raise
         PASSWORD_CHANGE_FAILURES.clear(subject)
         return old_password
+
+
+# Password reset by email: each request sends an email, so every request is counted,
+# per email and per client address, whether or not the email belongs to a user: the
+# answer (and the throttle's) is the same for both, so it tells nobody who has an account.
+RESET_WINDOW = 60 * 60
+RESET_EMAIL_LIMIT = 5
+RESET_ADDRESS_LIMIT = 20
+RESET_EMAILS = FailureLimit("password-reset-email", RESET_EMAIL_LIMIT, RESET_WINDOW)
+RESET_ADDRESSES = FailureLimit("password-reset-address", RESET_ADDRESS_LIMIT, RESET_WINDOW)
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset request, counted before anything is looked up or sent."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        if not email:
+            return cleaned
+        minutes = RESET_WINDOW // 60
+        if RESET_EMAILS.hit(email) > RESET_EMAILS.limit:
+            raise ValidationError(
+                f"Too many password reset requests for this email. Try again in {minutes} "
+                "minutes, and check your spam folder for the emails already sent.",
+                code="throttled",
+            )
+        address = client_address(self.request) if self.request else "unknown"
+        if RESET_ADDRESSES.hit(address) > RESET_ADDRESSES.limit:
+            raise ValidationError(
+                "Too many password reset requests from your network. Try again in "
+                f"{minutes} minutes.",
+                code="throttled",
+            )
+        return cleaned
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs
+    ):
+        # Django's, sent as a PlainEmail so that the link stays whole in `make run`.
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        try:
+            emails.send_mail(subject, body, from_email, [to_email])
+        except Exception:  # as Django's: an unsent email must not tell who has a user
+            logger.exception("Password reset email to user %s failed", context["user"].pk)
+
+    def get_users(self, email):
+        # Also users without a usable password: create_account makes admins that way,
+        # to choose theirs through a reset (Django leaves them out, for sites that sign
+        # some users in elsewhere, which this one does not).
+        return User._default_manager.filter(email__iexact=email, is_active=True)
+
+
+class ResetSetPasswordForm(SetPasswordForm):
+    """Django's new-password form (its validators), saved through the service, which
+    records the reset in the audit trail."""
+
+    def __init__(self, user, *args, actor=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.actor = actor
+
+    @sensitive_variables("password")
+    def save(self, commit=True):
+        password = self.cleaned_data["new_password1"]
+        services.user_password_reset(user=self.user, password=password, actor=self.actor)
+        # A reset proves the mailbox is theirs: failed sign-ins no longer hold them up.
+        EMAIL_FAILURES.clear(self.user.email)
+        return self.user

@@ -1,7 +1,12 @@
 """Users, the customer accounts they belong to, and their role in each account."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.ids import new_public_id
@@ -30,6 +35,23 @@ class UserManager(BaseUserManager):
         extra_fields["is_superuser"] = True
         return self._create_user(email, password, **extra_fields)
 
+    def for_session(self):
+        """Users as each request loads the signed-in one (accounts.backends): with their
+        current account, their role in it and how many accounts they belong to, so the
+        top bar's account switcher and Members link cost no query of their own."""
+        role = Membership.objects.filter(user=OuterRef("pk"), account=OuterRef("current_account"))
+        count = (
+            Membership.objects.filter(user=OuterRef("pk"))
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.select_related("current_account").annotate(
+            current_role=Subquery(role.values("role")[:1]),
+            account_count=Subquery(count),
+        )
+
 
 class User(AbstractUser):
     username = None
@@ -40,6 +62,16 @@ class User(AbstractUser):
     current_project = models.ForeignKey(
         "projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The account the dashboard shows (a user may belong to several): every dashboard
+    # query is scoped to it (ProjectQuerySet.visible_to, projects.access, projects.menu).
+    # Remembered on the user like current_project, and changed with it, so the two
+    # always agree; accounts.services keeps it on an account the user belongs to.
+    current_account = models.ForeignKey(
+        "Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Part of the session hash (get_session_auth_hash): raising it ends every session of
+    # the user at its next request (removal from an account, "sign out everywhere").
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -51,6 +83,17 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's own check, on every request, that a session still belongs to this
+        # user (it ends sessions when the password changes): the session generation is
+        # part of it too. Generation 0 hashes as Django does, so sessions made before
+        # this field existed stay valid.
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "accounts.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Account(models.Model):
@@ -79,6 +122,8 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
+    # In the Members page's URLs (never the database key).
+    public_id = models.CharField(max_length=26, unique=True, default=new_public_id, editable=False)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
@@ -95,3 +140,64 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.account} ({self.role})"
+
+
+INVITATION_DAYS = 7
+
+
+def invitation_expiry():
+    return timezone.now() + timedelta(days=INVITATION_DAYS)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Neither accepted nor cancelled (expired ones included: they can be resent)."""
+        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An invitation by email to join an account with a role and grants.
+
+    The link's token is shown once, in the email, and stored only as its HMAC (like
+    access-key secrets: projects.key_secrets.hash_secret). It works once, for
+    INVITATION_DAYS days, for the invited email only (accounts.services).
+    """
+
+    public_id = models.CharField(max_length=26, unique=True, default=new_public_id, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    # The grants the membership gets (members and viewers; admins see every project).
+    projects = models.ManyToManyField("projects.Project", blank=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            # One open invitation per email and account: inviting again is a resend.
+            models.UniqueConstraint(
+                fields=["account", "email"],
+                condition=Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.account}"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())

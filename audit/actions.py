@@ -38,6 +38,12 @@ ACCOUNT_ACTIONS = {
     "membership.create": "Member added",
     "membership.update": "Member's role changed",
     "membership.remove": "Member removed",
+    "invitation.create": "Invitation sent",
+    "invitation.resend": "Invitation sent again",
+    "invitation.cancel": "Invitation cancelled",
+    "invitation.accept": "Invitation accepted",
+    "user.sign_out_everywhere": "Signed out everywhere",
+    "user.password_reset": "Password reset by email",
     "user.sign_in": "Signed in",
     "user.sign_in_failed": "Sign-in failed",
     "platform_token.create": "Platform token created",
@@ -68,6 +74,10 @@ FIELD_LABELS = {
     "amount": "Amount",
     "quantities": "Quantities",
     "mode": "Mode",
+    "email": "Email",
+    "projects": "Projects",
+    "accepted_at": "Accepted",
+    "cancelled_at": "Cancelled",
 }
 
 

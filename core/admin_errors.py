@@ -23,3 +23,11 @@ class ServiceErrorsAdminMixin:
         except ServiceError as error:
             report(self, request, error)
             return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, *args, **kwargs):
+        # A deletion the service refuses (an account's last admin, say).
+        try:
+            return super().delete_view(request, *args, **kwargs)
+        except ServiceError as error:
+            report(self, request, error)
+            return HttpResponseRedirect(request.get_full_path())

@@ -10,7 +10,7 @@ every field that holds a hash, on every model admin, through relations too
 
 from django.db.models.constants import LOOKUP_SEP
 
-SECRET_FIELDS = frozenset({"password", "secret_hash"})
+SECRET_FIELDS = frozenset({"password", "secret_hash", "token_hash"})
 
 
 def involves_secret(lookup: str) -> bool:

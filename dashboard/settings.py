@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.menu.projects_menu",
+                "accounts.context_processors.account_switcher",
                 "dashboard.context_processors.product_rules",
                 "dashboard.context_processors.request_id",
             ],
@@ -184,6 +185,9 @@ elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCach
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's ModelBackend, loading the signed-in user with their current account's role
+# and account count in the same query (the top bar's account switcher).
+AUTHENTICATION_BACKENDS = ["accounts.backends.SessionUserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -246,6 +250,22 @@ SECURE_CSP = {
     "form-action": ["'self'"],
 }
 
+# --- Email: invitations, password resets and spend-limit alerts -----------------------
+# EMAIL_URL (django-environ): smtp://user:password@host:587 with STARTTLS as
+# smtp+tls://…, implicit TLS as smtp+ssl://…; consolemail:// prints each email (with its
+# link) on the server's output. Default: the console with DEBUG (`make run` prints the
+# links), else an SMTP server on localhost:25. Tests use Django's locmem backend.
+EMAIL_CONFIG = env.email_url_config(
+    env("EMAIL_URL", default="") or ("consolemail://" if DEBUG else "smtp://localhost:25")
+)
+vars().update({name: value for name, value in EMAIL_CONFIG.items() if value not in (None, "")})
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Console <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the dashboard is, for links in emails (no request there to build them from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# How long a password-reset link works (Django's setting), in seconds: one hour.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
 # --- Product limits --------------------------------------------------------------------
 ACCESS_KEYS_PER_PROJECT = 10
 SUBPROJECT_RESTORE_DAYS = 30
@@ -257,17 +277,6 @@ if USAGE_RECORD_RETENTION_DAYS < 1:
     raise ImproperlyConfigured(
         "USAGE_RECORD_RETENTION_DAYS must be a whole number of days, 1 or more."
     )
-
-# --- Email: spend-limit alerts to account admins -------------------------------------
-# EMAIL_URL as django-environ reads it: smtp://user:password@host:587 (smtp+tls://…,
-# smtps://…). Default: the console backend with DEBUG (mails are printed), else SMTP on
-# localhost:25. Tests use Django's in-memory backend.
-_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
-vars().update({name: value for name, value in _email.items() if value not in (None, "")})
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Console <console@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Where the dashboard is, for links in emails (no request there to build them from).
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Logging: to stderr, never a secret (request bodies and headers are not logged) ---
 # One line per request from core.request_log (logger "console.request"), and every

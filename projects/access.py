@@ -23,7 +23,8 @@ def get_project_for_user(user, public_id: str, *, include_removed: bool = False)
     then decided here, as ProjectQuerySet.visible_to would (account admins see every
     project of the account, others what they are granted and its subprojects). The
     result carries `user_role` (admin, member or viewer) and `parent_visible` (whether
-    the user may open its parent) for templates and checks.
+    the user may open its parent) for templates and checks. Only projects of the
+    user's current account are found.
     """
     if not looks_like_public_id(public_id) or not user.is_authenticated:
         raise Http404("No such project.")
@@ -37,7 +38,9 @@ def get_project_for_user(user, public_id: str, *, include_removed: bool = False)
     if not include_removed:
         projects = projects.alive()
     try:
-        project = projects.get(public_id=public_id)
+        # Only in the user's current account (accounts.current): a project of another
+        # account of theirs is not found while they are in this one.
+        project = projects.get(public_id=public_id, account_id=user.current_account_id)
     except Project.DoesNotExist:
         raise Http404("No such project.") from None
     admin = project.user_role == Role.ADMIN

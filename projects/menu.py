@@ -10,11 +10,10 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils.functional import SimpleLazyObject
 
-from accounts.models import Membership, Role
 from billing.flags import with_limit_flag
 from core import ids
 
-from .models import Project, ProjectGrant
+from .models import Project, held_by
 
 MENU_LIMIT = 20
 # The start of a Project ID: four characters or more.
@@ -39,8 +38,9 @@ def menu_projects(user, q: str = "", *, related=("parent",)):
     contains the text or whose Project ID starts with it (a pasted full ID finds
     exactly its project).
 
+    Only the user's current account (accounts.current): what they hold is read there.
     One query, a UNION ALL of disjoint parts, each reached through an index from what
-    the user holds (their admin accounts, their grants, their current project): OR-ed
+    the user holds (their admin account, their grants, their current project): OR-ed
     subqueries in one WHERE would make PostgreSQL scan the whole projects table.
     `related` are the relations to load with each row (select_related).
     """
@@ -64,18 +64,11 @@ def menu_projects(user, q: str = "", *, related=("parent",)):
     return first.union(*rest, all=True).order_by("-is_current", "sort_name", "name", "public_id")
 
 
-def _held(user):
-    """What the user holds: the accounts they administer, the projects they are granted."""
-    admin_accounts = Membership.objects.filter(user=user, role=Role.ADMIN).values("account_id")
-    granted = ProjectGrant.objects.filter(membership__user=user).values("project_id")
-    return admin_accounts, granted
-
-
 def _entry_points(user):
     """Disjoint parts: top-level projects of the user's admin accounts (the partial
     index project_top_level_by_name); projects granted elsewhere, top-level or with a
     parent the user does not see; the current project, if the user still sees it."""
-    admin_accounts, granted = _held(user)
+    admin_accounts, granted = held_by(user)
     alive = Project.objects.alive()
     current = user.current_project_id
     parts = [
@@ -94,7 +87,7 @@ def _entry_points(user):
 def _matching(user, q: str):
     """Disjoint parts of what the user sees (as ProjectQuerySet.visible_to) that match
     the search: in the user's admin accounts; granted; under a granted project."""
-    admin_accounts, granted = _held(user)
+    admin_accounts, granted = held_by(user)
     matching = Project.objects.alive().filter(name_or_id_matches(q))
     elsewhere = matching.exclude(account_id__in=admin_accounts)
     return [

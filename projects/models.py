@@ -21,6 +21,16 @@ def restore_window() -> timedelta:
     return timedelta(days=settings.SUBPROJECT_RESTORE_DAYS)
 
 
+def held_by(user):
+    """What `user` holds in their current account, as subqueries: the account if they
+    administer it (account IDs), and the projects they are granted there (project IDs).
+    Scoping both to the current account scopes everything reached through them."""
+    memberships = Membership.objects.filter(user=user, account_id=user.current_account_id)
+    admin_accounts = memberships.filter(role=Role.ADMIN).values("account_id")
+    granted = ProjectGrant.objects.filter(membership__in=memberships).values("project_id")
+    return admin_accounts, granted
+
+
 class ProjectQuerySet(models.QuerySet):
     def alive(self):
         """Projects that have not been removed."""
@@ -42,12 +52,13 @@ class ProjectQuerySet(models.QuerySet):
 
         Account admins see every project of their accounts. Members and viewers see the
         projects they are granted, and the subprojects of those; a grant may also name a
-        single subproject. Subqueries (not joins) keep each project once in the result.
+        single subproject. Only in the user's current account (accounts.current): a
+        user of several accounts sees one at a time. Subqueries (not joins) keep each
+        project once in the result.
         """
         if not user.is_authenticated:
             return self.none()
-        admin_accounts = Membership.objects.filter(user=user, role=Role.ADMIN).values("account_id")
-        granted = ProjectGrant.objects.filter(membership__user=user).values("project_id")
+        admin_accounts, granted = held_by(user)
         return self.filter(
             Q(account_id__in=Subquery(admin_accounts))
             | Q(pk__in=Subquery(granted))

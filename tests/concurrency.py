@@ -29,3 +29,18 @@ def at_once(calls) -> list:
 def run_together(count: int, target) -> None:
     """Call `target(i)` in `count` threads released at the same moment; wait for all."""
     at_once([lambda i=i: target(i) for i in range(count)])
+
+
+def simultaneously(*calls) -> list[Exception]:
+    """Run each call in its own thread, all released at the same moment; the exceptions
+    they raised (in no particular order)."""
+    errors = []
+
+    def run(i):
+        try:
+            calls[i]()
+        except Exception as error:
+            errors.append(error)
+
+    run_together(len(calls), run)
+    return errors

@@ -31,10 +31,19 @@ class AccountFactory(factory.django.DjangoModelFactory):
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     account = factory.SubFactory(AccountFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.MEMBER
+
+    @factory.post_generation
+    def _current_account(obj, create, extracted, **kwargs):
+        # As accounts.services.membership_set does: a user's first account is the one
+        # the dashboard shows them.
+        if create and obj.user.current_account_id is None:
+            User.objects.filter(pk=obj.user_id).update(current_account=obj.account)
+            obj.user.current_account = obj.account
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):

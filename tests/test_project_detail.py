@@ -42,7 +42,11 @@ def test_no_link_to_a_parent_the_user_cannot_open(client_for, account, project, 
     GrantFactory(membership=membership, project=subproject)  # this subproject only
     client = client_for(membership.user)
     body = client.get(url(subproject)).content.decode()
-    assert "billed through <bdi>Acme Production</bdi>" in body
+    # The parent's name only in the `{Parent} > {Sub}` title (issue 15): billing goes
+    # through the parent (issue 10), said without naming or linking it.
+    assert "billed through its parent project" in body
+    titles = body.count(f"{project.name} &gt;") + body.count(f"{project.name}</bdi> &gt;")
+    assert body.count(project.name) == titles
     assert f"/projects/{project.public_id}/" not in body
     assert "billing" not in body.lower() and "spend-limit" not in body  # no prices, no link
     assert client.get(url(project)).status_code == 404

@@ -92,7 +92,13 @@ def assert_no_scan_of_projects(client, url):
 
 def urls(project, subproject):
     parent, sub = project.public_id, subproject.public_id
+    team = f"/accounts/{project.account.public_id}/members/"
+    someone = project.account.memberships.order_by("pk").first()
     return [
+        team,  # the Members pages: account admins only
+        f"{team}invite/",
+        f"{team}?q=user",
+        f"{team}{someone.public_id}/",
         "/",
         "/projects/",
         "/projects/?q=customer%2019",
@@ -132,4 +138,6 @@ def test_no_dashboard_query_scans_the_projects_table(
             url.startswith(f"/projects/{project.public_id}/") or url.endswith("/spend-limit/")
         ):
             continue  # not theirs: 404 without a query worth planning
+        if persona != "admin_user" and url.startswith("/accounts/"):
+            continue  # the team's pages are the admins' (404)
         assert_no_scan_of_projects(client, url)

@@ -153,8 +153,8 @@ def test_grants_through_the_project_page(admin_client, project, account):
     assert event.changes["user"]["after"] == membership.user.email
 
 
-def test_memberships_through_the_membership_admin(admin_client, account):
-    user = UserFactory(email="new@example.com")
+def test_memberships_through_the_membership_admin(admin_client, account, admin_user):
+    user = UserFactory(email="new@example.com")  # the account keeps admin_user as admin
     response = admin_client.post(
         "/admin/accounts/membership/add/",
         {"account": account.pk, "user": user.pk, "role": Role.VIEWER},
