@@ -12,6 +12,7 @@ from core.errors import InvalidValue
 from core.validation import clean_display_name
 
 from .models import Account, Membership, Role, User
+from .time_zones import is_time_zone
 
 
 @transaction.atomic
@@ -83,3 +84,25 @@ def _record(actor: Actor, action: str, membership: Membership, changes: dict) ->
         target_label=membership.user.email,
         changes=changes,
     )
+
+
+@transaction.atomic
+def user_set_time_zone(*, user: User, time_zone: str, actor: Actor = SYSTEM) -> User:
+    """Set the time zone the dashboard shows `user` times in (an IANA name, e.g.
+    "Europe/Stockholm"). `user` is updated in place."""
+    if not is_time_zone(time_zone):
+        raise InvalidValue(
+            f"“{time_zone}” is not a time zone we know: choose one from the list "
+            "(e.g. Europe/London).",
+            field="time_zone",
+        )
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    if stored.time_zone != time_zone:
+        changes = trail.diff({"time_zone": stored.time_zone}, {"time_zone": time_zone})
+        stored.time_zone = time_zone
+        stored.save(update_fields=["time_zone"])
+        trail.record(
+            actor, "user.time_zone", target_id=user.email, target_label=user.email, changes=changes
+        )
+    user.time_zone = time_zone
+    return user

@@ -25,6 +25,8 @@ PROJECT_ACTIONS = {
     "access_key.create": "Access key created",
     "access_key.rename": "Access key renamed",
     "access_key.revoke": "Access key revoked",
+    # A successor was created (its own access_key.create entry); the key still works.
+    "access_key.rotate": "Access key rotated",
     "grant.create": "Access granted",
     "grant.remove": "Access withdrawn",
 }
@@ -37,6 +39,7 @@ ACCOUNT_ACTIONS = {
     "membership.remove": "Member removed",
     "user.sign_in": "Signed in",
     "user.sign_in_failed": "Sign-in failed",
+    "user.time_zone": "Time zone changed",
     "platform_token.create": "Platform token created",
     "platform_token.update": "Platform token changed",
     "platform_token.revoke": "Platform token revoked",
@@ -57,6 +60,8 @@ FIELD_LABELS = {
     "display_name": "Name",
     "expires_at": "Expires",
     "revoked_at": "Revoked",
+    "replaced_by": "Replaced by",
+    "time_zone": "Time zone",
     "user": "User",
     "role": "Role",
 }

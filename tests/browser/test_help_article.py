@@ -52,9 +52,9 @@ def test_follow_the_help_article(sign_in, live_server, screenshot):
     expect(current).to_contain_text("Acme Messaging Production")
     expect(current.locator(".tick")).to_have_text("✓")
     current.get_by_label("Options for Acme Messaging Production").click()
-    expect(current.get_by_role("link", name="Details")).to_be_visible()
+    expect(current.get_by_role("menuitem", name="Details")).to_be_visible()
     screenshot(page, "1-projects-menu")
-    current.get_by_role("link", name="Subprojects").click()
+    current.get_by_role("menuitem", name="Subprojects").click()
 
     # 3. The Subprojects page: name, Project ID and creation date of each subproject.
     expect(page.get_by_role("heading", name="Subprojects", level=1)).to_be_visible()
@@ -98,7 +98,7 @@ def test_follow_the_help_article(sign_in, live_server, screenshot):
     row = page.locator(".projects-menu-panel li.menu-row")
     expect(row).to_have_count(1)
     row.get_by_label("Options for Taco Time").click()
-    row.get_by_role("link", name="Details").click()
+    row.get_by_role("menuitem", name="Details").click()
     title = page.locator("h1")
     expect(title).to_have_text("Acme Messaging Production > Taco Time")
 
@@ -158,6 +158,8 @@ def test_keyboard_only_creation(sign_in, live_server):
     expect(new_row).to_contain_text("Keyboard customer")
     # Focus lands on the new row, not on <body>: the keyboard goes on from there.
     expect(new_row).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(new_row.get_by_role("checkbox", name="Select Keyboard customer")).to_be_focused()
     page.keyboard.press("Tab")
     expect(new_row.get_by_role("link", name="Keyboard customer", exact=True)).to_be_focused()
     assert Project.objects.filter(name="Keyboard customer", parent=production).count() == 1

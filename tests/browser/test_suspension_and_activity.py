@@ -43,7 +43,7 @@ def test_suspend_read_the_activity_and_resume(sign_in, live_server, member, proj
 
     # The Activity page, from the row's options menu: the suspension, by whom, newest first.
     menu_row.get_by_label("Options for Taco Time").click()
-    menu_row.get_by_role("link", name="Activity").click()
+    menu_row.get_by_role("menuitem", name="Activity").click()
     expect(page.get_by_role("heading", name=re.compile("Activity"), level=1)).to_be_visible()
     first = page.locator("table.activity tbody tr").first
     expect(first).to_contain_text("Subproject suspended")
