@@ -58,11 +58,10 @@ def menu_projects(user, q: str = "", *, related=("parent",), order=MENU_ORDER, c
     )
     # Case-insensitive, so the order is the same on SQLite and PostgreSQL and "acme"
     # is not listed after "Zeta".
+    if related:  # (select_related() without names would follow every relation)
+        parts = [part.select_related(*related) for part in parts]
     parts = [
-        part.select_related(*related)
-        .order_by()
-        .annotate(is_current=is_current, sort_name=Lower("name"))
-        for part in parts
+        part.order_by().annotate(is_current=is_current, sort_name=Lower("name")) for part in parts
     ]
     if condition is not None:
         parts = [part.filter(condition) for part in parts]

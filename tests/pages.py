@@ -1,6 +1,8 @@
 """Reading dashboard list pages in tests: their links and rows."""
 
+import csv
 import html
+import io
 import re
 
 
@@ -20,3 +22,11 @@ def ids_in_order(body: str, public_ids) -> list[str]:
     page = main(body)
     shown = [(page.index(pid), pid) for pid in public_ids if pid in page]
     return [pid for _, pid in sorted(shown)]
+
+
+def csv_rows(response) -> list[dict]:
+    """A streamed CSV download's rows, by its header's names."""
+    assert response.status_code == 200
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))

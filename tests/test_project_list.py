@@ -105,3 +105,17 @@ def test_others_get_no_admin_link(client_for, db):
     body = client_for(UserFactory()).get("/projects/").content.decode()
     assert f'href="/{settings.ADMIN_URL}"' not in body
     assert "Ask an admin of your account" in body
+
+
+def test_download_csv_of_the_filtered_list(client_for, member, project, subproject, account):
+    from tests.pages import csv_rows
+
+    ProjectFactory(account=account, name="Hidden from member")
+    exported = csv_rows(client_for(member).get("/projects.csv?q=acme"))
+    assert [(r["name"], r["project_id"], r["account"]) for r in exported] == [
+        ("Acme Production", project.public_id, "Acme Messaging")
+    ]
+    assert (
+        'href="/projects.csv?q=acme" download'
+        in client_for(member).get("/projects/?q=acme").content.decode()
+    )

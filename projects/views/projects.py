@@ -29,7 +29,7 @@ def project_list(request):
         _rows(request, q),
         sorts=PROJECT_SORTS,
         context=f"projects:{q}",
-        total=menu_projects(request.user, q, related=()),  # counted up to COUNT_LIMIT
+        total=menu_projects(request.user, q),  # counted up to COUNT_LIMIT
         noun=("project", "projects"),
     )
     status = 400 if page.error else 200
