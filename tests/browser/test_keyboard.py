@@ -57,6 +57,7 @@ def test_a_rows_options(sign_in, live_server, admin_user, project, viewport):
     page = sign_in(admin_user)
     page.goto(live_server.url + f"/projects/{project.public_id}/")
     page.locator(".projects-menu-button").click()
+    expect(page.locator("#projects-menu-q")).to_be_focused()  # the menu has opened
     options = page.get_by_label("Options for Acme Production")
     options.focus()
     page.keyboard.press("Enter")  # opens, on its first item
