@@ -94,6 +94,8 @@ class ListPage:
     total: int | None = None
     total_is_bound: bool = False  # the list has more than `total` rows
     start: int | None = None  # rows before this page, when known
+    has_previous: bool = False
+    has_next: bool = False
     # Page links: query strings ("?sort=name&cursor=…", or "" for the list's first page
     # in its default sort), to put after the list's URL.
     first_url: str = ""
@@ -116,13 +118,13 @@ class ListPage:
     @property
     def range_text(self) -> str:
         """ "51\u2013100" when the page's place is known and the list has more than a page."""
-        if self.start is None or not self.rows or not (self.previous_url or self.next_url):
+        if self.start is None or not self.rows or not self.has_other_pages:
             return ""
         return f"{self.start + 1:,}\u2013{self.start + len(self.rows):,}"  # an en dash
 
     @property
     def has_other_pages(self) -> bool:
-        return bool(self.previous_url or self.next_url)
+        return self.has_previous or self.has_next
 
 
 def keyset_list(
@@ -169,6 +171,8 @@ def keyset_list(
         total=total,
         total_is_bound=bound,
         start=start,
+        has_previous=more_before,
+        has_next=more_after,
         query=params.urlencode(),
         sort_query="" if sort == sorts.default else QueryDict.fromkeys(["sort"], sort).urlencode(),
         error=error,

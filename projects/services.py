@@ -205,7 +205,7 @@ def subprojects_remove(*, parent: Project, public_ids, actor: Actor = SYSTEM) ->
         )
     parent = _locked_project(parent.pk)
     if parent.parent_id is not None:
-        raise WrongState("Only subprojects can be removed, and this is one: it has none.")
+        raise WrongState("This is a subproject: it has no subprojects to remove.")
     chosen = list(
         parent.subprojects.alive()
         .filter(public_id__in=public_ids)

@@ -69,7 +69,16 @@ def test_no_page_links_on_a_single_page(project):
     bulk_subprojects(project, 3)
     listed = page()
     assert not listed.has_other_pages and listed.range_text == ""
-    assert [listed.first_url, listed.previous_url, listed.next_url, listed.last_url] == [""] * 4
+    assert not listed.has_previous and not listed.has_next
+
+
+@pytest.mark.django_db
+def test_the_second_page_in_the_default_sort_links_back_to_the_list_itself(project):
+    bulk_subprojects(project, 8)
+    second = page(page(per_page=5).next_url, per_page=5)
+    assert second.has_previous and not second.has_next
+    assert second.previous_url == second.first_url == ""  # the list's own URL
+    assert second.range_text == "6\u20138"
 
 
 @pytest.mark.django_db

@@ -104,3 +104,11 @@ def test_names_are_escaped(client_for, member, project):
     sub = ProjectFactory(parent=project, name=NASTY_NAME)
     body = client_for(member).post(url(project), {"ids": [sub.public_id]}).content.decode()
     assert "<script>alert" not in body and escape(NASTY_NAME) in body
+
+
+def test_a_subproject_has_none_to_remove(client_for, member, project, subproject):
+    response = client_for(member).post(
+        url(subproject), {"ids": [subproject.public_id], "confirm": "1"}, follow=True
+    )
+    assert "This is a subproject: it has no subprojects to remove." in response.content.decode()
+    assert not Project.objects.get(pk=subproject.pk).is_removed

@@ -11,9 +11,13 @@ from .common import PROJECT_SORTS
 
 def _rows(request, q, related=("parent", "account")):
     """The Projects page's rows as core.lists wants a UNION: the position's condition
-    goes into each part (projects.menu.menu_projects)."""
+    goes into each part (projects.menu.menu_projects). The union without a position
+    is built once: it is also what the page counts."""
+    everything = menu_projects(request.user, q, related=related)
 
-    def rows(condition, order):
+    def rows(condition=None, order=None):
+        if condition is None:
+            return everything.order_by(*order) if order else everything
         return menu_projects(request.user, q, related=related, order=order, condition=condition)
 
     return rows
@@ -24,12 +28,13 @@ def project_list(request):
     """The projects page: everything the Projects menu lists, searchable, sorted by name
     or creation, 50 a page, with the total."""
     q = request.GET.get("q", "").strip()
+    rows = _rows(request, q)
     page = keyset_list(
         request,
-        _rows(request, q),
+        rows,
         sorts=PROJECT_SORTS,
         context=f"projects:{q}",
-        total=menu_projects(request.user, q),  # counted up to COUNT_LIMIT
+        total=rows(),  # counted up to core.lists.COUNT_LIMIT
         noun=("project", "projects"),
     )
     status = 400 if page.error else 200

@@ -88,6 +88,7 @@ def test_the_labels_editor(sign_in, live_server, member, subproject, viewport, s
     expect(bad_row.get_by_label("Label name")).to_have_attribute("aria-invalid", "true")
     check_screen(page, "labels editor with an error")
     if viewport != PHONE:
+        page.evaluate("document.querySelector('.labels-editor').scrollIntoView({block: 'center'})")
         screenshot(page, "11-labels-editor")
     bad_row.get_by_role("button", name="Remove this label").click()
     page.get_by_role("button", name="Save labels").click()
