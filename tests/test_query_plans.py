@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Account, Role
+from projects import services
 from tests.factories import GrantFactory, MembershipFactory, bulk_subprojects
 
 pytestmark = pytest.mark.skipif(
@@ -124,6 +125,8 @@ def urls(project, subproject):
         f"/projects/{sub}/",
         f"/projects/{parent}/activity/",
         f"/projects/{sub}/activity/",
+        f"/projects/{parent}/subprojects/new/",
+        f"/projects/{parent}/keys/new/",
         "/accounts/profile/",
         "/help/access-keys/",
     ]
@@ -156,6 +159,8 @@ def test_no_dashboard_query_scans_the_projects_table(
     pages = urls(project, subproject)
     if persona != "customer":
         pages += middle_pages(client, project)
+        key, _ = services.access_key_create(project=project, display_name="CI")
+        pages.append(f"/projects/{project.public_id}/keys/{key.key_id}/rotate/")
     for url in pages:
         if persona == "customer" and url.startswith(f"/projects/{project.public_id}/"):
             continue  # not theirs: 404 without a query worth planning
