@@ -14,5 +14,10 @@ def time_zones() -> tuple[str, ...]:
     return tuple(sorted(name for name in names if not name.startswith(_NOT_ZONES)))
 
 
+@functools.cache
+def _known() -> frozenset[str]:
+    return frozenset(time_zones())
+
+
 def is_time_zone(name) -> bool:
-    return isinstance(name, str) and name in frozenset(time_zones())
+    return isinstance(name, str) and name in _known()
