@@ -32,6 +32,7 @@ from projects.key_secrets import hash_secret
 
 from .current import first_membership, set_current_account
 from .models import Account, Invitation, Membership, Role, User, invitation_expiry
+from .time_zones import is_time_zone
 
 
 @transaction.atomic
@@ -450,4 +451,25 @@ def user_password_reset(*, user: User, password: str, actor: Actor = SYSTEM) -> 
     user.set_password(password)
     user.save(update_fields=["password"])
     trail.record(actor, "user.password_reset", target_id=user.email, target_label=user.email)
+
+
+@transaction.atomic
+def user_set_time_zone(*, user: User, time_zone: str, actor: Actor = SYSTEM) -> User:
+    """Set the time zone the dashboard shows `user` times in (an IANA name, e.g.
+    "Europe/Stockholm"). `user` is updated in place."""
+    if not is_time_zone(time_zone):
+        raise InvalidValue(
+            f"“{time_zone}” is not a time zone we know: choose one from the list "
+            "(e.g. Europe/London).",
+            field="time_zone",
+        )
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    if stored.time_zone != time_zone:
+        changes = trail.diff({"time_zone": stored.time_zone}, {"time_zone": time_zone})
+        stored.time_zone = time_zone
+        stored.save(update_fields=["time_zone"])
+        trail.record(
+            actor, "user.time_zone", target_id=user.email, target_label=user.email, changes=changes
+        )
+    user.time_zone = time_zone
     return user

@@ -3,17 +3,13 @@ from django.urls import path
 
 import projects.urls  # noqa: F401 - registers the <pid:…> converter (public IDs) used below
 
-from .forms import LoginForm, ThrottledPasswordChangeForm
+from . import profile
+from .forms import ThrottledPasswordChangeForm
+from .sign_in import SignInView
 from .views import invitations, members, password_reset, sessions
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-out-everywhere/", sessions.sign_out_everywhere, name="sign_out_everywhere"),
     path(
@@ -79,4 +75,5 @@ urlpatterns = [
         members.invitation_cancel,
         name="invitation_cancel",
     ),
+    path("profile/", profile.profile, name="profile"),
 ]

@@ -7,14 +7,13 @@ project's Activity includes its subprojects' entries; a subproject's shows its o
 user granted one subproject sees only its entries (the parent answers them 404).
 """
 
-import csv
 import json
 
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.csv_stream import csv_response
 from projects.access import get_project_for_user
 from projects.api.base import timestamp
 from projects.api.errors import ApiError
@@ -77,22 +76,9 @@ def project_activity(request, public_id):
     return render(request, "audit/activity.html", context, status=400 if form.errors else 200)
 
 
-class _Echo:
-    """A file-like object whose write() returns the line, for streaming csv.writer."""
-
-    def write(self, value):
-        return value
-
-
-def _cell(value: str) -> str:
-    # A cell that starts like a formula runs as one in a spreadsheet (names are the
-    # customers' own text): prefix it so it shows as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _csv_row(event: AuditEvent) -> list[str]:
     actor = event.public_actor
-    values = [
+    return [
         timestamp(event.time),
         event.action,
         actor["type"],
@@ -104,7 +90,6 @@ def _csv_row(event: AuditEvent) -> list[str]:
         event.target_label,
         json.dumps(event.changes, ensure_ascii=False, sort_keys=True),
     ]
-    return [_cell(value) for value in values]
 
 
 @require_GET
@@ -114,18 +99,5 @@ def project_activity_csv(request, public_id):
     if events is None:
         context = {"project": project, "form": form, "events": [], "query": form.query()}
         return render(request, "audit/activity.html", context, status=400)
-    writer = csv.writer(_Echo())
-    rows = (writer.writerow(_csv_row(event)) for event in events.order_by(*ORDER).iterator(2000))
-    response = StreamingHttpResponse(
-        _with_header(writer, rows), content_type="text/csv; charset=utf-8"
-    )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = (
-        f'attachment; filename="activity-{project.public_id}-{stamp}.csv"'
-    )
-    return response
-
-
-def _with_header(writer, rows):
-    yield writer.writerow(CSV_COLUMNS)
-    yield from rows
+    rows = (_csv_row(event) for event in events.order_by(*ORDER).iterator(2000))
+    return csv_response(f"activity-{project.public_id}", CSV_COLUMNS, rows)

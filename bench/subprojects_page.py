@@ -6,6 +6,8 @@
     Goals: page / admin <= 0.5 at 10,000; page at 100,000 / page at 100 <= 1.2.
 (b) The Projects page and the Projects menu's search for a user whose account has 50
     top-level projects, and for one whose account has 5,000. Goal: 5,000 / 50 <= 1.2.
+(c) The Subprojects page sorted by name (?sort=name) at each size. Goal: the largest /
+    the smallest <= 1.2 (the sort has an index: its time must not grow either).
 
 Every URL is requested in turn, one request each per pass (so a busy machine slows all
 of them alike), REQUESTS passes per round, ROUNDS rounds; a figure is the median of the
@@ -35,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SMALL_ACCOUNT, LARGE_ACCOUNT = 50, 5_000
 GOAL_ADMIN_RATIO, GOAL_SCALE_RATIO = 0.5, 1.2
 BATCH = 5_000
+# The page sorted by name (core.lists, issue 13): measured when the code has it.
+HAS_SORTS = (ROOT / "core" / "lists.py").exists()
 
 
 def parse_args():
@@ -133,6 +137,8 @@ def populate(sizes: list[int]):
     for size in sizes:
         parent = Project.objects.create(account=account, name=f"Parent of {size:,}")
         bulk([Project(account=account, parent=parent, name=f"Customer {i}") for i in range(size)])
+        # What projects.services keeps for a parent: the count its page shows.
+        Project.objects.filter(pk=parent.pk).update(subproject_count=size)
         parents[size] = parent
     users = {}
     for size in (SMALL_ACCOUNT, LARGE_ACCOUNT):
@@ -257,6 +263,8 @@ def _measure(options, sizes) -> int:
         check_same_rows(op, page, admin_url, parent)
         cases[f"page {size}"] = (op, page)
         cases[f"admin {size}"] = (op, admin_url)
+        if HAS_SORTS:
+            cases[f"by name {size}"] = (op, page + "?sort=name")
     for size in (SMALL_ACCOUNT, LARGE_ACCOUNT):
         cases[f"projects {size}"] = (clients[size], "/projects/")
         cases[f"search {size}"] = (clients[size], "/projects/menu/?q=project+12&partial=1")
@@ -282,6 +290,12 @@ def _measure(options, sizes) -> int:
     if len(sizes) > 1:
         scale = figure[f"page {sizes[-1]}"] / figure[f"page {sizes[0]}"]
         ok &= verdict(f"page at {sizes[-1]:,} / at {sizes[0]:,}", scale, GOAL_SCALE_RATIO)
+    if HAS_SORTS:
+        by_name = " / ".join(f"{figure[f'by name {size}']:.1f}" for size in sizes)
+        print(f"      sorted by name (?sort=name): {by_name} ms")
+        if len(sizes) > 1:
+            scale = figure[f"by name {sizes[-1]}"] / figure[f"by name {sizes[0]}"]
+            ok &= verdict(f"by name at {sizes[-1]:,} / at {sizes[0]:,}", scale, GOAL_SCALE_RATIO)
     print(f"  (b) {SMALL_ACCOUNT:,} vs {LARGE_ACCOUNT:,} top-level projects in the account")
     for what, label in [("projects", "Projects page"), ("search", "menu search 'project 12'")]:
         small, large = figure[f"{what} {SMALL_ACCOUNT}"], figure[f"{what} {LARGE_ACCOUNT}"]

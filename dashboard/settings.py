@@ -278,6 +278,18 @@ if USAGE_RECORD_RETENTION_DAYS < 1:
         "USAGE_RECORD_RETENTION_DAYS must be a whole number of days, 1 or more."
     )
 
+# Where a customer creates the Service API (e.g. an SMS service plan) that a new
+# subproject needs before it can send messages; the dashboard links there from the new
+# subproject's row and its details page. "{project_id}" in it is replaced by the
+# subproject's Project ID.
+SERVICE_API_URL = env("SERVICE_API_URL", default="https://dashboard.sinch.com/sms/api/services")
+if not SERVICE_API_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SERVICE_API_URL must be an http(s) address.")
+
+# A form posted without a valid CSRF token (an expired session, a page open for days)
+# gets a page in the dashboard's look that says what to do.
+CSRF_FAILURE_VIEW = "dashboard.views.csrf_failure"
+
 # --- Logging: to stderr, never a secret (request bodies and headers are not logged) ---
 # One line per request from core.request_log (logger "console.request"), and every
 # record carries the request's ID. LOG_FORMAT=json (the default: one JSON object per

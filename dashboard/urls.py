@@ -13,6 +13,7 @@ admin.site.login_form = AdminLoginForm  # failed sign-ins throttled, as on the d
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("help/access-keys/", views.help_access_keys, name="help_access_keys"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),

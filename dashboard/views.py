@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import BadRequest, DisallowedHost
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -17,26 +17,26 @@ from core.client import address_in, client_address
 from core.metrics import backend_unavailable, cache_errors
 from core.outages import RETRY_AFTER, backend_of
 from projects.api.middleware import is_api_path
-from projects.models import Project
+from projects.current import ensure_current_project
 
 
 @require_GET
 def home(request):
     """The dashboard opens on the current project: its subprojects, or a subproject's
-    details; on the projects page when there is none (or it is gone)."""
-    current_id = request.user.current_project_id
-    if current_id:
-        current = (
-            Project.objects.visible_to(request.user)
-            .alive()
-            .filter(pk=current_id)
-            .values("public_id", "parent_id")
-            .first()
-        )
-        if current is not None:
-            view = "project_detail" if current["parent_id"] else "subproject_list"
-            return redirect(view, current["public_id"])
-    return redirect("project_list")
+    details. A current project that is gone is replaced by the first one the user sees;
+    with none at all, the projects page (which says what to do)."""
+    current = ensure_current_project(request.user)
+    if current is None:
+        return redirect("project_list")
+    view = "project_detail" if current.parent_id else "subproject_list"
+    return redirect(view, current.public_id)
+
+
+@require_GET
+def help_access_keys(request):
+    """What access keys reach and how to rotate one: the Access keys section's "Learn
+    more" (the README's "Access keys" section says the same for developers)."""
+    return render(request, "help/access_keys.html")
 
 
 @login_not_required
@@ -167,3 +167,19 @@ def server_error(request):
     )
     response["Retry-After"] = str(RETRY_AFTER)
     return response
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form posted without its valid token (most often a page left
+    open past the session, or cookies blocked). In the dashboard's shell, saying what to
+    do; nothing was changed. Standalone if even that cannot be drawn."""
+    context = {"request_id": getattr(request, "request_id", "")}
+    try:
+        return render(request, "403_csrf.html", context, status=403)
+    except Exception:  # an error page must not fail (e.g. the database is down)
+        return _plain_error_page(
+            request,
+            403,
+            heading="This form has expired",
+            text="Nothing was changed. Go back, reload the page, and send the form again.",
+        )

@@ -195,6 +195,17 @@ class ProjectAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdm
             )
             obj.pk, obj.public_id = created.pk, created.public_id
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.subproject_counts_refresh([obj.parent_id] if obj.parent_id else [])
+
+    def delete_queryset(self, request, queryset):
+        # Deleting is not one of the services (which keep each parent's count of
+        # subprojects): count the parents' subprojects again afterwards.
+        parents = set(queryset.exclude(parent=None).values_list("parent_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.subproject_counts_refresh(parents)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is ProjectGrant:
             save_grants(request, formset)

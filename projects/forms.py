@@ -1,7 +1,9 @@
 """Small forms for the dashboard. The rules themselves live in projects/validation.py
 and the services; `add_service_error` shows a service's refusal on a form."""
 
+from dataclasses import dataclass
 from datetime import timedelta
+from itertools import zip_longest
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -68,7 +70,24 @@ def labels_to_text(labels: dict) -> str:
     return "\n".join(f"{key}={value}" for key, value in sorted(labels.items()))
 
 
+@dataclass
+class LabelRow:
+    """One row of the labels editor: a name, a value, and what is wrong with them."""
+
+    key: str = ""
+    value: str = ""
+    error: str = ""
+
+
 class LabelsForm(forms.Form):
+    """The labels of a project, sent either way:
+
+    - as rows of name and value fields (`label_key`, `label_value`, repeated): the
+      editor static/js/app.js shows; an error is put on the row at fault;
+    - as one text box of `name=value` lines (`labels`): the form without JavaScript,
+      whose inputs are the only ones enabled then.
+    """
+
     labels = forms.CharField(
         label="Labels",
         required=False,
@@ -77,7 +96,25 @@ class LabelsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "dir": "auto", "spellcheck": "false"}),
     )
 
+    def __init__(self, data=None, *, labels=None, **kwargs):
+        if data is None:
+            kwargs.setdefault("initial", {"labels": labels_to_text(labels or {})})
+        super().__init__(data, **kwargs)
+        self.rows_posted = data is not None and "label_key" in data
+        if self.rows_posted:
+            keys, values = data.getlist("label_key"), data.getlist("label_value")
+            self.rows = [LabelRow(k, v) for k, v in zip_longest(keys, values, fillvalue="")]
+        else:
+            self.rows = [LabelRow(k, v) for k, v in sorted((labels or {}).items())]
+
+    @property
+    def editor_rows(self) -> list[LabelRow]:
+        """The rows to show: those sent or saved, and an empty one to type into."""
+        return [*self.rows, LabelRow()] if not self.rows_posted or not self.rows else self.rows
+
     def clean_labels(self):
+        if self.rows_posted:
+            return self._labels_from_rows()
         text = self.cleaned_data.get("labels") or ""
         parsed = {}
         for number, line in enumerate(text.splitlines(), start=1):
@@ -91,6 +128,27 @@ class LabelsForm(forms.Form):
                 raise ValidationError(f"Line {number}: the label “{key}” appears twice.")
             parsed[key] = value
         return clean_labels(parsed)
+
+    def _labels_from_rows(self) -> dict[str, str]:
+        """The rows' labels (rows left empty are dropped); each row's mistake is set on
+        that row, and the form then refuses with one message above the rows."""
+        parsed = {}
+        for row in self.rows:
+            key, value = row.key.strip(), row.value.strip()
+            if not key and not value:
+                continue
+            if not key:
+                row.error = "Give this label a name, or empty its value to drop it."
+            elif key in parsed:
+                row.error = f"The label “{key}” appears twice: keep one of them."
+            else:
+                try:
+                    parsed.update(clean_labels({key: value}))
+                except ValidationError as error:
+                    row.error = error.messages[0]
+        if any(row.error for row in self.rows):
+            raise ValidationError("Some labels need a fix: see the rows marked below.")
+        return clean_labels(parsed)  # the rules on the whole map (how many)
 
 
 class SuspendForm(forms.Form):
@@ -106,13 +164,17 @@ class SuspendForm(forms.Form):
     )
 
 
-class AccessKeyForm(OneTimeTokenForm):
-    display_name = forms.CharField(
+def _key_name_field():
+    return forms.CharField(
         label="Name",
         max_length=NAME_MAX_LENGTH,
         help_text="Say what uses it, e.g. “Billing service (production)”. "
         "Unique within this project.",
     )
+
+
+class AccessKeyForm(OneTimeTokenForm):
+    display_name = _key_name_field()
     expires = forms.TypedChoiceField(
         label="Expires",
         choices=[
@@ -134,3 +196,10 @@ class AccessKeyForm(OneTimeTokenForm):
         """The chosen expiry counted from `now`, or None for a key that never expires."""
         days = self.cleaned_data.get("expires")
         return None if days is None else now + timedelta(days=days)
+
+
+class RotateKeyForm(OneTimeTokenForm):
+    """Rotating a key: the successor's name (the old key's, marked as rotated, unless
+    changed). Its one-time token makes a reload find the key already created."""
+
+    display_name = _key_name_field()

@@ -29,7 +29,11 @@ def name_or_id_matches(q: str) -> Q:
     return matches
 
 
-def menu_projects(user, q: str = "", *, related=("parent",)):
+# The menu's order: the current project first, then by name.
+MENU_ORDER = ("-is_current", "sort_name", "name", "public_id")
+
+
+def menu_projects(user, q: str = "", *, related=("parent",), order=MENU_ORDER, condition=None):
     """The projects a user's menu and projects page list, current project first.
 
     Without a search: the top-level projects the user sees, plus the subprojects they
@@ -42,7 +46,9 @@ def menu_projects(user, q: str = "", *, related=("parent",)):
     One query, a UNION ALL of disjoint parts, each reached through an index from what
     the user holds (their admin account, their grants, their current project): OR-ed
     subqueries in one WHERE would make PostgreSQL scan the whole projects table.
-    `related` are the relations to load with each row (select_related).
+    `related` are the relations to load with each row (select_related); `order` sorts
+    the union by its columns (`sort_name` is the lower-cased name); `condition` (a Q on
+    those columns, e.g. a page's position) is applied to each part.
     """
     q = (q or "").strip()
     parts = _matching(user, q) if q else _entry_points(user)
@@ -51,26 +57,47 @@ def menu_projects(user, q: str = "", *, related=("parent",)):
         default=Value(False),
         output_field=BooleanField(),
     )
-    first, *rest = [
-        # Case-insensitive, so the order is the same on SQLite and PostgreSQL and "acme"
-        # is not listed after "Zeta". The spend-limit flag comes in the same query.
-        with_limit_flag(
-            part.select_related(*related)
-            .order_by()
-            .annotate(is_current=is_current, sort_name=Lower("name"))
-        )
+    # Case-insensitive, so the order is the same on SQLite and PostgreSQL and "acme"
+    # is not listed after "Zeta". The spend-limit flag comes in the same query.
+    if related:  # (select_related() without names would follow every relation)
+        parts = [part.select_related(*related) for part in parts]
+    parts = [
+        with_limit_flag(part.order_by().annotate(is_current=is_current, sort_name=Lower("name")))
         for part in parts
     ]
-    return first.union(*rest, all=True).order_by("-is_current", "sort_name", "name", "public_id")
+    if condition is not None:
+        parts = [part.filter(condition) for part in parts]
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by(*order)
 
 
-def _entry_points(user):
+def first_project(user):
+    """The project a user who has none yet starts on: their oldest top-level project,
+    or (an ASP's customer, granted only a subproject) their oldest such subproject.
+    None if they see no project. One query, through the menu's parts."""
+    parts = [
+        part.order_by().annotate(
+            sort_last=Case(
+                When(parent__isnull=True, then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            )
+        )
+        for part in _entry_points(user, current=False)
+    ]
+    first, *rest = parts
+    union = first.union(*rest, all=True).order_by("sort_last", "created_at", "public_id")
+    return union.first()
+
+
+def _entry_points(user, *, current=True):
     """Disjoint parts: top-level projects of the user's admin accounts (the partial
     index project_top_level_by_name); projects granted elsewhere, top-level or with a
-    parent the user does not see; the current project, if the user still sees it."""
+    parent the user does not see; the current project, if the user still sees it
+    (unless `current` is False)."""
     admin_accounts, granted = held_by(user)
     alive = Project.objects.alive()
-    current = user.current_project_id
+    current = user.current_project_id if current else None
     parts = [
         alive.filter(parent__isnull=True, account_id__in=admin_accounts),
         alive.filter(pk__in=granted)

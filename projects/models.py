@@ -97,6 +97,11 @@ class Project(models.Model):
     suspended_at = models.DateTimeField(null=True, blank=True, editable=False)
     suspend_reason = models.CharField(max_length=255, blank=True, editable=False)
     suspended_by_platform = models.BooleanField(default=False, editable=False)
+    # How many subprojects it has that are not removed, kept by projects.services in the
+    # transaction that creates, removes or restores one (with this row locked), so that
+    # a list's total costs nothing to read: a COUNT grows with the list (about 3.5 ms
+    # per 100,000 rows through an index-only scan, on PostgreSQL and SQLite alike).
+    subproject_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -110,6 +115,21 @@ class Project(models.Model):
         indexes = [
             # Newest-first listing of a project's subprojects, and its keyset pagination.
             models.Index(fields=["parent", "-created_at", "-public_id"], name="project_children"),
+            # The Subprojects page sorted by name (either way), keyset-paginated.
+            models.Index(
+                "parent",
+                Lower("name"),
+                "public_id",
+                name="project_children_by_name",
+                condition=Q(removed_at__isnull=True),
+            ),
+            # The Removed tab: a parent's removed subprojects, most recently removed
+            # first, without reading its alive ones.
+            models.Index(
+                fields=["parent", "-removed_at", "-public_id"],
+                name="project_children_removed",
+                condition=Q(removed_at__isnull=False),
+            ),
             # The Projects menu and page: an account's alive top-level projects by name
             # (projects/menu.py), without reading its subprojects.
             models.Index(
@@ -282,6 +302,11 @@ class AccessKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The key this one was made to replace (services.access_key_rotate); the old key
+    # keeps working until someone revokes it.
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     objects = AccessKeyQuerySet.as_manager()
 
@@ -317,3 +342,25 @@ class AccessKey(models.Model):
             self.display_name = clean_display_name(self.display_name, what="Key name")
         except ValidationError as e:
             raise ValidationError({"display_name": e.messages}) from None
+
+
+class ReminderDismissal(models.Model):
+    """A user said "got it" to a reminder about one project (the Service API step on a
+    subproject's details page), which then stops showing to that user."""
+
+    SERVICE_API = "service-api"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    reminder = models.CharField(max_length=32, choices=[(SERVICE_API, "Service API step")])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "project", "reminder"], name="reminder_dismissed_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} dismissed {self.reminder} on {self.project_id}"

@@ -19,6 +19,8 @@ other query.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -35,11 +37,11 @@ from core.errors import (
     WrongState,
     typed,
 )
-from core.validation import clean_display_name
+from core.validation import NAME_MAX_LENGTH, clean_display_name
 from usage.services import purged_projects_keep
 
 from . import key_secrets
-from .models import AccessKey, Project, ProjectGrant, Subproject
+from .models import AccessKey, Project, ProjectGrant, ReminderDismissal, Subproject
 
 # The codes of the typed errors callers used to compare against; kept for them.
 ALREADY_EXISTS = AlreadyExists.code
@@ -112,6 +114,7 @@ def subproject_create(
         created_by=actor.user,
     )
     _validated(subproject).save()
+    _count_subprojects(parent, +1)
     trail.record(
         actor,
         "subproject.create",
@@ -119,6 +122,15 @@ def subproject_create(
         changes=trail.created({"name": subproject.name, "labels": subproject.labels}),
     )
     return subproject
+
+
+def _count_subprojects(parent: Project, change: int) -> None:
+    """Keep `parent.subproject_count` (its subprojects that are not removed) in step, in
+    the caller's transaction, which holds the parent's row lock. One UPDATE, relative,
+    so it is right whatever the row said when it was read."""
+    if change:
+        Project.objects.filter(pk=parent.pk).update(subproject_count=F("subproject_count") + change)
+        parent.subproject_count += change
 
 
 @transaction.atomic
@@ -168,25 +180,88 @@ def subproject_remove(*, subproject: Project, actor: Actor = SYSTEM) -> Project:
     restore_window(), then `purge_removed_subprojects` deletes it.
     """
     _require_subproject(subproject)
-    stored = _locked_project(subproject.pk)
+    parent, stored = _locked_family(subproject)
     before = {"removed_at": stored.removed_at}
     if stored.removed_at is None:
         stored.removed_at = timezone.now()
+        _count_subprojects(parent, -1)
     return _commit(stored, subproject, actor, "subproject.remove", before)
+
+
+# Most subprojects one request may remove at once (two pages of the list).
+REMOVE_MANY_LIMIT = 100
+
+
+@transaction.atomic
+def subprojects_remove(*, parent: Project, public_ids, actor: Actor = SYSTEM) -> list[Project]:
+    """Remove several subprojects of `parent` at once (the Subprojects page's selection),
+    as subproject_remove removes one: one entry each, the count kept. IDs that are not
+    alive subprojects of `parent` (removed meanwhile, another parent's, unknown) are
+    skipped. Returns the subprojects removed. A fixed number of queries, whatever the
+    number: the lock, one UPDATE, one INSERT of the entries, the count."""
+    public_ids = list(dict.fromkeys(public_ids))
+    if len(public_ids) > REMOVE_MANY_LIMIT:
+        raise InvalidValue(
+            f"Select at most {REMOVE_MANY_LIMIT} subprojects at a time.", field="public_ids"
+        )
+    parent = _locked_project(parent.pk)
+    if parent.parent_id is not None:
+        raise WrongState("This is a subproject: it has no subprojects to remove.")
+    chosen = list(
+        parent.subprojects.alive()
+        .filter(public_id__in=public_ids)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    if not chosen:
+        return []
+    now = timezone.now()
+    Project.objects.filter(pk__in=[sub.pk for sub in chosen]).update(removed_at=now, updated_at=now)
+    events = []
+    for sub in chosen:
+        sub.parent, sub.account = parent, parent.account  # what the entry names
+        changes = trail.diff({"removed_at": None}, {"removed_at": now})
+        sub.removed_at = sub.updated_at = now
+        events.append(trail.entry(actor, "subproject.remove", project=sub, changes=changes))
+    trail.record_many(events)
+    _count_subprojects(parent, -len(chosen))
+    return chosen
 
 
 @transaction.atomic
 def subproject_restore(*, subproject: Project, actor: Actor = SYSTEM) -> Project:
     _require_subproject(subproject)
-    stored = _locked_project(subproject.pk)
+    parent, stored = _locked_family(subproject)
     before = {"removed_at": stored.removed_at}
     if stored.removed_at is not None and timezone.now() >= stored.restore_deadline:
         raise WrongState(
             f"This subproject was removed more than {settings.SUBPROJECT_RESTORE_DAYS} "
             "days ago and can no longer be restored."
         )
+    if stored.removed_at is not None:
+        _count_subprojects(parent, +1)
     stored.removed_at = None
     return _commit(stored, subproject, actor, "subproject.restore", before)
+
+
+def _locked_family(subproject: Project) -> tuple[Project, Project]:
+    """The subproject's parent, then the subproject, locked in that order (the order
+    every service takes them in, so two never wait for each other); the subproject's
+    `parent` is the locked parent."""
+    parent = _locked_project(subproject.parent_id)
+    stored = _locked(Project, subproject.pk, "account")
+    stored.parent = parent
+    return parent, stored
+
+
+def subproject_counts_refresh(parent_ids) -> None:
+    """Count the subprojects of these parents again, for a change made around the
+    services (an operator deleting a subproject in the admin)."""
+    alive = Project.objects.filter(parent_id=OuterRef("pk"), removed_at__isnull=True)
+    counted = alive.order_by().values("parent_id").annotate(n=Count("pk")).values("n")
+    Project.objects.filter(pk__in=list(parent_ids)).update(
+        subproject_count=Coalesce(Subquery(counted), 0)
+    )
 
 
 PURGE_BATCH = 500
@@ -230,7 +305,7 @@ def purge_removed_subprojects(*, now=None, actor: Actor = SYSTEM) -> int:
 @sensitive_variables("secret")
 @transaction.atomic
 def access_key_create(
-    *, project: Project, display_name: str, actor: Actor = SYSTEM, expires_at=None
+    *, project: Project, display_name: str, actor: Actor = SYSTEM, expires_at=None, replaces=None
 ) -> tuple[AccessKey, str]:
     """Create a key and return it with its secret, which exists nowhere else afterwards.
 
@@ -259,6 +334,7 @@ def access_key_create(
         secret_hash=key_secrets.hash_secret(secret),
         created_by=actor.user,
         expires_at=expires_at,
+        replaces=replaces,
     )
     _validated_key(key).save()
     # The expiry is part of the key's creation; its passing is not a change (nothing
@@ -270,6 +346,50 @@ def access_key_create(
         changes=trail.created({"display_name": key.display_name, "expires_at": key.expires_at}),
     )
     return key, secret
+
+
+@sensitive_variables("secret")
+@transaction.atomic
+def access_key_rotate(
+    *, key: AccessKey, display_name: str | None = None, actor: Actor = SYSTEM
+) -> tuple[AccessKey, str]:
+    """Replace a key without an outage: create its successor (access_key_create: the
+    limit, the unique name, the secret shown once) and leave the old key working until
+    someone revokes it, once its last use shows that nothing uses it any more.
+
+    The new key is named `display_name`, or after the old one; it lasts as long as the
+    old one was made to last (from now), or never expires if the old one did not.
+    Writes the successor's "access_key.create" entry and the old key's
+    "access_key.rotate" entry, naming the successor.
+    """
+    project = _locked_project(key.project_id)  # first, as every key service locks them
+    old = _locked(AccessKey, key.pk)
+    old.project = project
+    if old.revoked_at is not None:
+        raise WrongState("This access key has been revoked: create a new key instead.")
+    expires_at = None
+    if old.expires_at is not None:
+        expires_at = timezone.now() + (old.expires_at - old.created_at)
+    new, secret = access_key_create(
+        project=project,
+        display_name=rotated_name(old) if display_name is None else display_name,
+        actor=actor,
+        expires_at=expires_at,
+        replaces=old,
+    )
+    trail.record(
+        actor,
+        "access_key.rotate",
+        key=old,
+        changes=trail.diff({"replaced_by": None}, {"replaced_by": new.key_id}),
+    )
+    return new, secret
+
+
+def rotated_name(key: AccessKey) -> str:
+    """The name a rotated key's successor gets unless another is chosen."""
+    suffix = f" (rotated {timezone.localdate():%Y-%m-%d})"
+    return key.display_name[: NAME_MAX_LENGTH - len(suffix)] + suffix
 
 
 def _validated_key(key: AccessKey) -> AccessKey:
@@ -407,3 +527,12 @@ def grant_remove(*, grant: ProjectGrant, actor: Actor = SYSTEM) -> None:
 
 def _grant_fields(membership: Membership) -> dict:
     return {"user": membership.user.email, "role": membership.role}
+
+
+# --- The dashboard's reminders --------------------------------------------------------
+
+
+def reminder_dismiss(*, user, project: Project, reminder: str) -> None:
+    """Stop showing `reminder` about `project` to `user` (dismissing twice is fine).
+    Not an audited change: it alters nothing anyone else sees."""
+    ReminderDismissal.objects.get_or_create(user=user, project=project, reminder=reminder)

@@ -22,6 +22,7 @@ register_converter(ProjectIdConverter, "pid")
 
 urlpatterns = [
     path("projects/", projects.project_list, name="project_list"),
+    path("projects.csv", projects.project_list_csv, name="project_list_csv"),
     path("projects/menu/", projects.projects_menu, name="projects_menu"),
     path("projects/<pid:public_id>/", details.project_detail, name="project_detail"),
     path("projects/<pid:public_id>/rename/", details.project_rename, name="project_rename"),
@@ -38,6 +39,16 @@ urlpatterns = [
         name="subproject_list",
     ),
     path(
+        "projects/<pid:public_id>/subprojects.csv",
+        subprojects.subproject_list_csv,
+        name="subproject_list_csv",
+    ),
+    path(
+        "projects/<pid:public_id>/subprojects/remove/",
+        subprojects.subprojects_remove,
+        name="subprojects_remove",
+    ),
+    path(
         "projects/<pid:public_id>/subprojects/removed/",
         subprojects.subproject_removed_list,
         name="subproject_removed_list",
@@ -51,6 +62,16 @@ urlpatterns = [
         "projects/<pid:public_id>/keys/new/",
         access_keys.access_key_create,
         name="access_key_create",
+    ),
+    path(
+        "projects/<pid:public_id>/keys/<uuid:key_id>/rotate/",
+        access_keys.access_key_rotate,
+        name="access_key_rotate",
+    ),
+    path(
+        "projects/<pid:public_id>/reminders/service-api/dismiss/",
+        details.service_api_reminder_dismiss,
+        name="service_api_reminder_dismiss",
     ),
     path(
         "projects/<pid:public_id>/keys/<uuid:key_id>/revoke/",

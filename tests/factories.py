@@ -59,6 +59,21 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     parent = None
     account = factory.LazyAttribute(lambda o: o.parent.account if o.parent else AccountFactory())
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        project = super()._create(model_class, *args, **kwargs)
+        if project.parent_id is not None and project.removed_at is None:
+            count_subprojects(project.parent, 1)  # as projects.services does
+        return project
+
+
+def count_subprojects(parent, added: int) -> None:
+    """Keep the parent's subproject_count as the services would, for rows made here."""
+    from django.db.models import F
+
+    Project.objects.filter(pk=parent.pk).update(subproject_count=F("subproject_count") + added)
+    parent.subproject_count += added
+
 
 class GrantFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -81,7 +96,9 @@ def bulk_subprojects(parent, count, *, name="Customer {i}"):
         )
         for i in range(count)
     ]
-    return Project.objects.bulk_create(rows, batch_size=500)
+    made = Project.objects.bulk_create(rows, batch_size=500)
+    count_subprojects(parent, count)
+    return made
 
 
 def bulk_projects(account, count, *, name="Project {i}"):

@@ -127,8 +127,8 @@ def test_an_expiry_is_counted_from_now(client_for, member, project, days):
     assert before + timedelta(days=days) <= key.expires_at <= after + timedelta(days=days)
     local = key.expires_at.astimezone(ZoneInfo("Asia/Tokyo"))
     html = page.content.decode()
-    assert f'Expires <time datetime="{local.isoformat()}">' in html
-    assert f"{local.day} {local:%b %Y, %H:%M}</time>" in html
+    assert f'Expires <time datetime="{local.isoformat()}" title="Asia/Tokyo">' in html
+    assert f"{local.day} {local:%b %Y, %H:%M} JST</time>" in html
     assert "Never expires" not in html
 
 

@@ -65,8 +65,30 @@ def test_the_keys_cost_one_query_whatever_their_number(
 
 
 def test_after_revoking_the_only_key_it_says_none_is_active(client_for, member, project):
-    key, _ = services.access_key_create(project=project, display_name="only")
+    key, _ = services.access_key_create(project=project, display_name="the revoked one")
     services.access_key_revoke(key=key)
     html = render_section(client_for, member, project)
     assert "No active access keys" in html
-    assert "yet" not in html and "only" not in html
+    assert "the revoked one" not in html
+
+
+def test_a_subprojects_section_says_its_parents_keys_reach_it(client_for, member, subproject):
+    html = render_section(client_for, member, subproject)
+    assert "Keys created here reach <strong>this subproject only</strong>." in html
+    assert "Keys of its parent project, <bdi>Acme Production</bdi>, reach it too." in html
+    assert '<a href="/help/access-keys/">Learn more about access keys</a>' in html
+
+
+def test_a_parents_section_says_its_keys_reach_every_subproject(client_for, member, project):
+    services.subproject_create(parent=project, name="one")
+    html = render_section(client_for, member, project)
+    assert "<strong>and every one of its subprojects</strong> (1 now)" in html
+    assert '<a href="/help/access-keys/">Learn more about access keys</a>' in html
+
+
+def test_the_help_page_explains_scope_and_rotation(client_for, viewer):
+    response = client_for(viewer).get("/help/access-keys/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "reaches that project and <strong>all of its subprojects</strong>" in body
+    assert "<h2>Rotating a key</h2>" in body and "At most 10 active keys" in body

@@ -1,6 +1,7 @@
 from django.utils.html import escape
 
 from tests.factories import NASTY_NAME, ProjectFactory, bulk_projects
+from tests.pages import link
 
 
 def test_member_sees_granted_projects_only(client_for, member, project, account):
@@ -28,6 +29,28 @@ def main(response):
     return response.content.decode().split('<main id="main"')[1]
 
 
+def test_total_and_sort_by_name_or_creation(client_for, admin_user, project, account):
+    ProjectFactory(account=account, name="beta")
+    ProjectFactory(account=account, name="Zulu")
+    client = client_for(admin_user)
+    body = main(client.get("/projects/"))
+    assert "<strong>3 projects</strong>" in body
+    assert body.index("Acme Production") < body.index("beta") < body.index("Zulu")
+    body = main(client.get("/projects/?sort=-name"))
+    assert body.index("Zulu") < body.index("beta") < body.index("Acme Production")
+    body = main(client.get("/projects/?sort=-created"))
+    assert body.index("Zulu") < body.index("beta") < body.index("Acme Production")
+    body = main(client.get("/projects/?sort=created"))
+    assert body.index("Acme Production") < body.index("beta") < body.index("Zulu")
+
+
+def test_an_unknown_sort_is_refused_with_a_message(client_for, admin_user, project):
+    response = client_for(admin_user).get("/projects/?sort=secret")
+    assert response.status_code == 400
+    assert "cannot be sorted that way" in response.content.decode()
+    assert "Acme Production" in main(response)
+
+
 def test_search_by_name_or_id(client_for, admin_user, project, account):
     ProjectFactory(account=account, name="Other")
     client = client_for(admin_user)
@@ -50,12 +73,18 @@ def test_5000_projects_in_pages_of_50_with_fixed_queries(
 ):
     bulk_projects(account, 5000)
     client = client_for(admin_user)
-    # session, user, count, page, menu
+    # session, user, count, page, menu: on every page, in every sort
     with django_assert_num_queries(5):
-        response = client.get("/projects/?page=3")
-    body = response.content.decode()
+        body = client.get("/projects/?sort=-created").content.decode()
+    assert "<strong>5,000 projects</strong>" in body
+    for _ in range(2):
+        with django_assert_num_queries(5):
+            body = client.get(link(body, "Next")).content.decode()
     assert body.count("<tr") == 51  # header + 50
-    assert "Page 3 of 100" in body
+    assert "101\u2013150 of 5,000 projects" in body
+    with django_assert_num_queries(5):
+        body = client.get(link(body, "Last")).content.decode()
+    assert "4,951\u20135,000 of 5,000 projects" in body and link(body, "Next") is None
 
 
 def test_operator_without_projects_is_pointed_to_the_admin(client_for, operator):
@@ -64,7 +93,7 @@ def test_operator_without_projects_is_pointed_to_the_admin(client_for, operator)
     body = client_for(operator).get("/projects/").content.decode()
     admin = f'href="/{settings.ADMIN_URL}"'
     assert f"{admin}>admin site</a>" in body  # the empty state
-    assert f"{admin}>Admin</a>" in body  # the top bar
+    assert f'role="menuitem" {admin}>Admin site</a>' in body  # the user menu
     assert "Ask an admin" not in body
 
 
@@ -76,3 +105,17 @@ def test_others_get_no_admin_link(client_for, db):
     body = client_for(UserFactory()).get("/projects/").content.decode()
     assert f'href="/{settings.ADMIN_URL}"' not in body
     assert "Ask an admin of your account" in body
+
+
+def test_download_csv_of_the_filtered_list(client_for, member, project, subproject, account):
+    from tests.pages import csv_rows
+
+    ProjectFactory(account=account, name="Hidden from member")
+    exported = csv_rows(client_for(member).get("/projects.csv?q=acme"))
+    assert [(r["name"], r["project_id"], r["account"]) for r in exported] == [
+        ("Acme Production", project.public_id, "Acme Messaging")
+    ]
+    assert (
+        'href="/projects.csv?q=acme" download'
+        in client_for(member).get("/projects/?q=acme").content.decode()
+    )

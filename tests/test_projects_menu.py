@@ -114,7 +114,8 @@ def test_menu_with_5000_projects_sends_20_rows_in_fixed_queries(
 
 
 def test_search_results_are_sorted_by_name_whatever_the_case(client_for, admin_user, account):
+    client = client_for(admin_user)  # before the projects exist: none of them is current
     for name in ("Zeta shop", "acme shop", "Beta shop"):
         ProjectFactory(account=account, name=name)
-    body = client_for(admin_user).get("/projects/menu/?partial=1&q=shop").content.decode()
+    body = client.get("/projects/menu/?partial=1&q=shop").content.decode()
     assert body.index("acme shop") < body.index("Beta shop") < body.index("Zeta shop")

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Account, Role
+from projects import services
 from tests.factories import GrantFactory, MembershipFactory, bulk_subprojects
 
 pytestmark = pytest.mark.skipif(
@@ -35,21 +36,21 @@ def crowded_table(account, project, subproject):
             """
             INSERT INTO projects_project
                 (public_id, account_id, parent_id, name, labels, created_at, updated_at,
-                 suspend_reason, suspended_by_platform)
+                 suspend_reason, suspended_by_platform, subproject_count)
             SELECT upper(substr(md5('top' || a.id || '-' || i), 1, 26)), a.id, NULL,
-                   'Top ' || i, '{}', now() - i * interval '1 minute', now(), '', false
+                   'Top ' || i, '{}', now() - i * interval '1 minute', now(), '', false, %s
             FROM accounts_account a, generate_series(1, %s) i
             WHERE a.name LIKE 'Other %%'
             """,
-            [TOP_LEVEL_EACH],
+            [SUBPROJECTS_EACH, TOP_LEVEL_EACH],
         )
         cursor.execute(
             """
             INSERT INTO projects_project
                 (public_id, account_id, parent_id, name, labels, created_at, updated_at,
-                 suspend_reason, suspended_by_platform)
+                 suspend_reason, suspended_by_platform, subproject_count)
             SELECT upper(substr(md5('sub' || p.id || '-' || i), 1, 26)), p.account_id, p.id,
-                   'Customer ' || i, '{}', now() - i * interval '1 second', now(), '', false
+                   'Customer ' || i, '{}', now() - i * interval '1 second', now(), '', false, 0
             FROM projects_project p, generate_series(1, %s) i
             WHERE p.name LIKE 'Top %%' AND p.parent_id IS NULL
             """,
@@ -77,10 +78,14 @@ def sequential_scans_of_projects(sql, params) -> list[str]:
 def assert_no_scan_of_projects(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
+        if response.streaming:  # a CSV runs its query as it is read
+            b"".join(response.streaming_content)
     assert response.status_code in (200, 302), (url, response.status_code)
     checked = 0
     for query in queries.captured_queries:
         sql = query["sql"]
+        if sql.startswith("DECLARE "):  # a server-side cursor (a streamed CSV)
+            sql = sql.split(" FOR ", 1)[1]
         if "projects_project" not in sql or not sql.lstrip("(").startswith("SELECT"):
             continue
         # Captured SQL has its parameters inlined; EXPLAIN it as the page sent it.
@@ -91,9 +96,12 @@ def assert_no_scan_of_projects(client, url):
 
 
 def urls(project, subproject):
+    """Every dashboard page that reads projects, in each of its sorts and filters, on its
+    first, a middle and its last page."""
     parent, sub = project.public_id, subproject.public_id
     team = f"/accounts/{project.account.public_id}/members/"
     someone = project.account.memberships.order_by("pk").first()
+    subprojects = f"/projects/{parent}/subprojects/"
     return [
         team,  # the Members pages: account admins only
         f"{team}invite/",
@@ -102,14 +110,24 @@ def urls(project, subproject):
         "/",
         "/projects/",
         "/projects/?q=customer%2019",
-        "/projects/?page=3",
+        "/projects/?sort=-name",
+        "/projects/?sort=created",
+        "/projects/?sort=-created&q=top",
+        "/projects/?cursor=last",
+        "/projects.csv",
+        "/projects.csv?q=customer%2019&sort=-created",
         "/projects/menu/?partial=1",
         "/projects/menu/?partial=1&q=customer%2012",
         f"/projects/menu/?partial=1&q={sub[:8]}",
-        f"/projects/{parent}/subprojects/",
-        f"/projects/{parent}/subprojects/?page=7",
-        f"/projects/{parent}/subprojects/?q=customer%20199",
+        subprojects,
+        *(f"{subprojects}?sort={sort}" for sort in ("name", "-name", "created", "-created")),
+        *(f"{subprojects}?sort={sort}&cursor=last" for sort in ("name", "-name", "created")),
+        f"{subprojects}?q=customer%20199",
+        f"{subprojects}?q=customer%20199&sort=name",
+        f"/projects/{parent}/subprojects.csv",
+        f"/projects/{parent}/subprojects.csv?sort=name&q=customer%2019",
         f"/projects/{parent}/subprojects/removed/",
+        f"/projects/{parent}/subprojects/removed/?sort=removed",
         f"/projects/{parent}/",
         f"/projects/{sub}/",
         f"/projects/{parent}/activity/",
@@ -117,7 +135,22 @@ def urls(project, subproject):
         f"/projects/{parent}/billing/",
         f"/projects/{parent}/billing/{timezone.now():%Y-%m}/",
         f"/projects/{sub}/spend-limit/",
+        f"/projects/{parent}/subprojects/new/",
+        f"/projects/{parent}/keys/new/",
+        "/accounts/profile/",
+        "/help/access-keys/",
     ]
+
+
+def middle_pages(client, project):
+    """The second page of the Subprojects list in each sort (a position, not an OFFSET)."""
+    from tests.pages import link
+
+    pages = []
+    for sort in ("name", "-name", "created", "-created"):
+        body = client.get(f"/projects/{project.public_id}/subprojects/?sort={sort}")
+        pages.append(link(body.content.decode(), "Next"))
+    return pages
 
 
 @pytest.mark.django_db
@@ -133,11 +166,39 @@ def test_no_dashboard_query_scans_the_projects_table(
         user = request.getfixturevalue(persona)
     client = client_for(user)
     client.get(f"/projects/{subproject.public_id}/")  # a current project, as usual
-    for url in urls(project, subproject):
+    pages = urls(project, subproject)
+    if persona != "customer":
+        pages += middle_pages(client, project)
+        key, _ = services.access_key_create(project=project, display_name="CI")
+        pages.append(f"/projects/{project.public_id}/keys/{key.key_id}/rotate/")
+    for url in pages:
         if persona == "customer" and (
             url.startswith(f"/projects/{project.public_id}/") or url.endswith("/spend-limit/")
         ):
             continue  # not theirs: 404 without a query worth planning
-        if persona != "admin_user" and url.startswith("/accounts/"):
+        if persona != "admin_user" and url.startswith("/accounts/") and "/members/" in url:
             continue  # the team's pages are the admins' (404)
         assert_no_scan_of_projects(client, url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["admin_user", "member", "customer"])
+def test_choosing_the_first_project_at_sign_in_scans_nothing(
+    request, persona, crowded_table, account, subproject
+):
+    """projects.menu.first_project, run at every sign-in of a user without one."""
+    from accounts.models import User
+    from projects.menu import first_project
+
+    if persona == "customer":
+        membership = MembershipFactory(account=account, role=Role.VIEWER)
+        GrantFactory(membership=membership, project=subproject)
+        user = membership.user
+    else:
+        user = request.getfixturevalue(persona)
+    user = User.objects.get(pk=user.pk)
+    with CaptureQueriesContext(connection) as queries:
+        chosen = first_project(user)
+    assert chosen is not None
+    (query,) = queries.captured_queries
+    assert not sequential_scans_of_projects(query["sql"], None), query["sql"]

@@ -6,16 +6,16 @@ a refusal is shown on the form (projects.forms.add_service_error) or as a messag
 """
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.actors import Actor
 from core.errors import ServiceError
+from core.lists import Column, Sorts, keyset_list
 from projects.forms import add_service_error
 from projects.models import Project, ProjectGrant
-from projects.views.common import paginate
 
 from .. import services
 from ..access import get_account_for_admin, get_invitation, get_membership
@@ -24,6 +24,9 @@ from ..models import INVITATION_DAYS, Account, Membership, Role
 from ..team_forms import GrantsForm, InviteForm, RoleForm, project_choice
 
 PER_PAGE = 100
+MEMBER_SORTS = Sorts(
+    (Column("email", "Email", ("email", "public_id"), "A to Z", "Z to A"),), "email"
+)
 
 
 def members_url(account: Account) -> str:
@@ -41,18 +44,23 @@ def _grants_prefetch():
 
 @require_GET
 def member_list(request, account_id):
-    """Each member with email, role, grants and last sign-in (100 a page, searchable
-    by email); the pending invitations with Resend and Cancel; the Invite button."""
+    """Each member with email, role, grants and last sign-in (100 a page by position,
+    sorted by email either way, filtered by email); the pending invitations with Resend
+    and Cancel; the Invite button."""
     account = get_account_for_admin(request.user, account_id)
     q = request.GET.get("q", "").strip()
-    members = (
-        Membership.objects.filter(account=account)
-        .select_related("user")
-        .prefetch_related(_grants_prefetch())
-        .order_by("user__email", "pk")
-    )
+    members = Membership.objects.filter(account=account).annotate(email=F("user__email"))
     if q:
         members = members.filter(user__email__icontains=q)
+    page = keyset_list(
+        request,
+        members.select_related("user").prefetch_related(_grants_prefetch()),
+        sorts=MEMBER_SORTS,
+        context=f"members:{account.public_id}:{q}",
+        total=members,  # counted up to core.lists.COUNT_LIMIT
+        noun=("member", "members"),
+        per_page=PER_PAGE,
+    )
     invitations = (
         account.invitations.open()
         .select_related("invited_by")
@@ -61,7 +69,7 @@ def member_list(request, account_id):
     )
     context = {
         "account": account,
-        "page": paginate(request, members, PER_PAGE),
+        "page": page,
         "q": q,
         "invitations": invitations,
         "invitation_days": INVITATION_DAYS,

@@ -6,12 +6,10 @@ The next page is what sorts after that position, found through the listing's ind
 (no OFFSET): each row is visited exactly once even while rows are added meanwhile.
 """
 
-import functools
-import operator
-
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+
+from core.keyset import after, position_of
 
 from .errors import invalid_argument
 
@@ -50,28 +48,6 @@ def read_page_token(request, context: str) -> list | None:
     return payload.get("p")
 
 
-def _after(position: list, order: tuple[str, ...]) -> Q:
-    """Rows that sort after `position` in `order` (e.g. ("-created_at", "-public_id"))."""
-    names = [field.lstrip("-") for field in order]
-    conditions = []
-    for i, field in enumerate(order):
-        lookup = "lt" if field.startswith("-") else "gt"
-        equal = dict(zip(names[:i], position[:i], strict=True))
-        conditions.append(Q(**equal, **{f"{names[i]}__{lookup}": position[i]}))
-    # The bound on the first field alone lets the database seek in the index.
-    first = "lte" if order[0].startswith("-") else "gte"
-    return Q(**{f"{names[0]}__{first}": position[0]}) & functools.reduce(operator.or_, conditions)
-
-
-def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _value(row, name):
-    """A field of a model instance, or of a dict from .values() (aggregated lists)."""
-    return row[name] if isinstance(row, dict) else getattr(row, name)
-
-
 def keyset_page(request, rows, *, context: str, order: tuple[str, ...], size: int | None = None):
     """One page of `rows` in `order` (ending in a unique field): (items, nextPageToken).
 
@@ -84,13 +60,11 @@ def keyset_page(request, rows, *, context: str, order: tuple[str, ...], size: in
         if position is not None:
             if not isinstance(position, list) or len(position) != len(order):
                 raise invalid_argument(_BAD_TOKEN)
-            rows = rows.filter(_after(position, order))
+            rows = rows.filter(after(position, order))
         items = list(rows.order_by(*order)[: size + 1])
     except (ValidationError, ValueError, TypeError):  # a position the fields cannot hold
         raise invalid_argument(_BAD_TOKEN) from None
     if len(items) <= size:
         return items, ""
     items = items[:size]
-    last = items[-1]
-    values = [_plain(_value(last, field.lstrip("-"))) for field in order]
-    return items, make_page_token(context, values)
+    return items, make_page_token(context, position_of(items[-1], order))

@@ -8,7 +8,8 @@ one format_html per row, and render the same HTML:
   (a top-level project opens on its Subprojects page, a subproject on its details);
 - `{% copy_value value "Project ID" code_class="project-id" marker="project-id" %}`: a
   value with its copy icon (static/js/app.js handles [data-copy]);
-- `{% local_time value "j M Y, H:i" %}`: a <time> element in the user's time zone;
+- `{% local_time value "j M Y, H:i" %}`: a <time> element in the user's time zone,
+  which it names;
 - `{{ project|billing_url }}`, `{% spend_limit_badge project %}` (billing).
 """
 
@@ -91,23 +92,21 @@ def copy_value(value, what, code_class="", marker="", hide_value_in_label=False)
 
 
 @register.simple_tag
-def local_time(value, fmt, zone_title=False):
-    """<time datetime="ISO 8601">value in `fmt`</time>, in the active (the user's) time
-    zone, as `|date` would write it; `zone_title` adds the time with its zone as a title."""
+def local_time(value, fmt="j M Y, H:i"):
+    """<time datetime="ISO 8601">value in `fmt` and its zone</time>, in the active (the
+    user's) time zone: "27 Nov 2026, 14:05 CET". Every time shown says its zone; the
+    title names it in full ("Europe/Stockholm")."""
     if value is None:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     formatted = DateFormat(local)
-    text = formatted.format(fmt)
-    if zone_title:
-        return format_html(
-            '<time datetime="{}" title="{} {}">{}</time>',
-            local.isoformat(),  # what |date:"c" writes
-            text,
-            formatted.e(),  # the zone's name, as |date:"e"
-            text,
-        )
-    return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
+    return format_html(
+        '<time datetime="{}" title="{}">{} {}</time>',
+        local.isoformat(),  # what |date:"c" writes
+        timezone.get_current_timezone_name(),
+        formatted.format(fmt),
+        formatted.T(),  # the zone's abbreviation, as |date:"T"
+    )
 
 
 @register.filter

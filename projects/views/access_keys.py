@@ -1,4 +1,4 @@
-"""Dashboard views of access keys: create (secret shown once) and revoke.
+"""Dashboard views of access keys: create (secret shown once), rotate and revoke.
 
 The list itself is the details panel's Access keys section, whose keys the details view
 puts in the context (projects/views/details.py).
@@ -23,7 +23,7 @@ from core.actors import Actor
 from core.errors import ServiceError
 from projects import form_tokens, services
 from projects.access import get_project_for_write
-from projects.forms import AccessKeyForm, add_service_error
+from projects.forms import AccessKeyForm, RotateKeyForm, add_service_error
 from projects.models import Project
 
 
@@ -40,31 +40,20 @@ def access_key_create(request, public_id):
     project = get_project_for_write(request.user, public_id)
     form = AccessKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = {}
-
-        @sensitive_variables()
-        def create():
-            key, created["secret"] = services.access_key_create(
+        response = _create_once(
+            request,
+            project,
+            form,
+            "access-key-create",
+            lambda: services.access_key_create(
                 project=project,
                 display_name=form.cleaned_data["display_name"],
                 actor=Actor.for_user(request),
                 expires_at=form.expires_at(timezone.now()),
-            )
-            created["key"] = key
-            return key.key_id  # the Key ID only: a replay never sees the secret
-
-        try:
-            outcome = form_tokens.create_once(
-                request.user, "access-key-create", form.cleaned_data["token"], create
-            )
-        except form_tokens.InProgress:
-            return _created_page(request, project)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            if outcome.replayed:
-                return _created_page(request, project, key_id=outcome.result)
-            return _created_page(request, project, key=created["key"], secret=created["secret"])
+            ),
+        )
+        if response is not None:
+            return response
     status = 400 if form.is_bound else 200
     return render(
         request,
@@ -74,23 +63,87 @@ def access_key_create(request, public_id):
     )
 
 
-def _created_page(request, project, *, key=None, secret=None, key_id=None):
-    """The new key with its secret; or, for a replayed form, that it was already shown."""
+@sensitive_variables()
+def _create_once(request, project, form, purpose, make, *, replaced=None):
+    """Run `make()` (which creates a key and returns it with its secret) once per form
+    token, and answer with the page that shows the secret; a replay of the form gets the
+    "already created" page. None when the service refused: its message is on the form."""
+    created = {}
+
+    @sensitive_variables()
+    def create():
+        created["key"], created["secret"] = make()
+        return created["key"].key_id  # the Key ID only: a replay never sees the secret
+
+    try:
+        outcome = form_tokens.create_once(request.user, purpose, form.cleaned_data["token"], create)
+    except form_tokens.InProgress:
+        return _created_page(request, project, replaced=replaced)
+    except ServiceError as error:
+        add_service_error(form, error)
+        return None
+    if outcome.replayed:
+        return _created_page(request, project, key_id=outcome.result, replaced=replaced)
+    return _created_page(
+        request, project, key=created["key"], secret=created["secret"], replaced=replaced
+    )
+
+
+def _created_page(request, project, *, key=None, secret=None, key_id=None, replaced=None):
+    """The new key with its secret; or, for a replayed form, that it was already shown.
+    `replaced`: the key it rotates, which keeps working until it is revoked."""
     if key is None and key_id is not None:
         key = project.access_keys.filter(key_id=key_id).first()
-    return render(
-        request,
-        "projects/access_keys/created.html",
-        {"project": project, "key": key, "secret": secret, "back_url": keys_url(project)},
-    )
+    context = {
+        "project": project,
+        "key": key,
+        "secret": secret,
+        "replaced": replaced,
+        "back_url": keys_url(project),
+    }
+    return render(request, "projects/access_keys/created.html", context)
+
+
+def _active_key(project, key_id):
+    key = project.access_keys.filter(key_id=str(key_id), revoked_at__isnull=True).first()
+    if key is None:
+        raise Http404("No such access key.")
+    return key
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@sensitive_variables()  # all: the template frames below hold the secret too
+def access_key_rotate(request, public_id, key_id):
+    """GET: what rotating does, and the new key's name. POST: create the successor and
+    answer with its secret, shown this once; the old key keeps working until revoked."""
+    project = get_project_for_write(request.user, public_id)
+    old = _active_key(project, key_id)
+    form = RotateKeyForm(request.POST or None, initial={"display_name": services.rotated_name(old)})
+    if request.method == "POST" and form.is_valid():
+        response = _create_once(
+            request,
+            project,
+            form,
+            "access-key-rotate",
+            lambda: services.access_key_rotate(
+                key=old,
+                display_name=form.cleaned_data["display_name"],
+                actor=Actor.for_user(request),
+            ),
+            replaced=old,
+        )
+        if response is not None:
+            return response
+    status = 400 if form.is_bound else 200
+    context = {"project": project, "key": old, "form": form, "back_url": keys_url(project)}
+    return render(request, "projects/access_keys/rotate.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def access_key_revoke(request, public_id, key_id):
     project = get_project_for_write(request.user, public_id)
-    key = project.access_keys.filter(key_id=str(key_id), revoked_at__isnull=True).first()
-    if key is None:
-        raise Http404("No such access key.")
+    key = _active_key(project, key_id)
     if request.method == "POST":
         services.access_key_revoke(key=key, actor=Actor.for_user(request))
         messages.success(

@@ -10,30 +10,41 @@ from core.actors import Actor
 from core.errors import ServiceError
 from projects import services
 from projects.access import can_suspend, can_write, get_project_for_user, get_project_for_write
-from projects.forms import LabelsForm, NameForm, SuspendForm, add_service_error, labels_to_text
+from projects.forms import LabelsForm, NameForm, SuspendForm, add_service_error
+from projects.models import ReminderDismissal
 
-from .common import remember_current
+from .common import remember_current, service_api_url
 
 
 def _render_details(
     request, project, *, name_form=None, labels_form=None, suspend_form=None, status=200
 ):
-    # The Access keys section: the project's keys that are not revoked (one query).
+    # The Access keys section: the project's keys that are not revoked (one query), each
+    # with the key it replaces or that replaces it (a rotation in progress).
     keys = list(
         project.access_keys.filter(revoked_at__isnull=True).order_by("created_at", "key_id")
     )
+    by_pk = {key.pk: key for key in keys}
+    for key in keys:
+        key.replaced_key = by_pk.get(key.replaces_id)
+        if key.replaced_key is not None:
+            key.replaced_key.successor = key
     limit = settings.ACCESS_KEYS_PER_PROJECT
     context = {
         "project": project,
         "can_write": can_write(project),
         "name_form": name_form or NameForm(initial={"name": project.name}),
-        "labels_form": labels_form
-        or LabelsForm(initial={"labels": labels_to_text(project.labels)}),
+        "labels_form": labels_form or LabelsForm(labels=project.labels),
         "access_keys": keys,
         "limit": limit,
         "limit_reached": sum(1 for key in keys if not key.is_expired()) >= limit,
         "can_suspend": can_suspend(project),
         "suspend_form": suspend_form or SuspendForm(),
+        "service_api_reminder": project.is_subproject
+        and not ReminderDismissal.objects.filter(
+            user=request.user, project=project, reminder=ReminderDismissal.SERVICE_API
+        ).exists(),
+        "service_api_url": service_api_url(project.public_id),
     }
     if project.parent_visible:  # its spend limit's flag, for those who see the billing
         project.limit_flag = limit_flag(project)
@@ -148,4 +159,16 @@ def project_resume(request, public_id):
         messages.error(request, error.message)
     else:
         messages.success(request, f"“{project.name}” is resumed: its access keys work again.")
+    return redirect("project_detail", project.public_id)
+
+
+@require_POST
+def service_api_reminder_dismiss(request, public_id):
+    """ "Got it" on a subproject's Service API reminder: it no longer shows to this user
+    on this subproject. Anyone who sees the subproject may: it changes nothing but what
+    they are shown."""
+    project = get_project_for_user(request.user, public_id)
+    services.reminder_dismiss(
+        user=request.user, project=project, reminder=ReminderDismissal.SERVICE_API
+    )
     return redirect("project_detail", project.public_id)

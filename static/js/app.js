@@ -14,15 +14,85 @@
     });
   });
 
-  // Menus are native <details data-menu>: they also close on Escape (focus goes back to
-  // their button) and on a click elsewhere, and one options menu is open at a time.
+  // Sign-in: the browser's time zone, which a first sign-in takes as the user's.
+  document.querySelectorAll("[data-browser-time-zone]").forEach(function (input) {
+    try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* none */ }
+  });
+
+  // Menus are native <details data-menu>. Here they get the WAI-ARIA menu button's keys:
+  // on the button, Enter, Space or Down opens and goes to the first item, Up to the
+  // last; in the menu, Up and Down move (wrapping), Home and End go to the ends, Escape
+  // closes and returns to the button, Tab closes. A click elsewhere closes them, and
+  // one options menu is open at a time. In the Projects menu the items are the rows'
+  // links, and the search field sits above the first.
   function openMenus() { return Array.from(document.querySelectorAll("details[data-menu][open]")); }
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") return;
-    const menu = openMenus().pop();  // the innermost one
-    if (!menu) return;
+  function summaryOf(menu) { return menu.querySelector(":scope > summary"); }
+  function itemsOf(menu) {
+    const panel = menu.querySelector(":scope > .dropdown-panel");
+    if (!panel) return [];
+    // A row's own options menu is inside the Projects menu's panel: its items are not
+    // the Projects menu's (those are the rows' links).
+    const selector = menu.hasAttribute("data-projects-menu") ? ".menu-row-link" : "[role=menuitem]";
+    return Array.from(panel.querySelectorAll(selector));
+  }
+  function focusItem(menu, index) {
+    const items = itemsOf(menu);
+    if (!items.length) return;
+    items[(index + items.length) % items.length].focus();
+  }
+  function close(menu, refocus) {
     menu.open = false;
-    menu.querySelector("summary").focus();
+    if (refocus) summaryOf(menu).focus();
+  }
+  function innermostMenu(element) { return element.closest("details[data-menu]"); }
+
+  let openedByKey = null;  // "first" or "last": where focus goes once the menu opens
+  document.addEventListener("keydown", function (event) {
+    const target = event.target;
+    const menu = innermostMenu(target);
+    if (event.key === "Escape") {
+      const open = (menu && menu.open) ? menu : openMenus().pop();
+      if (!open) return;
+      event.preventDefault();
+      close(open, true);
+      return;
+    }
+    if (!menu) return;
+    const onSummary = target === summaryOf(menu);
+    if (onSummary) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (menu.open) { focusItem(menu, event.key === "ArrowDown" ? 0 : -1); return; }
+        openedByKey = event.key === "ArrowDown" ? "first" : "last";
+        menu.open = true;
+      } else if ((event.key === "Enter" || event.key === " ") && !menu.open) {
+        openedByKey = menu.hasAttribute("data-projects-menu") ? null : "first";
+      }
+      return;
+    }
+    if (!menu.open) return;
+    const items = itemsOf(menu);
+    const index = items.indexOf(target);
+    const inSearch = target.matches("input[type=search]");
+    if (event.key === "Tab" && index !== -1 && !menu.hasAttribute("data-projects-menu")) {
+      close(menu, false);
+      return;
+    }
+    if (index === -1 && !(inSearch && event.key === "ArrowDown")) return;
+    switch (event.key) {
+      case "ArrowDown": focusItem(menu, inSearch ? 0 : index + 1); break;
+      case "ArrowUp":
+        if (index === 0 && menu.hasAttribute("data-projects-menu")) {
+          menu.querySelector("input[type=search]").focus();
+        } else {
+          focusItem(menu, index - 1);
+        }
+        break;
+      case "Home": focusItem(menu, 0); break;
+      case "End": focusItem(menu, -1); break;
+      default: return;
+    }
+    event.preventDefault();
   });
   document.addEventListener("click", function (event) {
     openMenus().forEach(function (menu) { if (!menu.contains(event.target)) menu.open = false; });
@@ -31,8 +101,13 @@
     const menu = event.target;
     if (!menu.matches || !menu.matches("details[data-menu]") || !menu.open) return;
     openMenus().forEach(function (other) { if (!other.contains(menu)) other.open = false; });
-    const search = menu.querySelector(":scope > .dropdown-panel input[type=search]");
-    if (search) search.focus();
+    if (openedByKey === "first" || openedByKey === "last") {
+      focusItem(menu, openedByKey === "first" ? 0 : -1);
+    } else {
+      const search = menu.querySelector(":scope > .dropdown-panel input[type=search]");
+      if (search) search.focus();
+    }
+    openedByKey = null;
   }, true);
 
   // Projects menu search: ask the server as the user types (it returns only the rows).
@@ -58,6 +133,69 @@
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(load, 150); });
     searchForm.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); load(); });
   }
+
+  // A list's sort: choosing one applies it (the Apply button does the same without JS).
+  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.requestSubmit(); });
+  });
+
+  // Selecting subprojects for removal: "select all on this page", and how many are ticked.
+  const bulk = document.querySelector("form[data-bulk]");
+  if (bulk) {
+    const boxes = Array.from(document.querySelectorAll("input[name=ids][form='" + bulk.id + "']"));
+    const all = document.querySelector("[data-select-all]");
+    const count = bulk.querySelector("[data-bulk-count]");
+    const submit = bulk.querySelector("[data-bulk-submit]");
+    const update = function () {
+      const ticked = boxes.filter(function (box) { return box.checked; }).length;
+      count.textContent = ticked ? ticked + " selected" : "";
+      submit.disabled = ticked === 0;
+      if (all) {
+        all.checked = ticked === boxes.length && ticked > 0;
+        all.indeterminate = ticked > 0 && ticked < boxes.length;
+      }
+    };
+    if (all) {
+      all.hidden = false;
+      all.addEventListener("change", function () {
+        boxes.forEach(function (box) { box.checked = all.checked; });
+        update();
+      });
+    }
+    boxes.forEach(function (box) { box.addEventListener("change", update); });
+    update();
+  }
+
+  // The labels editor: rows of name and value instead of the text box, which is then
+  // disabled so that only the rows are sent.
+  document.querySelectorAll("[data-labels-editor]").forEach(function (editor) {
+    const form = editor.closest("form");
+    const text = form.querySelector("[data-labels-text]");
+    const rows = editor.querySelector("[data-label-rows]");
+    const template = editor.querySelector("[data-label-row-template]");
+    editor.hidden = false;
+    editor.disabled = false;
+    if (text) {
+      text.hidden = true;
+      text.querySelectorAll("textarea").forEach(function (area) { area.disabled = true; });
+    }
+    const addRow = function () {
+      rows.appendChild(template.content.cloneNode(true));
+      return rows.lastElementChild;
+    };
+    editor.querySelector("[data-add-label]").addEventListener("click", function () {
+      addRow().querySelector("input").focus();
+    });
+    rows.addEventListener("click", function (event) {
+      const remove = event.target.closest("[data-remove-label]");
+      if (!remove) return;
+      const row = remove.closest("li");
+      const next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      const focus = next || addRow();
+      focus.querySelector("input").focus();
+    });
+  });
 
   // After a redirect, focus what the page is about (e.g. the row just created), not <body>:
   // keyboard and screen reader users continue from there. The element has tabindex=-1.

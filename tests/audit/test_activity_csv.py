@@ -1,23 +1,15 @@
 """The Activity page's CSV export: /projects/{id}/activity.csv, streamed."""
 
-import csv
-import io
 import json
 
 from core.actors import Actor, Kind, Source
 from projects import services
 from tests.factories import bulk_subprojects
+from tests.pages import csv_rows as rows
 
 
 def url(project, query=""):
     return f"/projects/{project.public_id}/activity.csv{query}"
-
-
-def rows(response) -> list[dict]:
-    assert response.status_code == 200
-    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(text)))
 
 
 def test_exports_every_entry_newest_first(client_for, admin_user, project, subproject):

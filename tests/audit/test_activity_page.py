@@ -24,7 +24,7 @@ def page(client, project, query="") -> str:
     response = client.get(url(project, query))
     assert response.status_code == 200, response.content.decode()[:500]
     body = response.content.decode()
-    start = body.find('<table class="table activity">')
+    start = body.find('<table class="table cards activity">')
     return body[start : body.index("</table>", start)] if start >= 0 else ""
 
 

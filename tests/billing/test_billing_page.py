@@ -126,7 +126,7 @@ def test_linked_from_the_details_panel_and_the_options_menu(client_for, admin_us
     details = client.get(f"/projects/{project.public_id}/").content.decode()
     assert f'href="{url(project)}"' in details
     menu = client.get("/projects/menu/?partial=1").content.decode()
-    assert f'<a href="{url(project)}">Billing</a>' in menu
+    assert f'<a role="menuitem" href="{url(project)}">Billing</a>' in menu
 
 
 def _costs(client, path):

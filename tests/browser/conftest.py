@@ -14,6 +14,10 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The two widths every screen is checked at: a laptop, and a small phone.
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 375, "height": 812}
+BOTH_WIDTHS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1440px", "375px"])
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,8 +44,14 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, live_server):
-    context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="en-GB")
+def viewport():
+    """The browser window's size: a laptop's, unless a test parametrizes it (BOTH_WIDTHS)."""
+    return DESKTOP
+
+
+@pytest.fixture
+def context(browser, live_server, viewport):
+    context = browser.new_context(viewport=viewport, locale="en-GB")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     context.set_default_timeout(10_000)
     yield context

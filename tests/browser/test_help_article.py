@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from projects.models import Project
+from tests.browser.checks import check_screen
 from tests.factories import GrantFactory, MembershipFactory, ProjectFactory
 
 pytestmark = pytest.mark.browser
@@ -52,9 +53,10 @@ def test_follow_the_help_article(sign_in, live_server, screenshot):
     expect(current).to_contain_text("Acme Messaging Production")
     expect(current.locator(".tick")).to_have_text("✓")
     current.get_by_label("Options for Acme Messaging Production").click()
-    expect(current.get_by_role("link", name="Details")).to_be_visible()
+    expect(current.get_by_role("menuitem", name="Details")).to_be_visible()
     screenshot(page, "1-projects-menu")
-    current.get_by_role("link", name="Subprojects").click()
+    check_screen(page, "1-projects-menu")
+    current.get_by_role("menuitem", name="Subprojects").click()
 
     # 3. The Subprojects page: name, Project ID and creation date of each subproject.
     expect(page.get_by_role("heading", name="Subprojects", level=1)).to_be_visible()
@@ -64,6 +66,7 @@ def test_follow_the_help_article(sign_in, live_server, screenshot):
     expect(table.locator("thead")).to_contain_text("Created")
     expect(table.locator("tbody tr")).to_have_count(2)
     screenshot(page, "2-subprojects-page")
+    check_screen(page, "2-subprojects-page")
 
     # Creating subprojects: CREATE SUBPROJECT opens the Create subproject dialog.
     page.get_by_role("link", name="CREATE SUBPROJECT").click()
@@ -78,6 +81,7 @@ def test_follow_the_help_article(sign_in, live_server, screenshot):
     expect(dialog).to_contain_text("Name cannot be empty.")
     dialog.get_by_label("Name", exact=True).fill("Taco Time")
     screenshot(page, "3-create-subproject-dialog")
+    check_screen(page, "3-create-subproject-dialog")
     # A double click on CREATE makes one subproject.
     dialog.get_by_role("button", name="CREATE").dblclick()
 
@@ -90,6 +94,7 @@ def test_follow_the_help_article(sign_in, live_server, screenshot):
     expect(page.locator("table.subprojects tbody tr")).to_have_count(3)
     assert Project.objects.filter(name="Taco Time").count() == 1
     screenshot(page, "4-created-subproject")
+    check_screen(page, "4-created-subproject")
 
     # Viewing subproject details: from the options icon of the project menu.
     taco = Project.objects.get(name="Taco Time")
@@ -98,7 +103,7 @@ def test_follow_the_help_article(sign_in, live_server, screenshot):
     row = page.locator(".projects-menu-panel li.menu-row")
     expect(row).to_have_count(1)
     row.get_by_label("Options for Taco Time").click()
-    row.get_by_role("link", name="Details").click()
+    row.get_by_role("menuitem", name="Details").click()
     title = page.locator("h1")
     expect(title).to_have_text("Acme Messaging Production > Taco Time")
 
@@ -110,6 +115,7 @@ def test_follow_the_help_article(sign_in, live_server, screenshot):
     expect(page.get_by_role("heading", name="General settings")).to_be_visible()
     expect(page.get_by_role("heading", name="Access keys")).to_be_visible()
     screenshot(page, "5-details-panel")
+    check_screen(page, "5-details-panel")
 
     # General settings: change the subproject name.
     page.get_by_label("Name", exact=True).fill("Taco Time West")
@@ -133,7 +139,7 @@ def test_escape_closes_menus_and_keeps_focus(sign_in, live_server):
     # Clicking elsewhere closes it too.
     summary.click()
     expect(page.locator(".projects-menu-panel")).to_be_visible()
-    page.locator("h1").click()
+    page.mouse.click(1400, 850)  # elsewhere: far from the menu
     expect(page.locator(".projects-menu-panel")).to_be_hidden()
 
 
@@ -158,6 +164,8 @@ def test_keyboard_only_creation(sign_in, live_server):
     expect(new_row).to_contain_text("Keyboard customer")
     # Focus lands on the new row, not on <body>: the keyboard goes on from there.
     expect(new_row).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(new_row.get_by_role("checkbox", name="Select Keyboard customer")).to_be_focused()
     page.keyboard.press("Tab")
     expect(new_row.get_by_role("link", name="Keyboard customer", exact=True)).to_be_focused()
     assert Project.objects.filter(name="Keyboard customer", parent=production).count() == 1

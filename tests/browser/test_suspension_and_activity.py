@@ -6,6 +6,7 @@ import pytest
 
 from audit.models import AuditEvent
 from projects.models import Project
+from tests.browser.checks import check_screen
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.browser
@@ -29,6 +30,7 @@ def test_suspend_read_the_activity_and_resume(sign_in, live_server, member, proj
     expect(page.locator("#suspension")).to_contain_text("Reason: Invoice 2026-11 unpaid")
     page.locator("#suspension").scroll_into_view_if_needed()
     screenshot(page, "6-suspended-subproject")
+    check_screen(page, "6-suspended-subproject")
 
     # The badge and the reason in the parent's Subprojects list and in the Projects menu.
     page.goto(f"{live_server.url}/projects/{project.public_id}/subprojects/")
@@ -43,7 +45,7 @@ def test_suspend_read_the_activity_and_resume(sign_in, live_server, member, proj
 
     # The Activity page, from the row's options menu: the suspension, by whom, newest first.
     menu_row.get_by_label("Options for Taco Time").click()
-    menu_row.get_by_role("link", name="Activity").click()
+    menu_row.get_by_role("menuitem", name="Activity").click()
     expect(page.get_by_role("heading", name=re.compile("Activity"), level=1)).to_be_visible()
     first = page.locator("table.activity tbody tr").first
     expect(first).to_contain_text("Subproject suspended")
@@ -56,6 +58,7 @@ def test_suspend_read_the_activity_and_resume(sign_in, live_server, member, proj
     page.get_by_role("link", name="Clear").click()
     expect(page.locator("table.activity tbody tr")).to_have_count(1)
     screenshot(page, "7-activity-page")
+    check_screen(page, "7-activity-page")
 
     # Resume from the details panel: the keys work again.
     page.get_by_role("link", name=re.compile("Taco Time")).first.click()

@@ -81,8 +81,9 @@ def test_admin_invites_a_customer_who_sees_only_their_subproject(
         [subproject],
     )
 
-    # Sign out, and sign in again with the new password.
-    invitee.get_by_role("button", name="Sign out").click()
+    # Sign out (in the user menu), and sign in again with the new password.
+    invitee.locator(".user-menu-button").click()
+    invitee.get_by_role("menuitem", name="Sign out").click()
     invitee.wait_for_url("**/accounts/login/")
     invitee.get_by_label("Email").fill("owner@tacotime.example")
     invitee.get_by_label("Password").fill(PASSWORD)

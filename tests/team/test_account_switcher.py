@@ -85,14 +85,15 @@ def test_the_account_is_remembered_on_the_user_on_every_device(
 
 
 def test_switching_forgets_the_other_accounts_current_project(
-    client, two_accounts, project, other_account
+    client, two_accounts, project, other_account, other_project
 ):
     client.force_login(two_accounts)
     client.get(f"/projects/{project.public_id}/")
     client.post("/accounts/switch/", {"account": other_account.public_id})
     two_accounts.refresh_from_db()
     assert (two_accounts.current_account, two_accounts.current_project) == (other_account, None)
-    assert client.get("/")["Location"] == "/projects/"
+    # The dashboard then opens on the first project this account shows them (issue 13).
+    assert client.get("/")["Location"] == f"/projects/{other_project.public_id}/subprojects/"
 
 
 def test_only_ones_own_accounts_can_be_switched_to(client, two_accounts, db):

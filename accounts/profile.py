@@ -1,0 +1,48 @@
+"""The profile page (/accounts/profile/): the user's own settings, for now the time zone
+every time in the dashboard is shown in."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from core.actors import Actor
+from core.errors import ServiceError
+from projects.forms import add_service_error
+
+from . import services
+from .time_zones import time_zones
+
+
+class TimeZoneForm(forms.Form):
+    # Checked by the service (one message for every interface), so not a ChoiceField.
+    time_zone = forms.CharField(
+        label="Time zone",
+        required=False,
+        help_text="Dates and times in the dashboard (created, removed, restorable until, "
+        "key expiry and last use, activity) are shown in this zone.",
+        widget=forms.Select(),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget.choices = [(name, name) for name in time_zones()]
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    user = request.user
+    form = TimeZoneForm(request.POST or None, initial={"time_zone": user.time_zone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_time_zone(
+                user=user, time_zone=form.cleaned_data["time_zone"], actor=Actor.for_user(request)
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Times are now shown in {user.time_zone}.")
+            return redirect("profile")
+    context = {"form": form, "now": timezone.now()}
+    return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
