@@ -141,9 +141,30 @@ def build_menu(user, q: str = "") -> Menu:
     return Menu(q=q.strip(), rows=rows[:MENU_LIMIT], more=len(rows) > MENU_LIMIT)
 
 
+def current_project(request):
+    """The project the top bar names: the one the page's view opened (free), or the
+    user's current project if they may still see it (one query)."""
+    opened = getattr(request, "current_project", None)
+    if opened is not None:
+        return opened
+    user = request.user
+    if not user.current_project_id:
+        return None
+    return (
+        Project.objects.visible_to(user)
+        .alive()
+        .select_related("parent")
+        .filter(pk=user.current_project_id)
+        .first()
+    )
+
+
 def projects_menu(request):
-    """Context processor: the top bar's menu, queried only if a template renders it."""
+    """Context processor: the project the top bar's Projects menu names, read only if a
+    template shows it. The menu's rows are not read here: the menu fetches them when it
+    opens (its search's own endpoint, projects_menu?partial=1), so that no page pays for
+    a list it usually does not show; without JavaScript it links to that list's page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"projects_menu": SimpleLazyObject(lambda: build_menu(user))}
+    return {"top_bar_current": SimpleLazyObject(lambda: current_project(request))}

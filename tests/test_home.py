@@ -49,6 +49,6 @@ def test_visiting_the_same_project_again_writes_nothing(
 ):
     client = client_for(member)
     client.get(f"/projects/{project.public_id}/")
-    # session, user, project, menu, access keys: no UPDATE of the current project
-    with django_assert_num_queries(5):
+    # session, user, project, access keys: no UPDATE of the current project
+    with django_assert_num_queries(4):
         client.get(f"/projects/{project.public_id}/")

@@ -157,7 +157,7 @@ def test_get_is_not_allowed(client_for, admin_user, project):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/projects/{parent}/subprojects/", 5),  # as tests/test_subproject_list.py
+        ("/projects/{parent}/subprojects/", 4),  # as tests/test_subproject_list.py
         ("/projects/?q=Customer", 5),  # as tests/test_project_list.py
         ("/projects/menu/?partial=1&q=Customer", 3),  # as tests/test_projects_menu.py
     ],

@@ -79,7 +79,7 @@ def test_the_details_page_keeps_a_fixed_query_count(
 ):
     client = client_for(member)
     details(client, subproject)
-    # session, user, project, menu, access keys, the reminder's dismissal, the spend
-    # limit's flag (billing)
-    with django_assert_num_queries(7):
+    # session, user, project, access keys, the reminder's dismissal, the spend limit's
+    # flag (billing)
+    with django_assert_num_queries(6):
         details(client, subproject)

@@ -98,11 +98,11 @@ def test_1000_removed_fixed_queries(client_for, member, project, django_assert_n
     )
     client = client_for(member)
     client.get(url(project))  # becomes the current project
-    # session, user, project, count, page of 50, menu
-    with django_assert_num_queries(6):
+    # session, user, project, count, page of 50
+    with django_assert_num_queries(5):
         body = client.get(url(project)).content.decode()
     assert "<strong>1,000 removed subprojects</strong>" in body
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         body = client.get(link(body, "Next")).content.decode()
     assert body.count("<tr") == 51 and body.count(">Restore</button>") == 50
     assert "51\u2013100 of 1,000 removed subprojects" in body

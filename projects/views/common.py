@@ -42,7 +42,9 @@ REMOVED_SORTS = Sorts(
 
 
 def remember_current(request, project: Project) -> None:
-    """Visiting a project makes it the user's current one (saved only when it changes)."""
+    """Visiting a project makes it the user's current one (saved only when it changes),
+    and the project the top bar names (projects.menu.current_project)."""
+    request.current_project = project
     user = request.user
     if user.current_project_id != project.pk:
         User.objects.filter(pk=user.pk).update(current_project=project)

@@ -47,6 +47,15 @@
   function innermostMenu(element) { return element.closest("details[data-menu]"); }
 
   let openedByKey = null;  // "first" or "last": where focus goes once the menu opens
+  // The Projects menu's rows arrive after it opens (see its search below): focus waits
+  // for them.
+  let pendingFocus = null;
+  function rowsArrived(menu) {
+    if (pendingFocus && pendingFocus.menu === menu && menu.open) {
+      focusItem(menu, pendingFocus.index);
+    }
+    pendingFocus = null;
+  }
   document.addEventListener("keydown", function (event) {
     const target = event.target;
     const menu = innermostMenu(target);
@@ -102,7 +111,9 @@
     if (!menu.matches || !menu.matches("details[data-menu]") || !menu.open) return;
     openMenus().forEach(function (other) { if (!other.contains(menu)) other.open = false; });
     if (openedByKey === "first" || openedByKey === "last") {
-      focusItem(menu, openedByKey === "first" ? 0 : -1);
+      const index = openedByKey === "first" ? 0 : -1;
+      if (itemsOf(menu).length) focusItem(menu, index);
+      else pendingFocus = { menu: menu, index: index };
     } else {
       const search = menu.querySelector(":scope > .dropdown-panel input[type=search]");
       if (search) search.focus();
@@ -127,11 +138,25 @@
           if (response.redirected) { window.location.assign(response.url); return Promise.reject(response); }
           return response.ok ? response.text() : Promise.reject(response);
         })
-        .then(function (html) { rows.innerHTML = html; })
+        .then(function (html) {
+          rows.innerHTML = html;
+          rowsArrived(searchForm.closest("details[data-menu]"));
+        })
         .catch(function () { /* a newer search replaced this one, or the network failed */ });
     };
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(load, 150); });
     searchForm.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); load(); });
+    // The rows are not in the page: they are read when the menu first opens (or is
+    // about to: a pointer over its button, or focus on it, starts the request early).
+    const menu = searchForm.closest("details[data-projects-menu]");
+    let loaded = false;
+    const firstLoad = function () { if (!loaded) { loaded = true; load(); } };
+    if (menu) {
+      const button = menu.querySelector(":scope > summary");
+      button.addEventListener("pointerenter", firstLoad);
+      button.addEventListener("focus", firstLoad);
+      menu.addEventListener("toggle", function () { if (menu.open) firstLoad(); });
+    }
   }
 
   // A list's sort: choosing one applies it (the Apply button does the same without JS).

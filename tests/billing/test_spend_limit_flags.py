@@ -51,7 +51,7 @@ def test_no_query_per_row(client_for, member, project, django_assert_num_queries
     over(bulk_subprojects(project, 60))
     client = client_for(member)
     client.get(f"/projects/{project.public_id}/subprojects/")
-    with django_assert_num_queries(5):  # as without limits (tests/test_subproject_list.py)
+    with django_assert_num_queries(4):  # as without limits (tests/test_subproject_list.py)
         body = client.get(f"/projects/{project.public_id}/subprojects/").content.decode()
     assert body.count("Blocked: spend limit") == 50
     with django_assert_num_queries(5):
