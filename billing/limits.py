@@ -18,12 +18,12 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from core.emails import send_many
 from usage import queries
 
 from . import money, prices
@@ -231,7 +231,7 @@ def send_alert_emails(alerts: list[SpendAlert]) -> int:
         for email in admins.get(alert.project.account_id, []):
             messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
     try:
-        return send_mass_mail(messages, fail_silently=False)
+        return send_many(messages)
     except Exception:  # the alert is recorded; a failed mail server must not fail ingest
         log.exception("spend limit alert emails failed (%d messages)", len(messages))
         return 0
