@@ -6,8 +6,8 @@ filters, sort and position in the URL, and pages found by position, never by OFF
                        total=parent.subproject_count, noun=("subproject", "subprojects"))
 
 - `rows`: a queryset; or, for a list that is a UNION (the Projects page), a function
-  `rows(condition, order)` that puts `condition` (a Q, or None) into each part and
-  returns the union in `order`.
+  `rows(condition, order, limit)` that puts `condition` (a Q, or None) into each part
+  and returns the union in `order`, of which `limit` rows will be read.
 - `sorts`: the columns one may sort on (Sorts); each one's order ends with a unique
   field, so the order is total and stable, and each has an index that serves it.
 - `total`: how many rows the list has: a number the caller already holds (a counter
@@ -208,14 +208,14 @@ def _count(total, limit) -> tuple[int | None, bool]:
     return min(counted, limit), counted > limit
 
 
-def _select(rows, condition, order):
+def _select(rows, condition, order, limit):
     if callable(rows):
-        return rows(condition, order)
-    return (rows.filter(condition) if condition is not None else rows).order_by(*order)
+        return rows(condition, order, limit)[:limit]
+    return (rows.filter(condition) if condition is not None else rows).order_by(*order)[:limit]
 
 
 def _read_first(rows, order, per_page):
-    items = list(_select(rows, None, order)[: per_page + 1])
+    items = list(_select(rows, None, order, per_page + 1))
     return items[:per_page], 0, False, len(items) > per_page
 
 
@@ -225,7 +225,7 @@ def _read(request, rows, order, context, per_page, exact_total):
     if not value:
         return _read_first(rows, order, per_page)
     if value == "last":
-        items = list(_select(rows, None, reversed_order(order))[: per_page + 1])
+        items = list(_select(rows, None, reversed_order(order), per_page + 1))
         before = len(items) > per_page
         items = items[:per_page][::-1]
         start = None if exact_total is None else max(exact_total - len(items), 0)
@@ -233,10 +233,10 @@ def _read(request, rows, order, context, per_page, exact_total):
     direction, position, start = _decode(value, context, len(order))
     try:
         if direction == "a":
-            items = list(_select(rows, after(position, order), order)[: per_page + 1])
+            items = list(_select(rows, after(position, order), order, per_page + 1))
             return items[:per_page], start, True, len(items) > per_page
         backwards = reversed_order(order)
-        items = list(_select(rows, after(position, backwards), backwards)[: per_page + 1])
+        items = list(_select(rows, after(position, backwards), backwards, per_page + 1))
     except (ValidationError, ValueError, TypeError):  # a position the fields cannot hold
         raise _BadCursor from None
     before = len(items) > per_page

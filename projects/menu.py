@@ -6,10 +6,12 @@ it shows at most MENU_LIMIT rows and links to the projects page for the rest.
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils.functional import SimpleLazyObject
 
+from accounts.models import Role
 from billing.flags import with_limit_flag
 from core import ids
 
@@ -33,7 +35,9 @@ def name_or_id_matches(q: str) -> Q:
 MENU_ORDER = ("-is_current", "sort_name", "name", "public_id")
 
 
-def menu_projects(user, q: str = "", *, related=("parent",), order=MENU_ORDER, condition=None):
+def menu_projects(
+    user, q: str = "", *, related=("parent",), order=MENU_ORDER, condition=None, limit=None
+):
     """The projects a user's menu and projects page list, current project first.
 
     Without a search: the top-level projects the user sees, plus the subprojects they
@@ -48,7 +52,10 @@ def menu_projects(user, q: str = "", *, related=("parent",), order=MENU_ORDER, c
     subqueries in one WHERE would make PostgreSQL scan the whole projects table.
     `related` are the relations to load with each row (select_related); `order` sorts
     the union by its columns (`sort_name` is the lower-cased name); `condition` (a Q on
-    those columns, e.g. a page's position) is applied to each part.
+    those columns, e.g. a page's position) is applied to each part. With `limit` (the
+    rows the caller will read), each part is also sorted and cut where the database
+    allows it (PostgreSQL): a part then reads only its first rows through its index,
+    not all of an account's projects before the union is sorted.
     """
     q = (q or "").strip()
     parts = _matching(user, q) if q else _entry_points(user)
@@ -67,6 +74,10 @@ def menu_projects(user, q: str = "", *, related=("parent",), order=MENU_ORDER, c
     ]
     if condition is not None:
         parts = [part.filter(condition) for part in parts]
+    if len(parts) == 1:  # (an admin's menu, without a current subproject)
+        return parts[0].order_by(*order)
+    if limit is not None and connection.features.supports_slicing_ordering_in_compound:
+        parts = [part.order_by(*order)[:limit] for part in parts]
     first, *rest = parts
     return first.union(*rest, all=True).order_by(*order)
 
@@ -90,20 +101,33 @@ def first_project(user):
     return union.first()
 
 
+def _admin_of(user):
+    """The current account's ID if the user administers it, as the request's user was
+    loaded (accounts.backends: with current_role); else None (then held_by says)."""
+    if getattr(user, "current_role", None) == Role.ADMIN:
+        return user.current_account_id
+    return None
+
+
 def _entry_points(user, *, current=True):
     """Disjoint parts: top-level projects of the user's admin accounts (the partial
     index project_top_level_by_name); projects granted elsewhere, top-level or with a
     parent the user does not see; the current project, if the user still sees it
     (unless `current` is False)."""
-    admin_accounts, granted = held_by(user)
     alive = Project.objects.alive()
     current = user.current_project_id if current else None
-    parts = [
-        alive.filter(parent__isnull=True, account_id__in=admin_accounts),
-        alive.filter(pk__in=granted)
-        .exclude(account_id__in=admin_accounts)
-        .exclude(parent_id__in=granted),
-    ]
+    if (admin_of := _admin_of(user)) is not None:
+        # An admin sees the whole account: its top-level projects, by an equality the
+        # index serves in name order.
+        parts = [alive.filter(parent__isnull=True, account_id=admin_of)]
+    else:
+        admin_accounts, granted = held_by(user)
+        parts = [
+            alive.filter(parent__isnull=True, account_id__in=admin_accounts),
+            alive.filter(pk__in=granted)
+            .exclude(account_id__in=admin_accounts)
+            .exclude(parent_id__in=granted),
+        ]
     if current is None:
         return parts
     return [part.exclude(pk=current) for part in parts] + [
@@ -114,8 +138,10 @@ def _entry_points(user, *, current=True):
 def _matching(user, q: str):
     """Disjoint parts of what the user sees (as ProjectQuerySet.visible_to) that match
     the search: in the user's admin accounts; granted; under a granted project."""
-    admin_accounts, granted = held_by(user)
     matching = Project.objects.alive().filter(name_or_id_matches(q))
+    if (admin_of := _admin_of(user)) is not None:
+        return [matching.filter(account_id=admin_of)]
+    admin_accounts, granted = held_by(user)
     elsewhere = matching.exclude(account_id__in=admin_accounts)
     return [
         matching.filter(account_id__in=admin_accounts),
@@ -137,7 +163,7 @@ class Menu:
 
 
 def build_menu(user, q: str = "") -> Menu:
-    rows = list(menu_projects(user, q)[: MENU_LIMIT + 1])
+    rows = list(menu_projects(user, q, limit=MENU_LIMIT + 1)[: MENU_LIMIT + 1])
     return Menu(q=q.strip(), rows=rows[:MENU_LIMIT], more=len(rows) > MENU_LIMIT)
 
 

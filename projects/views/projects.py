@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 from core.csv_stream import csv_response
 from core.lists import keyset_list
 from projects.api.base import timestamp
-from projects.menu import build_menu, menu_projects
+from projects.menu import MENU_ORDER, build_menu, menu_projects
 from projects.models import held_by
 
 from .common import PROJECT_SORTS
@@ -16,10 +16,17 @@ def _rows(request, q, related=("parent", "account")):
     is built once: it is also what the page counts."""
     everything = menu_projects(request.user, q, related=related)
 
-    def rows(condition=None, order=None):
-        if condition is None:
+    def rows(condition=None, order=None, limit=None):
+        if condition is None and limit is None:
             return everything.order_by(*order) if order else everything
-        return menu_projects(request.user, q, related=related, order=order, condition=condition)
+        return menu_projects(
+            request.user,
+            q,
+            related=related,
+            order=order or MENU_ORDER,
+            condition=condition,
+            limit=limit,
+        )
 
     return rows
 
