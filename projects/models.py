@@ -138,6 +138,14 @@ class Project(models.Model):
                 name="project_top_level_by_name",
                 condition=Q(parent__isnull=True, removed_at__isnull=True),
             ),
+            # The menu's search: an account's alive projects and subprojects in name
+            # order, read until the menu is full (a broad search stops after 21 rows).
+            models.Index(
+                "account",
+                Lower("name"),
+                name="project_alive_by_name",
+                condition=Q(removed_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -119,3 +119,30 @@ def test_search_results_are_sorted_by_name_whatever_the_case(client_for, admin_u
         ProjectFactory(account=account, name=name)
     body = client.get("/projects/menu/?partial=1&q=shop").content.decode()
     assert body.index("acme shop") < body.index("Beta shop") < body.index("Zeta shop")
+
+
+def test_search_lists_matches_by_name_with_the_current_one_ticked_in_place(
+    client_for, admin_user, project, account
+):
+    ProjectFactory(account=account, name="AAA Acme first by name")
+    client = client_for(admin_user)
+    client.get(f"/projects/{project.public_id}/")  # "Acme Production" becomes current
+    body = client.get("/projects/menu/?partial=1&q=acme").content.decode()
+    assert body.index("AAA Acme first by name") < body.index("Acme Production")
+    assert body.count('class="menu-row is-current"') == 1
+    assert '<span class="visually-hidden"> (current project)</span>' in body
+
+
+def test_search_rows_of_subprojects_escape_both_names_and_offer_their_options(
+    client_for, admin_user, account
+):
+    parent = ProjectFactory(account=account, name=f"{NASTY_NAME} parent")
+    child = ProjectFactory(account=account, parent=parent, name=f"{NASTY_NAME} child")
+    body = client_for(admin_user).get("/projects/menu/?partial=1&q=child").content.decode()
+    assert "<script>alert" not in body
+    assert f"<bdi>{escape(parent.name)}</bdi> &gt; <bdi>{escape(child.name)}</bdi>" in body
+    assert f'aria-label="Options for {escape(child.name)}"' in body
+    # A subproject opens on its details and has no Subprojects or Billing of its own.
+    assert f'<a class="menu-row-link" href="/projects/{child.public_id}/">' in body
+    assert f'href="/projects/{child.public_id}/usage/">Usage</a>' in body
+    assert "Subprojects</a>" not in body and "Billing</a>" not in body

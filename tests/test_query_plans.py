@@ -202,3 +202,41 @@ def test_choosing_the_first_project_at_sign_in_scans_nothing(
     assert chosen is not None
     (query,) = queries.captured_queries
     assert not sequential_scans_of_projects(query["sql"], None), query["sql"]
+
+
+def rows_read_from_projects(sql, params) -> int:
+    """Rows of projects_project that running the query read (EXPLAIN ANALYZE): those it
+    returned from each scan and those its filters and rechecks threw away."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    read, nodes = 0, [plan[0]["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        if node.get("Relation Name") == "projects_project":
+            read += node["Actual Loops"] * (
+                node["Actual Rows"]
+                + node.get("Rows Removed by Filter", 0)
+                + node.get("Rows Removed by Index Recheck", 0)
+            )
+        nodes.extend(node.get("Plans", []))
+    return read
+
+
+@pytest.mark.django_db
+def test_a_broad_search_reads_the_account_once_and_joins_only_the_rows_shown(
+    client_for, admin_user, crowded_table, project
+):
+    """The personas' account has 2,000 subprojects named "Customer <n>" (and 90,000 more
+    such names are in other accounts): "customer" matches all of them. The search reads
+    the account's names once and loads parents and limits for the 20 rows shown only
+    (PostgreSQL, guessing that one name matches, used to join all 2,000 before sorting)."""
+    client = client_for(admin_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/projects/menu/?partial=1&q=customer")
+    assert response.content.decode().count('<li class="menu-row') == 20
+    (search,) = [q["sql"] for q in queries.captured_queries if "LIKE" in q["sql"]]
+    in_account = project.account.projects.count()
+    assert in_account > 2_000
+    assert rows_read_from_projects(search, None) <= in_account + 2 * 21

@@ -143,9 +143,8 @@ def top_levels(project_ids) -> dict[str, str]:
     Project ID of its top-level project. Two queries at most."""
     ids = list(project_ids)
     found = {}
-    for public_id, parent_id in Project.objects.filter(public_id__in=ids).values_list(
-        "public_id", "parent__public_id"
-    ):
+    rows = Project.objects.filter(public_id__in=ids).order_by()  # (no need to sort them)
+    for public_id, parent_id in rows.values_list("public_id", "parent__public_id"):
         found[public_id] = parent_id or public_id
     missing = [i for i in ids if i not in found]
     if missing:
