@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import BooleanField, Case, Q, Value, When
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import Role
@@ -22,9 +23,20 @@ MENU_LIMIT = 20
 _PARTIAL_ID_RE = ids.prefix_pattern(4)
 
 
+def name_contains(q: str) -> GreaterThan:
+    """The name contains `q`, in any letter case: STRPOS(UPPER(name), UPPER(q)) > 0 on
+    PostgreSQL, INSTR on SQLite. What `name__icontains` finds (UPPER(name) LIKE '%q%'),
+    but PostgreSQL estimates that LIKE as matching almost no row, so it read every
+    project of the account before sorting even when the first 20 by name all match
+    ("project" among 5,000 projects named so: 3.4 ms); of a function's result it
+    assumes a third, and reads the account's names in order through
+    project_alive_by_name until the menu is full (0.15 ms)."""
+    return GreaterThan(StrIndex(Upper("name"), Upper(Value(q))), 0)
+
+
 def name_or_id_matches(q: str) -> Q:
     """Search by name (any part) or by Project ID (from its start, any letter case)."""
-    matches = Q(name__icontains=q)
+    matches = Q(name_contains(q))
     candidate_id = q.upper()
     if _PARTIAL_ID_RE.match(candidate_id):
         matches |= Q(public_id__startswith=candidate_id)
@@ -69,23 +81,15 @@ def menu_projects(
         output_field=BooleanField(),
     )
     # Case-insensitive, so the order is the same on SQLite and PostgreSQL and "acme"
-    # is not listed after "Zeta".
+    # is not listed after "Zeta". The spend-limit flag comes in the same query.
+    if related:  # (select_related() without names would follow every relation)
+        parts = [part.select_related(*related) for part in parts]
     parts = [
-        part.order_by().annotate(is_current=is_current, sort_name=Lower("name")) for part in parts
+        with_limit_flag(part.order_by().annotate(is_current=is_current, sort_name=Lower("name")))
+        for part in parts
     ]
     if condition is not None:
         parts = [part.filter(condition) for part in parts]
-    if q and limit is not None and len(parts) == 1:
-        # A search: first the matches' first rows by their own columns, then those rows
-        # with their relations. PostgreSQL cannot tell how many names contain the text
-        # and guesses one: it would join every match (5,000 for "project" in an
-        # account of 5,000) before sorting them.
-        first_rows = parts[0].order_by(*order).values("pk")[:limit]
-        parts = [parts[0].filter(pk__in=first_rows)]
-    # The relations and the spend-limit flag come in the same query.
-    if related:  # (select_related() without names would follow every relation)
-        parts = [part.select_related(*related) for part in parts]
-    parts = [with_limit_flag(part) for part in parts]
     if len(parts) == 1:  # (an admin's menu, without a current subproject)
         return parts[0].order_by(*order)
     if limit is not None and connection.features.supports_slicing_ordering_in_compound:

@@ -146,3 +146,11 @@ def test_search_rows_of_subprojects_escape_both_names_and_offer_their_options(
     assert f'<a class="menu-row-link" href="/projects/{child.public_id}/">' in body
     assert f'href="/projects/{child.public_id}/usage/">Usage</a>' in body
     assert "Subprojects</a>" not in body and "Billing</a>" not in body
+
+
+def test_search_takes_the_text_literally_in_any_letter_case(client_for, admin_user, account):
+    ProjectFactory(account=account, name="Promo 50% off_now")
+    ProjectFactory(account=account, name="Promo 500 offXnow")
+    client = client_for(admin_user)
+    for q, found in [("50%25", 1), ("F_N", 1), ("PROMO", 2), ("promo 5", 2), ("%25", 1)]:
+        assert rows(client.get(f"/projects/menu/?partial=1&q={q}")) == found, q

@@ -26,10 +26,16 @@ def last_full_hour(now=None) -> datetime:
     return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
 
 
+# The hour the usage tests record in unless they say otherwise: one for the whole run,
+# so that a record made with the default and a module's HOUR never fall on either side
+# of an hour that strikes while the tests run.
+TEST_HOUR = last_full_hour()
+
+
 def record(project, quantity=1, *, record_id=None, metric="sms.outbound", hour=None) -> dict:
     """One usage record for `project` (a Project or a Project ID), as the API takes it."""
     public_id = getattr(project, "public_id", project)
-    hour = hour or last_full_hour()
+    hour = hour or TEST_HOUR
     return {
         "recordId": record_id or f"{public_id}-{metric}-{hour:%Y%m%d%H}-{quantity}",
         "projectId": public_id,

@@ -5,10 +5,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.usage.conftest import ingest, last_full_hour, record
+from tests.usage.conftest import TEST_HOUR, ingest, record
 from usage.models import DailyUsage, UsageRecord
 
-HOUR = last_full_hour().strftime("%Y-%m-%dT%H:%M:%SZ")
+HOUR = TEST_HOUR.strftime("%Y-%m-%dT%H:%M:%SZ")
 HEADER = "recordId,projectId,metric,hour,quantity\n"
 
 

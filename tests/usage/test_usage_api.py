@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from tests.api.subprojects_client import call, error_of, key_header
 from tests.factories import ProjectFactory
-from tests.usage.conftest import ingest, last_full_hour, record
+from tests.usage.conftest import TEST_HOUR, ingest, record
 
-HOUR = last_full_hour()
+HOUR = TEST_HOUR
 TODAY = HOUR.date()
 
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import ProjectFactory
-from tests.usage.conftest import ingest, last_full_hour, record
+from tests.usage.conftest import TEST_HOUR, ingest, record
 
-HOUR = last_full_hour()
+HOUR = TEST_HOUR
 
 
 @pytest.fixture

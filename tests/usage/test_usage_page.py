@@ -14,11 +14,11 @@ from tests.factories import (
     ProjectFactory,
     bulk_subprojects,
 )
-from tests.usage.conftest import ingest, last_full_hour, record
+from tests.usage.conftest import TEST_HOUR, ingest, record
 from usage import services
 from usage.models import DailyUsage, FamilyDailyUsage, MonthlyUsage
 
-HOUR = last_full_hour()
+HOUR = TEST_HOUR
 
 
 def url(project, query=""):
