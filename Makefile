@@ -25,6 +25,8 @@ migrate: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py createcachetable
 
 # Local development server with demo data. DEBUG is on here only.
+# Links in emails (invitations, resets, spend-limit alerts) point at this server too.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: migrate
 	DEBUG=1 $(PY) manage.py demo --url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
