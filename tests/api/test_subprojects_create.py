@@ -161,3 +161,22 @@ def test_lone_surrogates_are_refused_and_nothing_is_saved(client, project, paren
     assert not Project.objects.filter(parent=project).exists()
     listing = call(client, "get", url(project), parent_auth)
     assert listing.status_code == 200
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_read_json_refuses_a_lone_surrogate_in_any_encoding_json_reads(rf, encoding):
+    # json.loads takes UTF-16 and UTF-32 bodies too: their escapes are not UTF-8 bytes.
+    from projects.api.base import read_json
+    from projects.api.errors import ApiError
+
+    body = '{"displayName": "\\ud800"}'.encode(encoding)
+    request = rf.post("/", data=body, content_type="application/json")
+    with pytest.raises(ApiError) as refused:
+        read_json(request)
+    assert refused.value.code == 400 and "lone surrogate" in refused.value.message
+
+
+def test_an_escaped_backslash_before_u_d800_is_plain_text(client, project, parent_auth):
+    response = call(client, "post", url(project), parent_auth, raw='{"displayName": "a\\\\ud800"}')
+    assert response.status_code == 200, response.content
+    assert Project.objects.get(parent=project).name == "a\\ud800"
