@@ -88,7 +88,13 @@ def test_demo_is_idempotent(db):
     run("demo")
     assert (Project.objects.count(), User.objects.count(), Membership.objects.count()) == counts
     assert "admin@example.com" in first and "Password" in first
-    assert Project.objects.filter(parent__isnull=False).count() == 4
+    assert Project.objects.filter(parent__isnull=False).count() == 5
+    # The admin also administers a second account (the account switcher shows).
+    admin = User.objects.get(email="admin@example.com")
+    assert sorted(admin.memberships.values_list("account__name", flat=True)) == [
+        "Acme Messaging",
+        "Burrito Wholesale",
+    ]
     viewer = User.objects.get(email="viewer@example.com")
     assert viewer.check_password("demo-console-2026")
 

@@ -25,6 +25,10 @@ PROJECTS = {
     ],
     "Acme Messaging Staging": [("QA customer", {"purpose": "testing"})],
 }
+# A second account, whose admin is also Acme's: the top bar then offers the account
+# switcher (named after Acme's, so that the demo admin starts in Acme).
+OTHER_ACCOUNT = "Burrito Wholesale"
+OTHER_PROJECTS = {"Burrito Wholesale SMS": [("Corner Deli", {"region": "US-East"})]}
 
 
 class Command(BaseCommand):
@@ -33,7 +37,8 @@ class Command(BaseCommand):
         "and an ASP's customer (a viewer of one subproject), two projects with "
         "subprojects (one suspended) and 90 days of usage, billed at the default price list "
         "(past months closed, one subproject over its spend limit), and an operator for "
-        "the admin site. "
+        "the admin site; admin@example.com also administers a second account, “Burrito "
+        "Wholesale”, to show the account switcher. "
         "Idempotent: running it again changes nothing that exists and resets only the "
         "demo passwords."
     )
@@ -47,20 +52,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _load(self):
-        account = Account.objects.filter(name="Acme Messaging").first()
-        if account is None:
-            account = account_services.account_create(name="Acme Messaging")
-
-        by_name = {}
-        for name, children in PROJECTS.items():
-            project = Project.objects.filter(account=account, name=name, parent=None).first()
-            project = project or services.project_create(account=account, name=name)
-            by_name[name] = project
-            for child_name, labels in children:
-                child = project.subprojects.filter(name=child_name).first()
-                by_name[child_name] = child or services.subproject_create(
-                    parent=project, name=child_name, labels=labels
-                )
+        account = self._account("Acme Messaging")
+        by_name = self._projects(account, PROJECTS)
 
         for email, role, granted in USERS:
             user = self._user(email)
@@ -77,9 +70,33 @@ class Command(BaseCommand):
         # The default price list; past months closed; a spend limit reached.
         billing_demo.fill(limited=by_name["QA customer"])
 
+        other = self._account(OTHER_ACCOUNT)
+        self._projects(other, OTHER_PROJECTS)
+        admin = User.objects.get(email=USERS[0][0])
+        account_services.membership_set(account=other, user=admin, role=Role.ADMIN)
+
         operator = self._user("operator@example.com")
         operator.is_staff = operator.is_superuser = True
         operator.save(update_fields=["is_staff", "is_superuser"])
+
+    def _account(self, name):
+        account = Account.objects.filter(name=name).first()
+        return account or account_services.account_create(name=name)
+
+    def _projects(self, account, projects) -> dict:
+        """The projects {name: [(subproject name, labels)]} of `account`, made if
+        missing; every one of them by name."""
+        by_name = {}
+        for name, children in projects.items():
+            project = Project.objects.filter(account=account, name=name, parent=None).first()
+            project = project or services.project_create(account=account, name=name)
+            by_name[name] = project
+            for child_name, labels in children:
+                child = project.subprojects.filter(name=child_name).first()
+                by_name[child_name] = child or services.subproject_create(
+                    parent=project, name=child_name, labels=labels
+                )
+        return by_name
 
     def _print_sign_in(self, url):
         out = self.stdout.write
@@ -88,7 +105,7 @@ class Command(BaseCommand):
         out(f"  Admin site:  {url}/admin/")
         out(f"  Password for every demo user: {PASSWORD}")
         for email, role, granted in USERS:
-            scope = f"only {granted}" if granted else "every project"
+            scope = f"only {granted}" if granted else f"every project, and {OTHER_ACCOUNT}'s"
             out(f"    {email:24} {role.label:7} {scope}")
         out(f"    {'operator@example.com':24} operator (admin site)")
 
