@@ -23,20 +23,24 @@ MENU_LIMIT = 20
 _PARTIAL_ID_RE = ids.prefix_pattern(4)
 
 
-def name_contains(q: str) -> GreaterThan:
-    """The name contains `q`, in any letter case: STRPOS(UPPER(name), UPPER(q)) > 0 on
-    PostgreSQL, INSTR on SQLite. What `name__icontains` finds (UPPER(name) LIKE '%q%'),
-    but PostgreSQL estimates that LIKE as matching almost no row, so it read every
-    project of the account before sorting even when the first 20 by name all match
-    ("project" among 5,000 projects named so: 3.4 ms); of a function's result it
-    assumes a third, and reads the account's names in order through
-    project_alive_by_name until the menu is full (0.15 ms)."""
-    return GreaterThan(StrIndex(Upper("name"), Upper(Value(q))), 0)
+def name_or_id_matches(q: str, *, in_name_order: bool = False) -> Q:
+    """Search by name (any part, any letter case) or by Project ID (from its start, any
+    letter case).
 
-
-def name_or_id_matches(q: str) -> Q:
-    """Search by name (any part) or by Project ID (from its start, any letter case)."""
-    matches = Q(name_contains(q))
+    `in_name_order`: the caller reads the matches in name order (the menu, the Projects
+    page sorted by name). The name test is then STRPOS(UPPER(name), UPPER(q)) > 0
+    (INSTR on SQLite) instead of `name__icontains`'s UPPER(name) LIKE '%q%': the same
+    matches, but PostgreSQL estimates the LIKE as matching almost no row, so it read
+    every project of the account before sorting even when the first 20 by name all
+    match ("project" among 5,000 projects named so: 3.4 ms); of a function's result it
+    assumes a third, and walks the account's names through project_alive_by_name until
+    the page is full (0.15 ms). Read in any other order (newest first), that same guess
+    would walk a table-wide index of creation times and read the whole table when few
+    names match, so the LIKE stays there."""
+    if in_name_order:
+        matches = Q(GreaterThan(StrIndex(Upper("name"), Upper(Value(q))), 0))
+    else:
+        matches = Q(name__icontains=q)
     candidate_id = q.upper()
     if _PARTIAL_ID_RE.match(candidate_id):
         matches |= Q(public_id__startswith=candidate_id)
@@ -74,7 +78,8 @@ def menu_projects(
     not all of an account's projects before the union is sorted.
     """
     q = (q or "").strip()
-    parts = _matching(user, q) if q else _entry_points(user)
+    in_name_order = order[0].lstrip("-") == "sort_name"
+    parts = _matching(user, q, in_name_order=in_name_order) if q else _entry_points(user)
     is_current = Case(
         When(pk=user.current_project_id or 0, then=Value(True)),
         default=Value(False),
@@ -151,10 +156,10 @@ def _entry_points(user, *, current=True):
     ]
 
 
-def _matching(user, q: str):
+def _matching(user, q: str, *, in_name_order: bool):
     """Disjoint parts of what the user sees (as ProjectQuerySet.visible_to) that match
     the search: in the user's admin accounts; granted; under a granted project."""
-    matching = Project.objects.alive().filter(name_or_id_matches(q))
+    matching = Project.objects.alive().filter(name_or_id_matches(q, in_name_order=in_name_order))
     if (admin_of := _admin_of(user)) is not None:
         return [matching.filter(account_id=admin_of)]
     admin_accounts, granted = held_by(user)
@@ -171,11 +176,6 @@ class Menu:
     q: str = ""
     rows: list = field(default_factory=list)
     more: bool = False
-
-    @property
-    def current(self):
-        """The current project when it is among the rows (it sorts first)."""
-        return next((row for row in self.rows[:1] if row.is_current), None)
 
 
 def build_menu(user, q: str = "") -> Menu:

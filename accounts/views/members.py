@@ -7,6 +7,7 @@ a refusal is shown on the form (projects.forms.add_service_error) or as a messag
 
 from django.contrib import messages
 from django.db.models import F, Prefetch
+from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -78,9 +79,10 @@ def member_list(request, account_id):
 
 
 def _top_level_choices(account: Account, chosen=()) -> list[tuple[str, str]]:
-    """The account's top-level projects by name, and the projects in `chosen` that are
-    not among them (granted subprojects), as checkbox choices."""
-    top = list(account.projects.alive().filter(parent__isnull=True).order_by("name", "pk"))
+    """The account's top-level projects by name (in any letter case, as every list),
+    and the projects in `chosen` that are not among them (granted subprojects), as
+    checkbox choices."""
+    top = list(account.projects.alive().filter(parent__isnull=True).order_by(Lower("name"), "pk"))
     listed = {project.public_id for project in top}
     extra = [project for project in chosen if project.public_id not in listed]
     return [project_choice(project) for project in [*top, *extra]]

@@ -69,9 +69,9 @@ def unknown_path(request, path=""):
     return not_found("No API resource at this path.").response()
 
 
-# A JSON escape of a UTF-16 surrogate (\uD800 to \uDFFF): the only way a UTF-8 body
-# can hold one (UTF-8 itself cannot encode them).
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# A UTF-16 surrogate (U+D800 to U+DFFF) in a UTF-8 body: as a JSON escape (\uD800), or
+# as the bytes ED A0 80 to ED BF BF, which json.loads decodes with "surrogatepass".
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
 def read_json(request) -> dict:
@@ -81,9 +81,9 @@ def read_json(request) -> dict:
         data = json.loads(body)
         # Escapes like "\ud800" decode to lone surrogates, which no database or response
         # can encode: refuse them here rather than fail half-way through a write. A UTF-8
-        # body is checked only if it has such an escape (encoding 1,000 usage records
-        # again cost a millisecond); json.loads also takes UTF-16 and UTF-32.
-        if json.detect_encoding(body) != "utf-8" or _SURROGATE_ESCAPE.search(body):
+        # body is checked only if it holds a surrogate (encoding 1,000 usage records again
+        # cost a millisecond); json.loads also takes UTF-16 and UTF-32.
+        if json.detect_encoding(body) != "utf-8" or _SURROGATE.search(body):
             json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise invalid_argument(

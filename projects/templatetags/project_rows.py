@@ -11,7 +11,7 @@ one format_html per row, and render the same HTML:
 - `{% local_time value "j M Y, H:i" %}`: a <time> element in the user's time zone,
   which it names;
 - `{{ project|billing_url }}`, `{% spend_limit_badge project %}` (billing);
-- `{% menu_row row %}`: one row of the Projects menu (20 a search), in one format_html.
+- `{% menu_row row %}`: one row of the Projects menu (20 a search), as one string.
 """
 
 import functools
