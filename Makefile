@@ -25,8 +25,11 @@ migrate: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py createcachetable
 
 # Local development server with demo data. DEBUG is on here only.
-# Links in emails (invitations, resets, spend-limit alerts) point at this server too.
+# Links in emails (invitations, resets, spend-limit alerts) point at this server too,
+# unless SITE_URL is set (in the environment, or in .env, which the settings read).
+ifeq ($(shell grep -s '^SITE_URL=' .env),)
 run: export SITE_URL ?= http://$(HOST):$(PORT)
+endif
 run: migrate
 	DEBUG=1 $(PY) manage.py demo --url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
