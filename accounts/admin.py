@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.actors import Actor
 from core.admin_errors import ServiceErrorsAdminMixin, report
 from core.admin_lookups import NoSecretLookupsMixin
+from core.admin_readonly import ReadOnlyAdminMixin
 from core.errors import ServiceError
 
 from . import services
@@ -104,7 +105,7 @@ class MembershipAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.Model
 
 
 @admin.register(Invitation)
-class InvitationAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
+class InvitationAdmin(NoSecretLookupsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: invitations are made, resent and cancelled by the accounts' admins
     (accounts.services); operators look them up here. The token's hash is never shown."""
 
@@ -135,12 +136,3 @@ class InvitationAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
         "cancelled_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

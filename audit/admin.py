@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from core.actors import Kind, Source
+from core.admin_readonly import ReadOnlyAdminMixin
 from core.ids import looks_like_public_id
 from projects.models import Project
 
@@ -77,7 +78,7 @@ def _search(term: str) -> Q:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "time",
         "action",
@@ -133,12 +134,3 @@ class AuditEventAdmin(admin.ModelAdmin):
         if not term:
             return queryset, False
         return queryset.filter(_search(term)), False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,8 +15,6 @@ Options (environment): BENCH_SECONDS (per measurement, default 6), BENCH_CLIENTS
 
 import base64
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -99,38 +97,6 @@ def populate():
     return account, cases
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "dashboard.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--access-logfile",
-            "/dev/null",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 def fetch(base: str, path: str, auth: str) -> None:
     request = urllib.request.Request(base + path, headers={"Authorization": auth})
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -180,8 +146,10 @@ def main() -> int:
         )
         account, cases = populate()
         connection.close()
+        from bench.support.server import free_port, start_gunicorn
+
         port = free_port()
-        server = start_server(port)
+        server = start_gunicorn(port)
         base = f"http://127.0.0.1:{port}"
         try:
             figures = {}

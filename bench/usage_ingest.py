@@ -20,8 +20,6 @@ BENCH_CLIENTS (4).
 import json
 import os
 import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,22 +37,13 @@ METRICS = ("sms.outbound", "sms.inbound", "voice.minutes", "verification.request
 
 
 def configure(tmp: str) -> None:
-    os.environ.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ACCESS_KEY_PEPPER": secrets.token_urlsafe(50),
-            "SECURE_SSL_REDIRECT": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "VAR_DIR": tmp,
-            "LOG_LEVEL": "ERROR",
-            "DJANGO_SETTINGS_MODULE": "dashboard.settings",
-            # Persistent connections, as a production deployment sets them (README):
-            # otherwise every request also pays for a new PostgreSQL connection.
-            "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
-        }
-    )
     sys.path.insert(0, str(ROOT))
+    from bench.support.environment import server_environment
+
+    os.environ.update(server_environment(tmp))
+    # Persistent connections, as a production deployment sets them (README): otherwise
+    # every request also pays for a new PostgreSQL connection.
+    os.environ["CONN_MAX_AGE"] = os.environ.get("CONN_MAX_AGE", "60")
 
 
 def records(prefix: str, count: int, project_ids, hours):
@@ -87,28 +76,6 @@ def bodies(prefix, project_ids, hours) -> list[bytes]:
         ).encode()
         for start in range(0, len(rows), BATCH)
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "dashboard.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--access-logfile", "/dev/null"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def send_all(url: str, token: str, batches: list[bytes]) -> float:
@@ -198,8 +165,10 @@ def main() -> int:
         hours = [now - timedelta(hours=h) for h in range(1, 25)]
         run = secrets.token_hex(4)
         connection.close()
+        from bench.support.server import free_port, start_gunicorn
+
         port = free_port()
-        server = start_server(port)
+        server = start_gunicorn(port)
         url = f"http://127.0.0.1:{port}/api/internal/v1/usage:batchRecord"
         print(
             f"Usage ingest on PostgreSQL: {ROUNDS} rounds of {BATCHES} batches of {BATCH:,} "

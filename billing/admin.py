@@ -99,16 +99,7 @@ class StatementAdmin(ReadOnlyAdmin):
 
 @admin.register(StatementLine)
 class StatementLineAdmin(ReadOnlyAdmin):
-    list_display = [
-        "statement",
-        "project_public_id",
-        "project_name",
-        "metric",
-        "usage_month",
-        "quantity",
-        "unit_price",
-        "amount",
-    ]
+    list_display = ["statement", *StatementLine.FIELDS]
     list_select_related = ["statement"]
     search_fields = ["=statement__project_public_id", "=project_public_id"]
     search_help_text = "A Project ID: a parent's statements' lines, or one project's."

@@ -152,6 +152,17 @@ class StatementLine(FrozenModel):
     unit_price = models.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=PRICE_DECIMALS)
     amount = models.DecimalField(max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMALS)
 
+    # What a line says, in this order (the admin's columns, COPY's, stored()'s tuples).
+    FIELDS = (
+        "project_public_id",
+        "project_name",
+        "metric",
+        "usage_month",
+        "quantity",
+        "unit_price",
+        "amount",
+    )
+
     class Meta:
         ordering = ["statement", "id"]
         indexes = [

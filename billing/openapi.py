@@ -1,6 +1,7 @@
 """Billing's part of /api/openapi.json (projects.api.openapi merges it in): statements
 and spend limits for customers' keys, and the internal sending check."""
 
+from projects.api.pagination import PAGE_PARAMETERS
 from usage.metrics import CODES
 
 TAGS = [
@@ -203,19 +204,7 @@ PATHS = {
             "answer 403 as an unknown ID does.",
             "parameters": [
                 _PROJECT_ID,
-                {
-                    "name": "pageSize",
-                    "in": "query",
-                    "required": False,
-                    "description": "1 to 1000; default 100.",
-                    "schema": {"type": "integer", "format": "int32"},
-                },
-                {
-                    "name": "pageToken",
-                    "in": "query",
-                    "required": False,
-                    "schema": {"type": "string"},
-                },
+                *PAGE_PARAMETERS,
             ],
             "responses": {
                 "200": _ok("ListStatementsResponse"),

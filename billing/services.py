@@ -225,16 +225,7 @@ def billing_period_close(
     return result
 
 
-_LINE_COLUMNS = (
-    "statement",
-    "project_public_id",
-    "project_name",
-    "metric",
-    "usage_month",
-    "quantity",
-    "unit_price",
-    "amount",
-)
+_LINE_COLUMNS = ("statement", *StatementLine.FIELDS)
 
 
 def _insert_lines(statement_id: int, lines) -> None:

@@ -245,15 +245,8 @@ def stored(parent: Project, month: date) -> MonthStatement | None:
     statement = Statement.objects.filter(project=parent, month=month).first()
     if statement is None:
         return None
-    rows = statement.lines.order_by("id").values_list(
-        "project_public_id",
-        "project_name",
-        "metric",
-        "usage_month",
-        "quantity",
-        "unit_price",
-        "amount",
-    )  # tuples: model instances cost 90 ms for 5,000 lines
+    # Tuples: model instances cost 90 ms for 5,000 lines.
+    rows = statement.lines.order_by("id").values_list(*StatementLine.FIELDS)
     lines = [
         Line(project, name, "", metric, month, quantity, unit_price, amount)
         for project, name, metric, month, quantity, unit_price, amount in rows

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.actors import Actor
 from core.admin_errors import ServiceErrorsAdminMixin, report
 from core.admin_lookups import NoSecretLookupsMixin
+from core.admin_readonly import ReadOnlyAdminMixin
 from core.errors import ServiceError
 
 from . import services
@@ -322,7 +323,7 @@ class KeyStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(AccessKey)
-class AccessKeyAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
+class AccessKeyAdmin(NoSecretLookupsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: keys are created by their owners (dashboard, API) or the
     create_access_key command, which is the only place a secret is shown. The hash is
     never displayed either. Operators can revoke."""
@@ -354,14 +355,8 @@ class AccessKeyAdmin(NoSecretLookupsMixin, admin.ModelAdmin):
     actions = ["revoke_keys"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # revoke instead: the row stays for the audit trail
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    # Read-only (ReadOnlyAdminMixin): no delete either; revoke instead, so the row stays
+    # for the audit trail.
 
     def has_revoke_permission(self, request):
         return request.user.has_perm("projects.change_accesskey")

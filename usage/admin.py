@@ -10,25 +10,17 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from core.actors import Actor
 from core.admin_errors import ServiceErrorsAdminMixin, report
 from core.admin_lookups import NoSecretLookupsMixin
+from core.admin_readonly import ReadOnlyAdminMixin
 from core.errors import ServiceError
 
 from . import services
 from .models import DailyUsage, MonthlyUsage, PlatformToken, PurgedProject, UsageRecord
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Usage is written by the platform's services only; operators look, never edit."""
 
     show_full_result_count = False  # no COUNT(*) of millions of rows per page
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthlyUsage)

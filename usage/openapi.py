@@ -3,6 +3,8 @@
 Responses refer to the access-keys contract's shared error responses (400Error …).
 """
 
+from projects.api.pagination import PAGE_PARAMETERS
+
 from .ingest import MAX_BATCH, MAX_QUANTITY
 from .metrics import CATALOGUE, CODES
 from .periods import MAX_MONTHS
@@ -155,20 +157,7 @@ PATHS = {
                     "schema": {"type": "string", "enum": ["subproject", "day"]},
                     "description": "Default: subproject.",
                 },
-                {
-                    "name": "pageSize",
-                    "in": "query",
-                    "required": False,
-                    "description": "1 to 1000; default 100.",
-                    "schema": {"type": "integer", "format": "int32"},
-                },
-                {
-                    "name": "pageToken",
-                    "in": "query",
-                    "required": False,
-                    "description": "The nextPageToken of the previous page.",
-                    "schema": {"type": "string"},
-                },
+                *PAGE_PARAMETERS,
             ],
             "responses": {
                 "200": {

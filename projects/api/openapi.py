@@ -41,6 +41,7 @@ from billing import openapi as billing_openapi
 from usage import openapi as usage_openapi
 
 from .errors import method_not_allowed
+from .pagination import PAGE_PARAMETERS
 
 HERE = Path(__file__).resolve().parent
 CONTRACTS = HERE / "contracts"
@@ -309,18 +310,7 @@ AUDIT_EVENTS_PATH = {
                 "description": "A Project ID the key reaches.",
                 "schema": {"type": "string"},
             },
-            {
-                "name": "pageSize",
-                "in": "query",
-                "description": "1-1000; 100 if left empty.",
-                "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 1000},
-            },
-            {
-                "name": "pageToken",
-                "in": "query",
-                "description": "The nextPageToken of an earlier response.",
-                "schema": {"type": "string"},
-            },
+            *PAGE_PARAMETERS,
         ],
         "responses": {
             "200": {

@@ -15,6 +15,24 @@ from .errors import invalid_argument
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
+# The OpenAPI parameters of every list endpoint that pages with these (our additions;
+# the contracts' own lists keep their contracts' words).
+PAGE_PARAMETERS = (
+    {
+        "name": "pageSize",
+        "in": "query",
+        "required": False,
+        "description": f"1 to {MAX_PAGE_SIZE}; default {DEFAULT_PAGE_SIZE}.",
+        "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+    },
+    {
+        "name": "pageToken",
+        "in": "query",
+        "required": False,
+        "description": "The nextPageToken of the previous page.",
+        "schema": {"type": "string"},
+    },
+)
 _SALT = "projects.api.page-token"
 _BAD_TOKEN = "pageToken is not valid: use the nextPageToken of a response."  # noqa: S105 - a message
 
