@@ -26,7 +26,7 @@ limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
 
-# The contracts' status words (projects/api/errors.py) for what gunicorn itself answers.
+# The contracts' status words (core/api/errors.py) for what gunicorn itself answers.
 _ANSWERS = {
     400: ("INVALID_ARGUMENT", "The request is not valid HTTP."),
     403: ("PERMISSION_DENIED", "The request was refused."),

@@ -5,11 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from core.actors import Actor
 from core.admin_errors import ServiceErrorsAdminMixin, report
 from core.admin_lookups import NoSecretLookupsMixin
-from core.admin_readonly import ReadOnlyAdminMixin
 from core.errors import ServiceError
 
 from . import services
-from .models import Account, Invitation, Membership, User
+from .models import Account, Membership, User
 
 
 @admin.register(User)
@@ -102,37 +101,3 @@ class MembershipAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.Model
                 self.delete_model(request, membership)
             except ServiceError as error:  # the last admin stays
                 report(self, request, error, about=str(membership))
-
-
-@admin.register(Invitation)
-class InvitationAdmin(NoSecretLookupsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: invitations are made, resent and cancelled by the accounts' admins
-    (accounts.services); operators look them up here. The token's hash is never shown."""
-
-    list_display = [
-        "email",
-        "account",
-        "role",
-        "sent_at",
-        "expires_at",
-        "accepted_at",
-        "cancelled_at",
-    ]
-    list_filter = ["role"]
-    list_select_related = ["account"]
-    search_fields = ["email", "account__name", "account__public_id"]
-    fields = [
-        "public_id",
-        "account",
-        "email",
-        "role",
-        "projects",
-        "invited_by",
-        "created_at",
-        "sent_at",
-        "expires_at",
-        "accepted_at",
-        "accepted_by",
-        "cancelled_at",
-    ]
-    readonly_fields = fields

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.views.decorators.debug import sensitive_variables
 
+from core import emails
 from core.client import client_address
 from core.failures import FailureLimit
 from core.metrics import auth_failures
 
-from . import emails, services
+from . import services
 from .models import User
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.actors import Actor
 from core.errors import ServiceError
-from projects.forms import add_service_error
+from core.forms import add_service_error
 
 from . import services
 from .time_zones import time_zones

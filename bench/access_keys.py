@@ -74,7 +74,7 @@ def microbenchmarks(key, secret):
     from django.db import connection
     from django.utils import timezone
 
-    from projects import key_secrets
+    from core import credentials
     from projects.api import auth
 
     stored = key.secret_hash
@@ -83,7 +83,7 @@ def microbenchmarks(key, secret):
     assert auth.key_by_sql(key.key_id, now) == auth.key_by_orm(key.key_id, now) == key
 
     def hash_and_compare():
-        return key_secrets.is_well_formed(secret) and key_secrets.secret_matches(secret, stored)
+        return credentials.is_well_formed(secret) and credentials.secret_matches(secret, stored)
 
     def with_lookup():
         return auth.key_for_credentials(key.key_id, secret)

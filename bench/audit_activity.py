@@ -206,7 +206,7 @@ def entries_query_ms(parent) -> float:
 def deep_token(parent) -> str:
     """The page token of the entry halfway down the parent's Activity."""
     from audit.models import AuditEvent
-    from projects.api.pagination import make_page_token
+    from core.api.pagination import make_page_token
 
     ids = AuditEvent.objects.filter(root_project_id=parent.public_id)
     low, high = ids.order_by("id").values_list("id", flat=True)[:1][0], ids.latest("id").id

@@ -50,8 +50,8 @@ def populate():
     call_command("createcachetable", verbosity=0)
 
     from accounts.models import Account
+    from core.api.pagination import make_page_token
     from projects import services
-    from projects.api.pagination import make_page_token
     from projects.models import Project
 
     account = Account.objects.create(name="Bench")

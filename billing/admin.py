@@ -7,8 +7,8 @@ from django.contrib import admin
 
 from core.actors import Actor
 from core.admin_errors import ServiceErrorsAdminMixin
+from core.admin_readonly import ReadOnlyModelAdmin
 from core.errors import InvalidValue
-from usage.admin import ReadOnlyAdmin
 from usage.metrics import CATALOGUE
 
 from . import money, services
@@ -89,7 +89,7 @@ class PriceListAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(ReadOnlyAdmin):
+class StatementAdmin(ReadOnlyModelAdmin):
     list_display = ["project_name", "project_public_id", "month", "total", "currency", "closed_at"]
     search_fields = ["=project_public_id"]
     search_help_text = "A top-level Project ID."
@@ -98,7 +98,7 @@ class StatementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StatementLine)
-class StatementLineAdmin(ReadOnlyAdmin):
+class StatementLineAdmin(ReadOnlyModelAdmin):
     list_display = ["statement", *StatementLine.FIELDS]
     list_select_related = ["statement"]
     search_fields = ["=statement__project_public_id", "=project_public_id"]
@@ -107,12 +107,12 @@ class StatementLineAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BillingPeriod)
-class BillingPeriodAdmin(ReadOnlyAdmin):
+class BillingPeriodAdmin(ReadOnlyModelAdmin):
     list_display = ["month", "closed_at", "closed_by", "statements"]
 
 
 @admin.register(SpendLimit)
-class SpendLimitAdmin(ReadOnlyAdmin):
+class SpendLimitAdmin(ReadOnlyModelAdmin):
     list_display = ["project", "amount", "currency", "quantities", "mode", "percent", "exceeded_in"]
     list_select_related = ["project__parent"]
     search_fields = ["=project__public_id", "=project__parent__public_id"]
@@ -121,7 +121,7 @@ class SpendLimitAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SpendAlert)
-class SpendAlertAdmin(ReadOnlyAdmin):
+class SpendAlertAdmin(ReadOnlyModelAdmin):
     list_display = ["project", "month", "threshold", "percent", "created_at"]
     list_select_related = ["project__parent"]
     search_fields = ["=project__public_id"]

@@ -6,4 +6,14 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing: prices, monthly statements, spend limits"
 
     def ready(self):
-        from . import receivers  # noqa: F401 - spend limits hear about new usage
+        from projects import contributions
+
+        from . import flags, receivers  # noqa: F401 - spend limits hear about new usage
+
+        contributions.add_section(
+            contributions.Section("Billing", "billing", order=40, top_level_only=True)
+        )
+        contributions.add_row_flag(
+            contributions.RowFlag("limit_flag", flags.with_limit_flag, flags.badge)
+        )
+        contributions.add_detail_part("overview", "billing/includes/billed_through.html")

@@ -1,12 +1,14 @@
 """The spend-limit flag of project rows in lists (the Projects menu and page, the
-Subprojects page), loaded in the lists' own query: no query per row.
+Subprojects page, the details page), loaded in the lists' own query: no query per row.
 
 `with_limit_flag(queryset)` adds `limit_flag`: "" when the project is within its limit
 (or has none), else the limit's mode ("notify" or "block") when its usage reached
-100 % this month. projects/templatetags/project_rows.py's `spend_limit_badge` shows it.
+100 % this month; `badge(project)` shows it. Both reach the projects' pages as a
+projects.contributions.RowFlag (billing.apps).
 """
 
 from django.db.models import Case, CharField, F, Value, When
+from django.utils.safestring import mark_safe
 
 from .statements import current_month
 
@@ -21,11 +23,19 @@ def with_limit_flag(queryset, *, now=None):
     )
 
 
-def limit_flag(project, *, now=None) -> str:
-    """The same flag for one project (its details panel): one query."""
-    return (
-        with_limit_flag(type(project).objects.filter(pk=project.pk), now=now)
-        .values_list("limit_flag", flat=True)
-        .first()
-        or ""
-    )
+_OVER_LIMIT = {
+    "notify": mark_safe(  # constants
+        '<span class="badge badge-suspended" title="It used its whole monthly spend limit">'
+        "Over spend limit</span>"
+    ),
+    "block": mark_safe(
+        '<span class="badge badge-suspended" title="It used its whole monthly spend limit: '
+        'sending is blocked until the month ends">Blocked: spend limit</span>'
+    ),
+}
+
+
+def badge(project) -> str:
+    """ "Over spend limit" (or "Blocked: spend limit") for a subproject that reached its
+    monthly limit: reads `limit_flag` (nothing for rows loaded without it)."""
+    return _OVER_LIMIT.get(getattr(project, "limit_flag", "") or "", "")

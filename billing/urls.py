@@ -1,23 +1,9 @@
-"""The dashboard's billing pages (Project IDs as projects.urls' <pid:> converter)."""
+"""The dashboard's billing pages (Project IDs and months: core.converters'
+<pid:…> and <month:…>)."""
 
-from django.urls import path, register_converter
-
-import projects.urls  # noqa: F401 - registers the <pid:> converter used below
+from django.urls import path
 
 from . import views
-
-
-class MonthConverter:
-    regex = "[0-9]{4}-[0-9]{2}"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(MonthConverter, "month")
 
 urlpatterns = [
     path("projects/<pid:public_id>/billing/", views.billing, name="billing"),

@@ -22,14 +22,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.current import remember_project
 from core.actors import Actor
+from core.csv_stream import csv_response
 from core.errors import ServiceError
+from core.forms import add_service_error
 from projects.access import can_write, get_project_for_user
-from projects.forms import add_service_error
-from projects.views.common import remember_current
 from usage.metrics import CATALOGUE, METRICS
 from usage.queries import STATE_LABELS
-from usage.views import csv_text, stream_csv
 
 from . import limits, money, prices, services, statements
 from .forms import SpendLimitForm
@@ -58,7 +58,7 @@ def _month(text: str) -> date:
 def billing(request, public_id):
     """The months: each with its total and status (estimate or closed)."""
     project = _parent_for_user(request, public_id)
-    remember_current(request, project)
+    remember_project(request, project)
     sheet = prices.sheet_for(project.account_id)
     context = {
         "project": project,
@@ -186,7 +186,6 @@ def billing_month_csv(request, public_id, month):
     label = f"{statement.month:%Y-%m}"
 
     def rows():
-        yield CSV_COLUMNS
         for line in statement.lines:
             yield [
                 label,
@@ -194,7 +193,7 @@ def billing_month_csv(request, public_id, month):
                 statement.currency,
                 statement.parent_public_id,
                 line.project_public_id,
-                csv_text(line.project_name),
+                line.project_name,
                 line.metric,
                 METRICS[line.metric].unit if line.metric in METRICS else "",
                 f"{line.usage_month:%Y-%m}",
@@ -204,7 +203,8 @@ def billing_month_csv(request, public_id, month):
             ]
 
     status = "estimate" if statement.status == statements.ESTIMATE else "closed"
-    return stream_csv(rows(), f"statement-{project.public_id}-{label}-{status}.csv")
+    name = f"statement-{project.public_id}-{label}-{status}"
+    return csv_response(name, CSV_COLUMNS, rows(), stamped=False)
 
 
 # --- A subproject's spend limit ------------------------------------------------------

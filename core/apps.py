@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Shared records: idempotency and failure counters"
+
+    def ready(self):
+        from . import converters
+
+        converters.register()

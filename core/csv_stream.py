@@ -1,4 +1,5 @@
-"""CSV downloads of dashboard lists (Activity, Subprojects, Projects…), streamed.
+"""Every CSV download of the dashboard (Subprojects, Projects, Activity, Usage, Billing),
+streamed: the one place a CSV is written.
 
     return csv_response(f"subprojects-{parent.public_id}", HEADER,
                         (row_of(sub) for sub in rows.iterator(chunk_size=2000)))
@@ -33,9 +34,12 @@ class _Echo:
         return value
 
 
-def csv_response(name: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
-    """A streamed CSV download, `name-<UTC time>.csv`, with `header` as its first line
-    and each row's cells made safe."""
+def csv_response(
+    name: str, header: list[str], rows: Iterable[list], *, stamped: bool = True
+) -> StreamingHttpResponse:
+    """A streamed CSV download, `name-<UTC time>.csv` (or `name.csv` when the name
+    already says what it holds, `stamped=False`), with `header` as its first line and
+    each row's cells made safe."""
     writer = csv.writer(_Echo())
 
     def lines():
@@ -44,6 +48,7 @@ def csv_response(name: str, header: list[str], rows: Iterable[list]) -> Streamin
             yield writer.writerow([safe_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    if stamped:
+        name = f"{name}-{timezone.now():%Y%m%d-%H%M%S}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

@@ -4,10 +4,10 @@ Services raise one of these, carrying the message for the person who asked and, 
 one field is at fault, that field's name (the service's own name for it). Each interface
 has exactly one function that turns them into its own answer:
 
-- dashboard forms: `projects.forms.add_service_error`
-- the JSON API: `projects.api.errors.from_service_error`
-- the admin: `projects.admin_errors.report`
-- commands: `CommandError(error.message)`
+- dashboard forms: `core.forms.add_service_error`
+- the JSON API: `core.api.errors.from_service_error`
+- the admin: `core.admin_errors` (ServiceErrorsAdminMixin, report)
+- commands: `core.commands.ServiceCommand` (a CommandError with the message)
 
 They subclass ValidationError, so Django's own machinery (model forms in the admin,
 `full_clean`) still sees them as input that the person can correct.

@@ -1,5 +1,5 @@
 """Keyset ("seek") positions in an ordered list, shared by the API's pages
-(projects.api.pagination) and the dashboard's (core.lists).
+(core.api.pagination) and the dashboard's (core.lists).
 
 A position is the values of the ordering fields of one row; the rows after it are a
 condition on those fields that the database answers from the list's index, without

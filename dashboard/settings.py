@@ -82,13 +82,18 @@ for _name, _networks in (
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The apps, lowest layer first (pyproject.toml's import-linter contracts keep imports
+# one way: an app imports only those above it in this list, never one below).
 INSTALLED_APPS = [
     "core",
+    "audit",
     "accounts",
     "projects",
-    "audit",
+    "team",
     "usage",
     "billing",
+    "api",
+    "dashboard",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -104,7 +109,7 @@ MIDDLEWARE = [
     "core.request_log.RequestLogMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Every answer under /api/ and /oauth2/ is JSON, even Django's own error pages.
-    "projects.api.middleware.ApiErrorMiddleware",
+    "core.api.middleware.ApiErrorMiddleware",
     # NUL characters in the path, query, form or cookies: 400 before any view or lookup.
     "core.unstorable_input.RefuseUnstorableInputMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -18,12 +18,12 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("team.urls")),
     path("", include("projects.urls")),
-    path("", include("audit.urls")),
     path("", include("usage.urls")),
     path("", include("billing.urls")),
     path("oauth2/token", oauth.token, name="oauth2_token"),
-    path("api/", include("projects.api.urls")),
+    path("api/", include("api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

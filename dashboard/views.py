@@ -13,10 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
 
+from core.api.middleware import is_api_path
 from core.client import address_in, client_address
 from core.metrics import backend_unavailable, cache_errors
 from core.outages import RETRY_AFTER, backend_of
-from projects.api.middleware import is_api_path
 from projects.current import ensure_current_project
 
 

@@ -1,7 +1,7 @@
 """The user's current project: the one the dashboard opens on and the top bar names.
 
 It is remembered on the user (every device) when they open a project
-(views.common.remember_current), and chosen at sign-in when there is none yet, or the
+(views.common.remember_project), and chosen at sign-in when there is none yet, or the
 one remembered is gone (removed, or no longer visible to them): the first project they
 can see (menu.first_project). So the Projects menu has a ticked project from the very
 first sign-in.

@@ -1,5 +1,6 @@
-"""Small forms for the dashboard. The rules themselves live in projects/validation.py
-and the services; `add_service_error` shows a service's refusal on a form."""
+"""Small forms for the dashboard's project pages. The rules themselves live in
+projects/validation.py and the services; core.forms.add_service_error shows a service's
+refusal on a form."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -8,27 +9,9 @@ from itertools import zip_longest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.errors import InvalidValue, ServiceError
+from core.form_tokens import OneTimeTokenForm
 
-from .form_tokens import OneTimeTokenForm
 from .validation import NAME_MAX_LENGTH, clean_display_name, clean_labels
-
-
-def add_service_error(form: forms.Form, error: ServiceError) -> None:
-    """The dashboard's one answer to a service's refusal (core.errors): each message on
-    the form field at fault (the form's `service_fields` maps the service's field names
-    to its own), or above the form when no field of the form is at fault."""
-    aliases = getattr(form, "service_fields", {})
-
-    def field_of(name):
-        name = aliases.get(name, name)
-        return name if name in form.fields else None
-
-    if isinstance(error, InvalidValue):
-        for name, messages in error.message_dict.items():
-            form.add_error(field_of(name), messages)
-    else:
-        form.add_error(field_of(error.field), error.message)
 
 
 def _name_field():
@@ -61,7 +44,7 @@ class SubprojectCreateForm(NameForm, OneTimeTokenForm):
 
     Its one-time token makes a second POST of the same form (a double click, a reload
     after a slow answer) find the first one's result instead of creating another
-    subproject (projects/form_tokens.py).
+    subproject (core/form_tokens.py).
     """
 
 

@@ -1,7 +1,9 @@
 """The Projects menu in the top bar: which rows it shows and how search finds them.
 
-The menu is on every page, so it must cost one query whatever the number of projects:
-it shows at most MENU_LIMIT rows and links to the projects page for the rest.
+The top bar names the current project on every page (current_project: free when the
+page's view opened it, else one query); the menu's rows are read only when it opens
+(its search endpoint), in one query whatever the number of projects: at most
+MENU_LIMIT rows, and a link to the Projects page for the rest.
 """
 
 from dataclasses import dataclass, field
@@ -13,9 +15,9 @@ from django.db.models.lookups import GreaterThan
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import Role
-from billing.flags import with_limit_flag
 from core import ids
 
+from .contributions import with_row_flags
 from .models import Project, held_by
 
 MENU_LIMIT = 20
@@ -86,11 +88,12 @@ def menu_projects(
         output_field=BooleanField(),
     )
     # Case-insensitive, so the order is the same on SQLite and PostgreSQL and "acme"
-    # is not listed after "Zeta". The spend-limit flag comes in the same query.
+    # is not listed after "Zeta". The rows' flags (projects.contributions: billing's
+    # spend-limit flag) come in the same query.
     if related:  # (select_related() without names would follow every relation)
         parts = [part.select_related(*related) for part in parts]
     parts = [
-        with_limit_flag(part.order_by().annotate(is_current=is_current, sort_name=Lower("name")))
+        with_row_flags(part.order_by().annotate(is_current=is_current, sort_name=Lower("name")))
         for part in parts
     ]
     if condition is not None:

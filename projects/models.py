@@ -293,7 +293,7 @@ class AccessKey(models.Model):
     """Credentials of one project or subproject.
 
     The secret is shown once, at creation, and only its HMAC is stored (see
-    projects.key_secrets). A project's key also acts on the project's subprojects; a
+    core.credentials). A project's key also acts on the project's subprojects; a
     subproject's key acts on that subproject only.
     """
 
@@ -306,7 +306,7 @@ class AccessKey(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Written at most every few minutes per key (see key_secrets.LAST_USED_RESOLUTION).
+    # Written at most every few minutes per key (see projects.api.auth.LAST_USED_RESOLUTION).
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)

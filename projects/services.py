@@ -25,8 +25,10 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Account, Membership
+from accounts.services import locked_membership
 from audit import trail
 from audit.actions import project_action
+from core import credentials
 from core.actors import SYSTEM, Actor, Kind, Source
 from core.errors import (
     AlreadyExists,
@@ -38,14 +40,9 @@ from core.errors import (
     typed,
 )
 from core.validation import NAME_MAX_LENGTH, clean_display_name
-from usage.services import purged_projects_keep
 
-from . import key_secrets
 from .models import AccessKey, Project, ProjectGrant, ReminderDismissal, Subproject
-
-# The codes of the typed errors callers used to compare against; kept for them.
-ALREADY_EXISTS = AlreadyExists.code
-LIMIT_REACHED = LimitReached.code
+from .signals import subprojects_purging
 
 
 def _validated(instance, *, exclude=("created_by",)):
@@ -273,7 +270,8 @@ def purge_removed_subprojects(*, now=None, actor: Actor = SYSTEM) -> int:
     In batches of PURGE_BATCH, each one transaction that also writes one
     "subproject.purge" entry per subproject (one INSERT for the batch). The entries,
     like every entry about the subproject before them, stay: they name it by its ID.
-    Their usage stays too (keyed by Project ID); a tombstone keeps their names for it.
+    Their usage stays too (keyed by Project ID); the apps that keep anything of them
+    (usage: their names) do so on projects.signals.subprojects_purging.
     """
     purged = 0
     while True:
@@ -297,7 +295,7 @@ def purge_removed_subprojects(*, now=None, actor: Actor = SYSTEM) -> int:
             ]
             trail.record_many(events)
             purged_now = Project.objects.filter(pk__in=[subproject.pk for subproject in batch])
-            purged_projects_keep(purged_now)
+            subprojects_purging.send(sender=Project, projects=purged_now)
             purged_now.delete()
         purged += len(batch)
 
@@ -326,12 +324,12 @@ def access_key_create(
             f"This project already has {limit} active access keys, the most it can "
             "have. Revoke one you no longer use, then create the new one."
         )
-    secret = key_secrets.new_secret()
+    secret = credentials.new_secret()
     key = AccessKey(
         project=project,
-        key_id=key_secrets.new_key_id(),
+        key_id=credentials.new_key_id(),
         display_name=display_name,
-        secret_hash=key_secrets.hash_secret(secret),
+        secret_hash=credentials.hash_secret(secret),
         created_by=actor.user,
         expires_at=expires_at,
         replaces=replaces,
@@ -523,6 +521,40 @@ def grant_remove(*, grant: ProjectGrant, actor: Actor = SYSTEM) -> None:
     if deleted:
         changes = trail.deleted(_grant_fields(membership))
         trail.record(actor, "grant.remove", project=project, changes=changes)
+
+
+def check_grantable(account: Account, projects) -> None:
+    """Refuse any project that is not an alive project of `account` (InvalidValue on
+    `projects`): what a member may be granted, now or by an invitation."""
+    for project in projects:
+        if project.account_id != account.pk or project.removed_at is not None:
+            raise InvalidValue(
+                f"“{project.name}” is not a project of this account.", field="projects"
+            )
+
+
+@transaction.atomic
+def membership_grants_set(*, membership: Membership, projects, actor: Actor = SYSTEM) -> Membership:
+    """Make `projects` (of the membership's account) the projects a member or viewer
+    is granted: grants are added and withdrawn to match, each with its own entry
+    (grant_set / grant_remove). Grants on removed subprojects are left alone: they
+    apply again if the subproject is restored."""
+    stored = locked_membership(pk=membership.pk)
+    if stored is None:
+        raise WrongState("This person is no longer a member of the account.")
+    wanted = {project.pk: project for project in projects}
+    check_grantable(stored.account, wanted.values())
+    current = {
+        grant.project_id: grant
+        for grant in stored.grants.filter(project__removed_at__isnull=True).select_related(
+            "project"
+        )
+    }
+    for pk in sorted(wanted.keys() - current.keys()):
+        grant_set(membership=stored, project=wanted[pk], actor=actor)
+    for pk in sorted(current.keys() - wanted.keys()):
+        grant_remove(grant=current[pk], actor=actor)
+    return stored
 
 
 def _grant_fields(membership: Membership) -> dict:

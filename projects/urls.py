@@ -1,24 +1,10 @@
-"""Dashboard URLs of projects, subprojects and access keys. Project IDs in URLs match
-core.ids.PATTERN; anything else is not a project URL at all (404)."""
+"""Dashboard URLs of projects, subprojects, access keys and a project's Activity.
+Project IDs in URLs match core.ids.PATTERN (the <pid:…> converter, core.converters);
+anything else is not a project URL at all (404)."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
-from core import ids
-
-from .views import access_keys, details, projects, subprojects
-
-
-class ProjectIdConverter:
-    regex = ids.PATTERN
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(ProjectIdConverter, "pid")
+from .views import access_keys, activity, details, projects, subprojects
 
 urlpatterns = [
     path("projects/", projects.project_list, name="project_list"),
@@ -77,5 +63,11 @@ urlpatterns = [
         "projects/<pid:public_id>/keys/<uuid:key_id>/revoke/",
         access_keys.access_key_revoke,
         name="access_key_revoke",
+    ),
+    path("projects/<pid:public_id>/activity/", activity.project_activity, name="project_activity"),
+    path(
+        "projects/<pid:public_id>/activity.csv",
+        activity.project_activity_csv,
+        name="project_activity_csv",
     ),
 ]

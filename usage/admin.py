@@ -10,21 +10,15 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from core.actors import Actor
 from core.admin_errors import ServiceErrorsAdminMixin, report
 from core.admin_lookups import NoSecretLookupsMixin
-from core.admin_readonly import ReadOnlyAdminMixin
+from core.admin_readonly import ReadOnlyModelAdmin
 from core.errors import ServiceError
 
 from . import services
 from .models import DailyUsage, MonthlyUsage, PlatformToken, PurgedProject, UsageRecord
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Usage is written by the platform's services only; operators look, never edit."""
-
-    show_full_result_count = False  # no COUNT(*) of millions of rows per page
-
-
 @admin.register(MonthlyUsage)
-class MonthlyUsageAdmin(ReadOnlyAdmin):
+class MonthlyUsageAdmin(ReadOnlyModelAdmin):
     list_display = ["project_public_id", "top_level_public_id", "metric", "month", "quantity"]
     list_filter = ["metric"]
     search_fields = ["=project_public_id", "=top_level_public_id"]
@@ -33,7 +27,7 @@ class MonthlyUsageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DailyUsage)
-class DailyUsageAdmin(ReadOnlyAdmin):
+class DailyUsageAdmin(ReadOnlyModelAdmin):
     list_display = ["project_public_id", "top_level_public_id", "metric", "day", "quantity"]
     list_filter = ["metric"]
     search_fields = ["=project_public_id", "=top_level_public_id"]
@@ -42,7 +36,7 @@ class DailyUsageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(UsageRecord)
-class UsageRecordAdmin(ReadOnlyAdmin):
+class UsageRecordAdmin(ReadOnlyModelAdmin):
     """Found by record ID (the table's only B-tree); a project's usage is in the daily
     and monthly totals."""
 
@@ -53,7 +47,7 @@ class UsageRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PurgedProject)
-class PurgedProjectAdmin(ReadOnlyAdmin):
+class PurgedProjectAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "public_id", "parent_public_id", "account", "removed_at", "purged_at"]
     list_select_related = ["account"]
     search_fields = ["name", "=public_id", "=parent_public_id"]

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class UsageConfig(AppConfig):
     name = "usage"
     verbose_name = "Usage: records, daily and monthly totals, platform tokens"
+
+    def ready(self):
+        from projects.contributions import Section, add_section
+
+        from . import receivers  # noqa: F401 - keeps purged subprojects' names
+
+        add_section(Section("Usage", "project_usage", order=30))

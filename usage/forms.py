@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from core.errors import InvalidValue
-from projects.forms import add_service_error
+from core.forms import add_service_error
 
 from .metrics import CATALOGUE
 from .periods import Period, add_months

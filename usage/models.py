@@ -169,7 +169,7 @@ class PurgedProject(models.Model):
 class PlatformToken(models.Model):
     """A credential of the platform's own services for the internal API (usage ingest).
 
-    Hashed like access keys (projects.key_secrets, with its own prefix); the secret is
+    Hashed like access keys (core.credentials, with its own prefix); the secret is
     shown once, when the token is created. Never accepted by the customer API, and
     customer keys are never accepted by the internal API.
     """

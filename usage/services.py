@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from audit import trail
+from core import credentials
 from core.actors import SYSTEM, Actor
 from core.errors import InvalidItems, InvalidValue, WrongState
 from core.validation import clean_display_name
-from projects import key_secrets
 
 from . import ingest, signals, storage
 from .metrics import METRICS
@@ -138,11 +138,11 @@ def platform_token_create(*, name: str, actor: Actor = SYSTEM) -> tuple[Platform
         name = clean_display_name(name, what="Token name")
     except ValidationError as error:
         raise InvalidValue(" ".join(error.messages), field="name") from None
-    secret = key_secrets.new_secret(PLATFORM_TOKEN_PREFIX)
+    secret = credentials.new_secret(PLATFORM_TOKEN_PREFIX)
     token = PlatformToken.objects.create(
-        token_id=key_secrets.new_key_id(),
+        token_id=credentials.new_key_id(),
         name=name,
-        secret_hash=key_secrets.hash_secret(secret),
+        secret_hash=credentials.hash_secret(secret),
         created_by=actor.user,
     )
     trail.record_platform_token_change(

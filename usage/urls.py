@@ -1,8 +1,6 @@
-"""The dashboard's usage pages (Project IDs as projects.urls' <pid:> converter)."""
+"""The dashboard's usage pages (Project IDs: core.converters' <pid:…>)."""
 
 from django.urls import path
-
-import projects.urls  # noqa: F401 - registers the <pid:> converter used below
 
 from . import views
 

@@ -7,18 +7,17 @@ page costs a fixed number of queries whatever the number of subprojects or the l
 of the period (tests/usage/test_usage_page.py).
 """
 
-import csv
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.current import remember_project
+from core.csv_stream import csv_response
 from projects.access import get_project_for_user
-from projects.views.common import remember_current
 
 from . import queries
 from .chart import bar_chart, data_rows, svg
@@ -114,7 +113,7 @@ def _page(table: UsageTable, requested) -> Page:
 def project_usage(request, public_id):
     project, form, valid, choices = _project_and_choices(request, public_id)
     if project.removed_at is None:
-        remember_current(request, project)
+        remember_project(request, project)
     if not valid:
         return _refused(request, project, form)
     context = {"project": project, "form": form, "max_months": MAX_MONTHS}
@@ -163,36 +162,10 @@ def project_usage(request, public_id):
     return render(request, "usage/project_usage.html", context)
 
 
-class _Echo:
-    """csv.writer's file: hands each written line back instead of storing it."""
-
-    def write(self, value):
-        return value
-
-
-# A cell starting like a formula would be run by a spreadsheet (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value: str) -> str:
-    """A cell of customers' own text, safe in a spreadsheet."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def stream_csv(rows, filename: str) -> StreamingHttpResponse:
-    """A CSV download written as it is sent (rows: an iterable of lists), in bounded
-    memory; billing's statement CSV uses it too."""
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _csv_response(project, choices, rows, suffix: str):
+def _csv_response(project, choices, header, rows, suffix: str):
     period = choices.period
-    return stream_csv(rows, f"usage-{project.public_id}-{period.start}-{period.end}{suffix}.csv")
+    name = f"usage-{project.public_id}-{period.start}-{period.end}{suffix}"
+    return csv_response(name, header, rows, stamped=False)
 
 
 @require_GET
@@ -205,13 +178,13 @@ def project_usage_csv(request, public_id):
     table = UsageTable(scope, choices.period, sort=choices.sort, descending=choices.descending)
 
     def rows():
-        yield ["Project", "Project ID", "State", *(m.label for m in CATALOGUE)]
         for row in table:
-            yield [csv_text(row.name), row.public_id, row.label, *row.quantities]
+            yield [row.name, row.public_id, row.label, *row.quantities]
         totals = queries.family_totals(scope, choices.period)
         yield ["Total", "", "", *(totals.get(m.code, 0) for m in CATALOGUE)]
 
-    return _csv_response(project, choices, rows(), "")
+    header = ["Project", "Project ID", "State", *(m.label for m in CATALOGUE)]
+    return _csv_response(project, choices, header, rows(), "")
 
 
 @require_GET
@@ -224,11 +197,11 @@ def project_usage_daily_csv(request, public_id):
     names = queries.scope_names(scope)
 
     def rows():
-        yield ["Date", "Project ID", "Project", "State", "Metric", "Unit", "Quantity"]
         for day, public_id, metric, quantity in queries.daily_rows(scope, choices.period):
             name, state = names.get(public_id, (public_id, queries.UNKNOWN))
             unit = METRICS[metric].unit if metric in METRICS else ""
             label = queries.STATE_LABELS[state]
-            yield [day, public_id, csv_text(name), label, metric, unit, quantity]
+            yield [day, public_id, name, label, metric, unit, quantity]
 
-    return _csv_response(project, choices, rows(), "-daily")
+    header = ["Date", "Project ID", "Project", "State", "Metric", "Unit", "Quantity"]
+    return _csv_response(project, choices, header, rows(), "-daily")

@@ -16,13 +16,14 @@ key is gone for the API: it is not listed and its ID answers 404.
 from django.views.decorators.debug import sensitive_variables
 from pydantic import BaseModel, ConfigDict
 
+from core.api.bodies import parse_body
+from core.api.errors import failed_precondition, not_found, permission_denied
+from core.api.pagination import keyset_page
+from core.api.views import json_response
+from core.credentials import is_well_formed_key_id
+from core.times import timestamp
 from projects import services
-from projects.key_secrets import is_well_formed_key_id
 from projects.models import AccessKey, Project
-
-from .base import json_response, parse_body, timestamp
-from .errors import failed_precondition, not_found, permission_denied
-from .pagination import keyset_page
 
 # The query parameter that confirms deleting the very key the request is made with when
 # it is its project's last active key (otherwise the caller would lock itself out).

@@ -8,10 +8,10 @@ stays); a subproject's key reads only its subproject's. Entries made by the plat
 """
 
 from audit.models import AuditEvent
-
-from .base import json_response, timestamp
-from .errors import permission_denied
-from .pagination import keyset_page
+from core.api.errors import permission_denied
+from core.api.pagination import keyset_page
+from core.api.views import json_response
+from core.times import timestamp
 
 
 def serialize_event(event: AuditEvent) -> dict:

@@ -33,13 +33,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from core import credentials
+from core.actors import Actor
+from core.api.errors import ApiError, permission_denied, unauthenticated
+from core.api.views import api_view
 from core.client import client_address
 from core.failures import FailureLimit
 from core.ids import looks_like_public_id
-from projects import key_secrets
 from projects.models import AccessKey, Project
-
-from .errors import ApiError, permission_denied, unauthenticated
 
 TOKEN_LIFETIME = 3599  # seconds, as the platform's token endpoint answers
 TOKEN_SALT = "projects.api.bearer-token"  # noqa: S105 - a salt, not a secret
@@ -314,10 +315,10 @@ def _active_key(key_id: str, target: str | None = None) -> KeyRecord | None:
 @sensitive_variables()  # error reports show stars for the credentials
 def key_for_credentials(key_id: str, secret: str, target: str | None = None) -> KeyRecord | None:
     """The active key these credentials belong to, or None. No query for a bad shape."""
-    if not key_secrets.is_well_formed_key_id(key_id) or not key_secrets.is_well_formed(secret):
+    if not credentials.is_well_formed_key_id(key_id) or not credentials.is_well_formed(secret):
         return None
     key = _active_key(key_id, target)
-    if key is None or not key_secrets.secret_matches(secret, key.secret_hash):
+    if key is None or not credentials.secret_matches(secret, key.secret_hash):
         return None
     return key
 
@@ -343,7 +344,7 @@ def key_for_token(token: str, target: str | None = None) -> KeyRecord | None:
     except signing.BadSignature:  # includes SignatureExpired
         return None
     key_id = payload.get("k") if isinstance(payload, dict) else None
-    if not isinstance(key_id, str) or not key_secrets.is_well_formed_key_id(key_id):
+    if not isinstance(key_id, str) or not credentials.is_well_formed_key_id(key_id):
         return None
     return _active_key(key_id, target)
 
@@ -381,3 +382,16 @@ def authenticate(request, target: str | None = None) -> Principal:
     if key.suspension is not None:
         raise key.suspension.refusal()
     return Principal(key=key)
+
+
+def access_key_caller(request, target=None) -> tuple[Principal, Actor]:
+    """(principal, actor) of a customer's access key: the customer API's authentication.
+    `target`, the Project ID the route names, is read in the key's own query."""
+    principal = authenticate(request, target)
+    return principal, Actor.for_key(request, principal.key.key_id)
+
+
+def key_api_view(**handlers):
+    """core.api.views.api_view for the customer API: callers authenticate with an access
+    key (or its bearer token), and `request.principal` is their Principal."""
+    return api_view(authenticate=access_key_caller, **handlers)

@@ -1,13 +1,10 @@
-"""GET /api/openapi.json: the OpenAPI document of what this server serves.
-
-The document is a committed file, projects/api/openapi.json, written by
-`manage.py generate_openapi` from the two published contracts (copied into ./contracts)
-and the adjustments below; tests/api/test_openapi.py fails when the file is not what the
-command would write. The view only serves the file (with an absolute token URL).
+"""This app's part of /api/openapi.json (the `api` package merges every app's part):
+the Subprojects and Access Keys APIs from the two published contracts (copied into
+./contracts), the Audit Events API and the token endpoint.
 
 Where we serve more or are stricter than the contracts say:
 
-- one server, `/api`, and the token endpoint `/oauth2/token` (with its own server `/`);
+- the token endpoint `/oauth2/token` (with its own server `/`);
 - one `Basic` and one `OAuth2` security scheme, whose token URL is ours;
 - `Idempotency-Key` on creating a subproject;
 - subproject request bodies refuse unknown fields; the read-only fields of a
@@ -19,38 +16,22 @@ Where we serve more or are stricter than the contracts say:
 - suspension: a Subproject's `state` and `suspendReason`, and the custom methods
   `POST /v1/subprojects/{subprojectId}:suspend` and `:resume` (v1 only);
 - `GET /v1/projects/{projectId}/auditEvents`, the audit trail, in the contracts' style.
-- the Usage API and the internal usage ingest (no published contract: usage/openapi.py
-  writes their part, with the `PlatformToken` scheme);
-- billing: statements, spend limits and the internal sending check (billing/openapi.py).
-
-tests/api/test_openapi.py checks that every documented operation is routed and every
-routed operation is documented.
 """
 
 import copy
-import functools
-import json
 from pathlib import Path
 
 import yaml
-from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 
-from billing import openapi as billing_openapi
-from usage import openapi as usage_openapi
-
-from .errors import method_not_allowed
-from .pagination import PAGE_PARAMETERS
+from core.api.openapi import Fragment
+from core.api.pagination import PAGE_PARAMETERS
 
 HERE = Path(__file__).resolve().parent
 CONTRACTS = HERE / "contracts"
-DOCUMENT = HERE / "openapi.json"
 SUBPROJECTS_CONTRACT = CONTRACTS / "sinch-subprojects-api-openapi.yaml"
 ACCESS_KEYS_CONTRACT = CONTRACTS / "sinch-access-keys-api-openapi.yaml"
 
 SECURITY_SCHEMES = {
-    **usage_openapi.SECURITY_SCHEMES,
     "Basic": {
         "type": "http",
         "scheme": "basic",
@@ -405,80 +386,32 @@ def _add_v1alpha1(doc: dict) -> None:
             doc["paths"]["/v1alpha1/" + template.removeprefix("/v1/")] = item
 
 
-def build_document() -> dict:
-    """The document, as `generate_openapi` writes it."""
+def fragment() -> Fragment:
+    """The Subprojects, Access Keys and Audit Events APIs and the token endpoint: the two
+    published contracts, adjusted as the module's note says, and our additions."""
     subprojects = _load(SUBPROJECTS_CONTRACT)
     access_keys = _load(ACCESS_KEYS_CONTRACT)
-    doc = {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Console API: subprojects, access keys, usage and billing",
-            "version": "v1",
-            "description": "The Subprojects API, the Access Keys API and the Usage API as "
-            "this server serves them, under /api, the OAuth2 token endpoint, and the "
-            "internal usage ingest for the platform's services. Errors have the shape "
-            '{"error": {"code", "message", "status", "details"}} with the status words '
-            f"{ERROR_STATUSES} (and ALREADY_EXISTS for access keys).",
-        },
-        "servers": [{"url": "/api"}],
-        "security": [{"OAuth2": []}, {"Basic": []}],
-        "tags": [
-            *subprojects.get("tags", []),
-            *access_keys.get("tags", []),
-            {"name": "Audit Events", "description": "Who changed what, when, from where."},
-            {"name": "Authentication", "description": "Bearer tokens for access keys."},
-        ],
-        "paths": {},
-        "components": {},
-    }
     _tighten_subprojects(subprojects)
     _adjust_access_keys(access_keys)
+    doc = {"paths": {}, "components": {}}
     for contract in (subprojects, access_keys):
         _merge(doc["paths"], contract["paths"], "paths")
         for section, entries in contract.get("components", {}).items():
             if section == "securitySchemes":
                 continue
             _merge(doc["components"].setdefault(section, {}), entries, f"components.{section}")
-    doc["components"]["securitySchemes"] = SECURITY_SCHEMES
+    doc["components"]["securitySchemes"] = copy.deepcopy(SECURITY_SCHEMES)
     doc["components"]["responses"]["OAuth2Error"] = OAUTH2_ERROR
     _add_v1alpha1(doc)
     doc["paths"]["/v1/subprojects/{subprojectId}:suspend"] = SUSPEND_PATH
     doc["paths"]["/v1/subprojects/{subprojectId}:resume"] = RESUME_PATH
     doc["paths"]["/v1/projects/{projectId}/auditEvents"] = AUDIT_EVENTS_PATH
-    doc["components"]["schemas"].update(copy.deepcopy(AUDIT_EVENT_SCHEMAS))
-    # Usage (usage/openapi.py): the customers' Usage API and the internal ingest.
-    doc["tags"] += usage_openapi.TAGS
-    _merge(doc["paths"], copy.deepcopy(usage_openapi.PATHS), "paths")
-    _merge(doc["components"]["schemas"], copy.deepcopy(usage_openapi.SCHEMAS), "schemas")
-    # Billing (billing/openapi.py): statements, spend limits, the internal sending check.
-    doc["tags"] += billing_openapi.TAGS
-    _merge(doc["paths"], copy.deepcopy(billing_openapi.PATHS), "paths")
-    _merge(doc["components"]["schemas"], copy.deepcopy(billing_openapi.SCHEMAS), "schemas")
     doc["paths"]["/oauth2/token"] = TOKEN_PATH
-    return doc
-
-
-def render(doc: dict) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-
-
-@functools.cache
-def document() -> dict:
-    """The committed document (projects/api/openapi.json)."""
-    with DOCUMENT.open(encoding="utf-8") as f:
-        return json.load(f)
-
-
-@csrf_exempt
-@login_not_required
-def openapi_json(request):
-    if request.method not in ("GET", "HEAD"):
-        return method_not_allowed(["GET"]).response()
-    doc = document()
-    doc = {
-        **doc,
-        "components": {**doc["components"], "securitySchemes": copy.deepcopy(SECURITY_SCHEMES)},
-    }
-    flow = doc["components"]["securitySchemes"]["OAuth2"]["flows"]["clientCredentials"]
-    flow["tokenUrl"] = request.build_absolute_uri(flow["tokenUrl"])
-    return JsonResponse(doc, json_dumps_params={"ensure_ascii": False})
+    doc["components"]["schemas"].update(copy.deepcopy(AUDIT_EVENT_SCHEMAS))
+    tags = [
+        *subprojects.get("tags", []),
+        *access_keys.get("tags", []),
+        {"name": "Audit Events", "description": "Who changed what, when, from where."},
+        {"name": "Authentication", "description": "Bearer tokens for access keys."},
+    ]
+    return Fragment(paths=doc["paths"], tags=tags, components=doc["components"])

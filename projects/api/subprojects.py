@@ -13,13 +13,14 @@ parent's decision, like delete: a subproject's own key cannot.
 
 import pydantic
 
+from core.api.bodies import parse_body
+from core.api.errors import failed_precondition, invalid_argument, not_found, permission_denied
+from core.api.idempotency import create_once
+from core.api.pagination import keyset_page
+from core.api.views import json_response
+from core.times import timestamp
 from projects import services
 from projects.models import Project
-
-from .base import json_response, parse_body, timestamp
-from .errors import failed_precondition, invalid_argument, not_found, permission_denied
-from .idempotency import create_once
-from .pagination import keyset_page
 
 # Read-only fields of the Subproject schema. The contract says a value sent in a request
 # body is ignored, so these are dropped before validation instead of being refused.

@@ -10,7 +10,7 @@ one format_html per row, and render the same HTML:
   value with its copy icon (static/js/app.js handles [data-copy]);
 - `{% local_time value "j M Y, H:i" %}`: a <time> element in the user's time zone,
   which it names;
-- `{{ project|billing_url }}`, `{% spend_limit_badge project %}` (billing);
+- `{% row_badges project %}`, `{% suspended_badge project %}`: a row's badges;
 - `{% menu_row row %}`: one row of the Projects menu (20 a search), as one string.
 """
 
@@ -24,6 +24,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from core.ids import PUBLIC_ID_RE
+from projects import contributions
 
 register = template.Library()
 
@@ -110,39 +111,11 @@ def local_time(value, fmt="j M Y, H:i"):
     )
 
 
-@register.filter
-def activity_url(project) -> str:
-    return project_url("project_activity", project.public_id)
-
-
-@register.filter
-def usage_url(project) -> str:
-    return project_url("project_usage", project.public_id)
-
-
-@register.filter
-def billing_url(project) -> str:
-    return project_url("billing", project.public_id)
-
-
-_OVER_LIMIT = {
-    "notify": mark_safe(  # constants
-        '<span class="badge badge-suspended" title="It used its whole monthly spend limit">'
-        "Over spend limit</span>"
-    ),
-    "block": mark_safe(
-        '<span class="badge badge-suspended" title="It used its whole monthly spend limit: '
-        'sending is blocked until the month ends">Blocked: spend limit</span>'
-    ),
-}
-
-
 @register.simple_tag
-def spend_limit_badge(project):
-    """ "Over spend limit" (or "Blocked: spend limit") for a subproject that reached
-    its monthly limit: reads `limit_flag`, which billing.flags.with_limit_flag loads in
-    the list's own query (nothing for rows loaded without it)."""
-    return _OVER_LIMIT.get(getattr(project, "limit_flag", ""), "")
+def row_badges(project):
+    """The badges other apps add to a project's row (projects.contributions: billing's
+    "Over spend limit"), from values the list loaded in its own query."""
+    return contributions.row_badges(project)
 
 
 _SUSPENDED = mark_safe('<span class="badge badge-suspended">Suspended</span>')  # a constant
@@ -185,21 +158,10 @@ def _around_html(name: str, urlconf, script_prefix: str) -> tuple[str, str]:
     return tuple(escape(part) for part in _around(name, urlconf, script_prefix))
 
 
-_MENU_OPTIONS = {
-    # (label, URL name) of a row's options: a top-level project's, a subproject's.
-    False: (
-        ("Details", "project_detail"),
-        ("Subprojects", "subproject_list"),
-        ("Activity", "project_activity"),
-        ("Usage", "project_usage"),
-        ("Billing", "billing"),
-    ),
-    True: (
-        ("Details", "project_detail"),
-        ("Activity", "project_activity"),
-        ("Usage", "project_usage"),
-    ),
-}
+def _menu_options(subproject: bool) -> list[tuple[str, str]]:
+    """(label, URL name) of a row's options: the project's sections, as every app
+    registered them (projects.contributions)."""
+    return [(s.label, s.url_name) for s in contributions.sections(subproject=subproject)]
 
 
 @register.simple_tag
@@ -223,7 +185,7 @@ def menu_row(row):
     subproject = bool(row.parent_id)
     options = "\n".join(
         f'<li role="none"><a role="menuitem" href="{url(name)}">{label}</a></li>'
-        for label, name in _MENU_OPTIONS[subproject]
+        for label, name in _menu_options(subproject)
     )
     name = escape(row.name)
     shown = (
@@ -237,7 +199,7 @@ def menu_row(row):
     else:
         current = aria = tick = ""
     opens = url("project_detail" if subproject else "subproject_list")
-    badges = f"{suspended_badge(row)}{spend_limit_badge(row)}"  # each escaped
+    badges = f"{suspended_badge(row)}{row_badges(row)}"  # each escaped
     return mark_safe(  # noqa: S308 - every value in it is escaped above
         f'<li class="menu-row{current}">\n<a class="menu-row-link" href="{opens}"{aria}>\n'
         f'<span class="tick" aria-hidden="true">{tick}</span>\n<span class="menu-row-text">\n'

@@ -5,7 +5,7 @@ puts in the context (projects/views/details.py).
 
 The secret exists in plain text only in the response to the POST that creates the key:
 that response is the page showing it (never cached), and the secret is stored nowhere,
-not even in the session. The form's one-time token (projects/form_tokens.py) makes a
+not even in the session. The form's one-time token (core/form_tokens.py) makes a
 reload of that POST, or a double click, find the key already created: it shows the
 "already shown" page instead of creating a second key.
 """
@@ -19,11 +19,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods
 
+from core import form_tokens
 from core.actors import Actor
 from core.errors import ServiceError
-from projects import form_tokens, services
+from core.forms import add_service_error
+from projects import services
 from projects.access import get_project_for_write
-from projects.forms import AccessKeyForm, RotateKeyForm, add_service_error
+from projects.forms import AccessKeyForm, RotateKeyForm
 from projects.models import Project
 
 

@@ -8,9 +8,7 @@ Long lists are core.lists.keyset_list pages, sorted as the SORTS below allow.
 
 from django.conf import settings
 
-from accounts.models import User
 from core.lists import Column, Sorts
-from projects.models import Project
 
 # The sort columns of project lists; "sort_name" is Lower("name"), annotated by the
 # view, so that "acme" sorts beside "Acme" on SQLite and PostgreSQL alike. Each order
@@ -39,16 +37,6 @@ REMOVED_SORTS = Sorts(
     ),
     default="-removed",
 )
-
-
-def remember_current(request, project: Project) -> None:
-    """Visiting a project makes it the user's current one (saved only when it changes),
-    and the project the top bar names (projects.menu.current_project)."""
-    request.current_project = project
-    user = request.user
-    if user.current_project_id != project.pk:
-        User.objects.filter(pk=user.pk).update(current_project=project)
-        user.current_project_id = project.pk
 
 
 def service_api_url(public_id: str) -> str:

@@ -5,15 +5,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billing.flags import limit_flag
+from accounts.current import remember_project
 from core.actors import Actor
 from core.errors import ServiceError
+from core.forms import add_service_error
 from projects import services
 from projects.access import can_suspend, can_write, get_project_for_user, get_project_for_write
-from projects.forms import LabelsForm, NameForm, SuspendForm, add_service_error
+from projects.contributions import detail_parts, load_row_flags, sections
+from projects.forms import LabelsForm, NameForm, SuspendForm
 from projects.models import ReminderDismissal
 
-from .common import remember_current, service_api_url
+from .common import service_api_url
 
 
 def _render_details(
@@ -45,9 +47,11 @@ def _render_details(
             user=request.user, project=project, reminder=ReminderDismissal.SERVICE_API
         ).exists(),
         "service_api_url": service_api_url(project.public_id),
+        "sections": [s for s in sections(subproject=project.is_subproject) if s.order > 0],
+        "parts": detail_parts(),
     }
-    if project.parent_visible:  # its spend limit's flag, for those who see the billing
-        project.limit_flag = limit_flag(project)
+    if project.parent_visible:  # its flags (the spend limit's), for those who see billing
+        load_row_flags(project)
     return render(request, "projects/project_detail.html", context, status=status)
 
 
@@ -55,7 +59,7 @@ def _render_details(
 def project_detail(request, public_id):
     """The details panel: title, Project ID, general settings, access keys, removal."""
     project = get_project_for_user(request.user, public_id)
-    remember_current(request, project)
+    remember_project(request, project)
     return _render_details(request, project)
 
 

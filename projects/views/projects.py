@@ -3,7 +3,7 @@ from django.views.decorators.http import require_GET
 
 from core.csv_stream import csv_response
 from core.lists import keyset_list
-from projects.api.base import timestamp
+from core.times import timestamp
 from projects.menu import MENU_ORDER, build_menu, menu_projects
 from projects.models import held_by
 

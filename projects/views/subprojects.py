@@ -8,18 +8,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billing.flags import with_limit_flag
+from accounts.current import remember_project
+from core import form_tokens
 from core.actors import Actor
 from core.csv_stream import csv_response
 from core.errors import ServiceError
+from core.forms import add_service_error
 from core.lists import keyset_list
-from projects import form_tokens, services
+from core.times import timestamp
+from projects import services
 from projects.access import can_write, get_project_for_user, get_project_for_write
-from projects.api.base import timestamp
-from projects.forms import SubprojectCreateForm, add_service_error
+from projects.contributions import with_row_flags
+from projects.forms import SubprojectCreateForm
 from projects.menu import name_or_id_matches
 
-from .common import REMOVED_SORTS, SUBPROJECT_SORTS, remember_current, service_api_url
+from .common import REMOVED_SORTS, SUBPROJECT_SORTS, service_api_url
 
 NOUN = ("subproject", "subprojects")
 
@@ -37,7 +40,7 @@ def _render_list(request, project, *, form=None, status=200):
     q, subprojects = _filtered(request, project)
     page = keyset_list(
         request,
-        with_limit_flag(subprojects),  # the spend-limit badge, in the rows' own query
+        with_row_flags(subprojects),  # e.g. the spend-limit badge, in the rows' own query
         sorts=SUBPROJECT_SORTS,
         context=f"subprojects:{project.public_id}:{q}",
         # Unfiltered, the count the services keep on the parent (free); filtered, the
@@ -76,7 +79,7 @@ def subproject_list(request, public_id):
     """The Subprojects page of a project: newest first (or as ?sort= says), 50 a page,
     filtered by ?q=, with the total."""
     project = get_project_for_user(request.user, public_id)
-    remember_current(request, project)
+    remember_project(request, project)
     if project.is_subproject:
         return render(request, "projects/subproject_list_of_subproject.html", {"project": project})
     return _render_list(request, project)
@@ -115,7 +118,7 @@ def subproject_removed_list(request, public_id):
     with a Restore button for writers: the way back after the one-time "removed" banner
     is gone."""
     project = get_project_for_user(request.user, public_id)
-    remember_current(request, project)
+    remember_project(request, project)
     if project.is_subproject:
         return render(request, "projects/subproject_list_of_subproject.html", {"project": project})
     removed = project.subprojects.restorable()

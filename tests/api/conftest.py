@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from projects import services
-from tests.api.subprojects_client import basic
+from tests.support.api_client import basic
 
 
 @pytest.fixture(autouse=True)

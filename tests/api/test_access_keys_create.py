@@ -1,9 +1,9 @@
 import json
 
-from projects import key_secrets
+from core import credentials
 from projects.models import AccessKey
-from tests.api.subprojects_client import basic
 from tests.factories import ProjectFactory
+from tests.support.api_client import basic
 
 
 def post(client, project, header, body):
@@ -23,7 +23,7 @@ def test_creates_a_key_and_returns_its_secret_once(client, project, project_key)
     assert set(body) == {"accessKey", "secret"}
     assert body["accessKey"]["displayName"] == "My production Access Key"
     assert body["accessKey"]["projectId"] == project.public_id
-    assert key_secrets.is_well_formed(body["secret"])
+    assert credentials.is_well_formed(body["secret"])
     key = AccessKey.objects.get(key_id=body["accessKey"]["accessKeyId"])
     assert key.project == project and body["secret"] not in key.secret_hash
     # The new credentials work at once.

@@ -3,7 +3,7 @@
 import pytest
 
 from projects.models import Project
-from tests.api.subprojects_client import call, error_of, key_header
+from tests.support.api_client import call, error_of, key_header
 
 
 @pytest.fixture

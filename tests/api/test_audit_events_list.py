@@ -2,8 +2,8 @@
 
 from core.actors import Actor, Kind, Source
 from projects import services
-from tests.api.subprojects_client import call, error_of
 from tests.factories import ProjectFactory, bulk_subprojects
+from tests.support.api_client import call, error_of
 
 
 def url(project, query=""):

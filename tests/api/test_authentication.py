@@ -4,11 +4,11 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from core.api.errors import ApiError
 from projects import services
 from projects.api import auth
-from projects.api.errors import ApiError
-from tests.api.subprojects_client import basic
 from tests.factories import ProjectFactory
+from tests.support.api_client import basic
 
 
 def request_with(authorization=None, address="10.0.0.1"):
@@ -51,7 +51,7 @@ def test_missing_or_bad_credentials_are_401(header, parent_key):
 
 
 def test_wrong_secret_is_refused(parent_key):
-    from projects.key_secrets import new_secret
+    from core.credentials import new_secret
 
     key, _ = parent_key
     with pytest.raises(ApiError):

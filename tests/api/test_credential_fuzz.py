@@ -13,9 +13,10 @@ import time
 from django.core.signing import dumps
 from django.test import Client
 
-from projects import key_secrets, services
+from core import credentials as key_credentials
+from projects import services
 from projects.api import auth
-from tests.api.subprojects_client import basic
+from tests.support.api_client import basic
 
 ATTEMPTS = 10_000
 PRINTABLE = string.printable + "éü€😀\u202e\x00"
@@ -35,9 +36,9 @@ def credentials(rng, key, secret, revoked, revoked_secret):
     token = auth.issue_token(key)
     makers = [
         lambda: "Basic " + base64.b64encode(rng.randbytes(rng.randint(0, 120))).decode(),
-        lambda: basic(key.key_id, key_secrets.new_secret()),  # well formed, wrong
+        lambda: basic(key.key_id, key_credentials.new_secret()),  # well formed, wrong
         lambda: basic(key.key_id, _mutate(rng, secret)),  # one character off
-        lambda: basic(key_secrets.new_key_id(), secret),  # right secret, wrong Key ID
+        lambda: basic(key_credentials.new_key_id(), secret),  # right secret, wrong Key ID
         lambda: basic(_mutate(rng, key.key_id), secret),
         lambda: basic(revoked.key_id, revoked_secret),  # revoked
         lambda: basic(_text(rng), _text(rng)),
@@ -89,7 +90,7 @@ def test_token_endpoint_gives_no_token_for_bad_credentials(project):
     client = Client()
     for i in range(500):
         client_id = rng.choice([key.key_id, _text(rng, 40)])
-        client_secret = rng.choice([_mutate(rng, secret), _text(rng), key_secrets.new_secret()])
+        client_secret = rng.choice([_mutate(rng, secret), _text(rng), key_credentials.new_secret()])
         response = client.post(
             "/oauth2/token",
             {

@@ -7,7 +7,7 @@ tests/servers/test_gunicorn_errors.py.)"""
 import pytest
 from django.db import OperationalError
 
-from tests.api.subprojects_client import call, error_of, key_header
+from tests.support.api_client import call, error_of, key_header
 
 
 @pytest.fixture

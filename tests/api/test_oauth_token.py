@@ -1,7 +1,7 @@
 import pytest
 
 from projects import services
-from tests.api.subprojects_client import basic
+from tests.support.api_client import basic
 
 
 @pytest.fixture

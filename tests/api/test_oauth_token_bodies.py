@@ -1,6 +1,6 @@
 """POST /oauth2/token with bodies that are not a well-formed form (found by schemathesis)."""
 
-from tests.api.subprojects_client import key_header
+from tests.support.api_client import key_header
 
 
 def test_multipart_without_a_boundary_is_400_not_500(client, project):

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from projects import services
 from projects.api import auth
-from tests.api.subprojects_client import basic
 from tests.factories import ProjectFactory
+from tests.support.api_client import basic
 
 # The projects each working credential reaches.
 REACH = {"parent": {"P", "S", "S2"}, "subproject": {"S"}, "revoked": set(), "expired": set()}

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test import Client
 
 from projects.models import Project
-from tests.api.subprojects_client import call, key_header
-from tests.concurrency import run_together
 from tests.factories import AccountFactory, ProjectFactory
+from tests.support.api_client import call, key_header
+from tests.support.concurrency import run_together
 
 TRIALS = 20
 

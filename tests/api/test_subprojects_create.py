@@ -3,8 +3,8 @@
 import pytest
 
 from projects.models import Project
-from tests.api.subprojects_client import call, error_of, key_header
 from tests.factories import ProjectFactory
+from tests.support.api_client import call, error_of, key_header
 
 
 @pytest.fixture
@@ -175,8 +175,8 @@ def test_lone_surrogates_are_refused_and_nothing_is_saved(client, project, paren
     ],
 )
 def test_read_json_refuses_a_lone_surrogate_however_it_is_sent(rf, body):
-    from projects.api.base import read_json
-    from projects.api.errors import ApiError
+    from core.api.bodies import read_json
+    from core.api.errors import ApiError
 
     request = rf.post("/", data=body, content_type="application/json")
     with pytest.raises(ApiError) as refused:

@@ -2,8 +2,8 @@
 
 from projects import services
 from projects.models import Project
-from tests.api.subprojects_client import call, error_of, key_header
 from tests.factories import ProjectFactory
+from tests.support.api_client import call, error_of, key_header
 
 
 def url(project):

@@ -12,9 +12,9 @@ from core import idempotency as idempotency_records
 from core.models import IdempotencyRecord
 from projects import services
 from projects.models import Project
-from tests.api.subprojects_client import call, error_of, key_header
-from tests.concurrency import at_once
 from tests.factories import ProjectFactory
+from tests.support.api_client import call, error_of, key_header
+from tests.support.concurrency import at_once
 
 
 def url(parent):

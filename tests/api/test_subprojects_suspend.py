@@ -6,8 +6,8 @@ from django.urls import resolve
 from audit.models import AuditEvent
 from projects import services
 from projects.api import subprojects
-from tests.api.subprojects_client import call, error_of
 from tests.factories import ProjectFactory
+from tests.support.api_client import call, error_of
 
 
 def suspend(client, sub, auth, body=None, *, raw=None):

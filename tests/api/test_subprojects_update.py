@@ -3,8 +3,8 @@
 import pytest
 
 from projects import services
-from tests.api.subprojects_client import call, error_of, key_header
 from tests.factories import ProjectFactory
+from tests.support.api_client import call, error_of, key_header
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from core.actors import Actor, Kind, Source
 from core.failures import FailureLimit
 from projects import services
 from projects.api import auth
-from tests.api.subprojects_client import call, error_of
+from tests.support.api_client import call, error_of
 
 # An ASP suspending its customer (not the platform: SYSTEM, the default actor, is).
 CUSTOMER = Actor(Kind.ACCESS_KEY, "00000000-0000-4000-8000-000000000000", Source.API)

@@ -5,7 +5,7 @@ import json
 from core.actors import Actor, Kind, Source
 from projects import services
 from tests.factories import bulk_subprojects
-from tests.pages import csv_rows as rows
+from tests.support.pages import csv_rows as rows
 
 
 def url(project, query=""):

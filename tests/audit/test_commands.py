@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from projects import services
-from tests.api.subprojects_client import key_header
+from tests.support.api_client import key_header
 
 from .helpers import move_in_time, only_event
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from projects import services
 from projects.models import AccessKey, Project
-from tests.api.subprojects_client import basic
+from tests.support.api_client import basic
 
 OPERATOR_FORM = {"grants-TOTAL_FORMS": "0", "grants-INITIAL_FORMS": "0"}
 

@@ -8,8 +8,8 @@ from django.core.management import call_command
 
 from audit.models import AuditEvent
 from projects.models import AccessKey
-from tests.api.subprojects_client import basic
 from tests.factories import PASSWORD
+from tests.support.api_client import basic
 
 
 def trail_text() -> str:

@@ -17,8 +17,8 @@ from billing.models import (
     StatementLine,
 )
 from tests.billing.conftest import LAST, THIS, add_usage
-from tests.concurrency import at_once, run_together
 from tests.factories import AccountFactory, MembershipFactory, ProjectFactory
+from tests.support.concurrency import at_once, run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -86,7 +86,7 @@ def test_unknown_projects_are_404(client, platform):
 
 
 def test_customer_keys_are_refused(client, project, subproject):
-    from tests.api.subprojects_client import key_header
+    from tests.support.api_client import key_header
 
     response = check(client, subproject, key_header(project))
     assert response.status_code == 401

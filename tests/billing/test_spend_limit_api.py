@@ -4,8 +4,8 @@ import pytest
 
 from audit.models import AuditEvent
 from billing.models import SpendLimit
-from tests.api.subprojects_client import call, error_of, key_header
 from tests.billing.conftest import THIS
+from tests.support.api_client import call, error_of, key_header
 
 
 def url(project):

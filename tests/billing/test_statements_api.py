@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from billing import services
-from tests.api.subprojects_client import basic, call, error_of, key_header
 from tests.billing.conftest import BEFORE, LAST, THIS, add_usage
 from tests.factories import ProjectFactory
+from tests.support.api_client import basic, call, error_of, key_header
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def test_not_found_not_allowed_and_an_expired_form(
 
 
 @BOTH_WIDTHS
-@pytest.mark.urls("tests.urls_boom")
+@pytest.mark.urls("tests.support.urls_boom")
 def test_a_server_error(browser, live_server, viewport):
     context = browser.new_context(viewport=viewport)
     try:

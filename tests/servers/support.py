@@ -74,7 +74,7 @@ class Gunicorn:
         )
         self.env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.server_settings",
+            "DJANGO_SETTINGS_MODULE": "tests.support.server_settings",
             "DATABASE_URL": database_url(),
             "DEBUG": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",

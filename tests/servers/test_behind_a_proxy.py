@@ -11,8 +11,8 @@ import pytest
 
 from accounts import forms
 from projects.api import auth as api_auth
-from tests.api.subprojects_client import basic
 from tests.factories import PASSWORD, UserFactory
+from tests.support.api_client import basic
 
 from .support import ForwardingProxy, form_fields, session_from
 

@@ -12,8 +12,8 @@ from accounts import forms
 from accounts.models import Role
 from projects import services
 from projects.models import Project
-from tests.api.subprojects_client import basic
 from tests.factories import PASSWORD, GrantFactory, MembershipFactory, ProjectFactory
+from tests.support.api_client import basic
 
 from .support import form_fields
 

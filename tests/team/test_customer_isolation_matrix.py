@@ -20,11 +20,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts import services as account_services
 from accounts.models import Membership, Role
 from projects import services
-from tests.api.subprojects_client import basic
+from team import services as team_services
 from tests.factories import AccountFactory, GrantFactory, MembershipFactory, ProjectFactory
+from tests.support.api_client import basic
 
 PARENT, SUB, TITLE = "Acme Production", "Taco Time", "Acme Production > Taco Time"
 
@@ -52,7 +52,7 @@ class World:
         customer = MembershipFactory(account=self.account, role=role)
         GrantFactory(membership=customer, project=self.S)
         self.customer = customer.user
-        self.invitation, _ = account_services.invitation_create(
+        self.invitation, _ = team_services.invitation_create(
             account=self.account, email="next@example.com", role=Role.VIEWER, projects=[self.S2]
         )
 

@@ -5,7 +5,7 @@ import json
 
 from django.conf import settings
 
-from tests.test_settings import manage
+from tests.dashboard.test_settings import manage
 
 PRINT = (
     "import json; from django.conf import settings as s; print(json.dumps({k: getattr(s, k) "

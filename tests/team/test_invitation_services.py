@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts import services
-from accounts.models import INVITATION_DAYS, Invitation, Membership, Role, User
+from accounts.models import Membership, Role, User
 from audit.models import AuditEvent
 from core.actors import Actor, Kind, Source
+from core.credentials import hash_secret
 from core.errors import AlreadyExists, InvalidValue, NotAllowed, WrongState
-from projects.key_secrets import hash_secret
+from team import services as team_services
+from team.models import INVITATION_DAYS, Invitation
 from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, UserFactory
 
 NEW_PASSWORD = "a long new passphrase"
@@ -27,7 +28,7 @@ def invite(account, subproject, actor):
 
     def _invite(email="new@example.com", role=Role.VIEWER, projects=None):
         projects = [subproject] if projects is None else projects
-        return services.invitation_create(
+        return team_services.invitation_create(
             account=account, email=email, role=role, projects=projects, actor=actor
         )
 
@@ -107,7 +108,7 @@ def test_one_open_invitation_per_email(invite):
 
 def test_after_a_cancel_the_email_can_be_invited_again(invite, actor):
     invitation, _ = invite()
-    services.invitation_cancel(invitation=invitation, actor=actor)
+    team_services.invitation_cancel(invitation=invitation, actor=actor)
     invite()
     assert Invitation.objects.count() == 2
 
@@ -120,33 +121,33 @@ def test_resend_makes_a_new_link_and_kills_the_old_one(invite, actor):
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - timedelta(days=1)
     )
-    _, new = services.invitation_resend(invitation=invitation, actor=actor)
+    _, new = team_services.invitation_resend(invitation=invitation, actor=actor)
     assert new != old
-    assert services.invitation_for_token(old) is None
-    assert services.invitation_for_token(new).pk == invitation.pk
-    assert not services.invitation_for_token(new).is_expired()
+    assert team_services.invitation_for_token(old) is None
+    assert team_services.invitation_for_token(new).pk == invitation.pk
+    assert not team_services.invitation_for_token(new).is_expired()
     event = AuditEvent.objects.get(action="invitation.resend")
     assert set(event.changes) == {"expires_at"}
     with pytest.raises(WrongState, match="not valid"):
-        services.invitation_accept(token=old, password=NEW_PASSWORD, actor=invitee_actor())
+        team_services.invitation_accept(token=old, password=NEW_PASSWORD, actor=invitee_actor())
 
 
 def test_cancel_kills_the_link_and_is_recorded(invite, actor):
     invitation, token = invite()
-    services.invitation_cancel(invitation=invitation, actor=actor)
-    services.invitation_cancel(invitation=invitation, actor=actor)  # again: nothing more
+    team_services.invitation_cancel(invitation=invitation, actor=actor)
+    team_services.invitation_cancel(invitation=invitation, actor=actor)  # again: nothing more
     assert AuditEvent.objects.filter(action="invitation.cancel").count() == 1
     with pytest.raises(WrongState, match="was cancelled"):
-        services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
+        team_services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
 
 
 def test_accepted_invitations_cannot_be_resent_or_cancelled(invite, actor):
     invitation, token = invite()
-    services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
+    team_services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
     with pytest.raises(WrongState, match="accepted already"):
-        services.invitation_resend(invitation=invitation, actor=actor)
+        team_services.invitation_resend(invitation=invitation, actor=actor)
     with pytest.raises(WrongState, match="remove the member instead"):
-        services.invitation_cancel(invitation=invitation, actor=actor)
+        team_services.invitation_cancel(invitation=invitation, actor=actor)
 
 
 # --- accept -------------------------------------------------------------------------------
@@ -154,7 +155,7 @@ def test_accepted_invitations_cannot_be_resent_or_cancelled(invite, actor):
 
 def test_a_new_user_accepts_with_a_password(invite, account, subproject):
     _, token = invite(role=Role.MEMBER)
-    membership = services.invitation_accept(
+    membership = team_services.invitation_accept(
         token=token, password=NEW_PASSWORD, actor=invitee_actor()
     )
     user = User.objects.get(email="new@example.com")
@@ -167,7 +168,7 @@ def test_a_new_user_accepts_with_a_password(invite, account, subproject):
 
 def test_accepting_is_recorded_as_the_invitee(invite, account, subproject):
     _, token = invite()
-    services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
+    team_services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
     user = User.objects.get(email="new@example.com")
     entries = AuditEvent.objects.exclude(action="invitation.create").order_by("id")
     assert [(e.action, e.actor_id, e.actor_label, e.address) for e in entries] == [
@@ -179,9 +180,9 @@ def test_accepting_is_recorded_as_the_invitee(invite, account, subproject):
 
 def test_the_link_works_once(invite):
     _, token = invite()
-    services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
+    team_services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
     with pytest.raises(WrongState, match="already been used"):
-        services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
+        team_services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
     assert Membership.objects.filter(user__email="new@example.com").count() == 1
 
 
@@ -190,7 +191,7 @@ def test_the_link_expires_after_7_days(invite, monkeypatch):
     later = timezone.now() + timedelta(days=INVITATION_DAYS, seconds=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     with pytest.raises(WrongState, match=r"has expired\. Ask the person who invited you"):
-        services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
+        team_services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
     assert not User.objects.filter(email="new@example.com").exists()
 
 
@@ -198,13 +199,13 @@ def test_a_day_before_expiry_it_still_works(invite, monkeypatch):
     _, token = invite()
     later = timezone.now() + timedelta(days=INVITATION_DAYS - 1)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
+    team_services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
 
 
 def test_a_weak_password_is_refused_by_djangos_validators(invite):
     _, token = invite()
     with pytest.raises(InvalidValue) as refused:
-        services.invitation_accept(token=token, password="12345678", actor=invitee_actor())
+        team_services.invitation_accept(token=token, password="12345678", actor=invitee_actor())
     assert refused.value.field == "password"
     assert "This password is too common." in refused.value.message_dict["password"]
     assert not User.objects.filter(email="new@example.com").exists()
@@ -214,7 +215,7 @@ def test_a_weak_password_is_refused_by_djangos_validators(invite):
 def test_another_signed_in_email_is_refused(invite, member):
     _, token = invite()
     with pytest.raises(NotAllowed) as refused:
-        services.invitation_accept(token=token, user=member, actor=invitee_actor())
+        team_services.invitation_accept(token=token, user=member, actor=invitee_actor())
     assert refused.value.message == (
         f"This invitation is for new@example.com, and you are signed in as {member.email}. "
         "Sign out, then open the link again."
@@ -224,7 +225,7 @@ def test_another_signed_in_email_is_refused(invite, member):
 
 def test_a_user_of_another_account_accepts_signed_in(invite, account, subproject, outsider):
     _, token = invite(email=outsider.email)
-    membership = services.invitation_accept(token=token, user=outsider, actor=invitee_actor())
+    membership = team_services.invitation_accept(token=token, user=outsider, actor=invitee_actor())
     assert membership.account == account and membership.user == outsider
     assert outsider.memberships.count() == 2
     outsider.refresh_from_db()
@@ -235,7 +236,7 @@ def test_a_user_of_another_account_accepts_signed_in(invite, account, subproject
 def test_an_existing_user_cannot_take_a_password_through_the_link(invite, outsider):
     _, token = invite(email=outsider.email)
     with pytest.raises(WrongState, match="sign in, then open the link again"):
-        services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
+        team_services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
     outsider.refresh_from_db()
     assert outsider.check_password(PASSWORD)
 
@@ -244,7 +245,7 @@ def test_someone_already_a_member_keeps_their_role(invite, account, actor):
     _, token = invite(email="later@example.com")
     user = UserFactory(email="later@example.com")
     MembershipFactory(account=account, user=user, role=Role.MEMBER)  # added meanwhile
-    services.invitation_accept(token=token, user=user, actor=invitee_actor())
+    team_services.invitation_accept(token=token, user=user, actor=invitee_actor())
     assert Membership.objects.get(user=user).role == Role.MEMBER
     assert Invitation.objects.get().accepted_by == user
 
@@ -254,12 +255,12 @@ def test_when_its_projects_are_gone_it_says_so(invite, subproject):
     subproject.removed_at = timezone.now()
     subproject.save()
     with pytest.raises(WrongState, match="have been removed"):
-        services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
+        team_services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
 
 
 @pytest.mark.parametrize("token", ["", "x", "A" * 43, None])
 def test_a_made_up_token_finds_nothing(invite, token):
     invite()
-    assert services.invitation_for_token(token) is None
+    assert team_services.invitation_for_token(token) is None
     with pytest.raises(WrongState, match="not valid"):
-        services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())
+        team_services.invitation_accept(token=token, password=NEW_PASSWORD, actor=invitee_actor())

@@ -8,9 +8,10 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
 
-from accounts import services
-from accounts.models import Invitation, Membership, Role, User
+from accounts.models import Membership, Role, User
 from audit.models import AuditEvent
+from team import services as team_services
+from team.models import Invitation
 
 from .conftest import link_in, members_url, path_of
 
@@ -21,7 +22,7 @@ ACCEPT = "/accounts/invitation/"
 @pytest.fixture
 def invitation(account, subproject, admin_user):
     """An invitation for new@example.com as a viewer of the subproject, and its token."""
-    return services.invitation_create(
+    return team_services.invitation_create(
         account=account, email="new@example.com", role=Role.VIEWER, projects=[subproject]
     )
 
@@ -152,7 +153,7 @@ def test_a_wrong_token_is_404(client, invitation):
 def test_an_existing_user_signs_in_then_accepts(client, account, subproject, outsider):
     from tests.factories import PASSWORD
 
-    _, token = services.invitation_create(
+    _, token = team_services.invitation_create(
         account=account, email=outsider.email, role=Role.MEMBER, projects=[subproject]
     )
     page = open_link(client, token)

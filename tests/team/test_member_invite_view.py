@@ -7,10 +7,11 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from accounts import services
-from accounts.models import Invitation, Role
+from accounts.models import Role
 from audit.models import AuditEvent
-from projects.key_secrets import hash_secret
+from core.credentials import hash_secret
+from team import services as team_services
+from team.models import Invitation
 
 from .conftest import link_in, members_url
 
@@ -134,7 +135,7 @@ def test_a_mail_server_failure_keeps_the_invitation_and_says_what_to_do(
     def fail(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("gone")
 
-    monkeypatch.setattr("accounts.emails.send_mail", fail)
+    monkeypatch.setattr("team.emails.send_mail", fail)
     client = client_for(admin_user)
     response = client.post(
         invite_url(account),
@@ -198,7 +199,7 @@ def test_a_customer_user_is_granted_that_subproject_alone(
 def test_a_refused_customer_invite_shows_the_whole_form(
     client_for, admin_user, account, subproject
 ):
-    services.invitation_create(
+    team_services.invitation_create(
         account=account, email="c@example.com", role=Role.VIEWER, projects=[subproject]
     )
     response = client_for(admin_user).post(

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from accounts import services
 from accounts.models import Membership, Role, User
+from team import services as team_services
 from tests.factories import GrantFactory, MembershipFactory, UserFactory
 
 from .conftest import members_url
@@ -69,7 +69,7 @@ def test_search_by_email(client_for, admin_user, account):
 def test_pending_invitations_are_listed_with_resend_and_cancel(
     client_for, admin_user, account, subproject
 ):
-    invitation, _ = services.invitation_create(
+    invitation, _ = team_services.invitation_create(
         account=account, email="new@example.com", role=Role.VIEWER, projects=[subproject]
     )
     body = client_for(admin_user).get(members_url(account)).content.decode()
@@ -92,7 +92,7 @@ def test_fixed_queries_with_500_members(
     for membership in memberships[:200]:
         GrantFactory(membership=membership, project=subproject)
     for i in range(20):
-        services.invitation_create(
+        team_services.invitation_create(
             account=account, email=f"invited{i}@example.com", role=Role.VIEWER, projects=[project]
         )
     client = client_for(admin_user)

@@ -9,6 +9,7 @@ from accounts.models import Membership, Role, User
 from audit.models import AuditEvent
 from core.actors import Actor, Kind, Source
 from core.errors import InvalidValue, NotAllowed, WrongState
+from projects import services as grant_services
 from projects.models import ProjectGrant
 from tests.factories import (
     AccountFactory,
@@ -154,7 +155,9 @@ def test_grants_are_set_as_a_whole(member, account, project, subproject, actor):
     other = ProjectFactory(account=account, name="Staging")
     sibling = ProjectFactory(parent=project, name="Burrito Barn")
     membership = membership_of(member, account)
-    services.membership_grants_set(membership=membership, projects=[other, sibling], actor=actor)
+    grant_services.membership_grants_set(
+        membership=membership, projects=[other, sibling], actor=actor
+    )
     granted = set(membership.grants.values_list("project__name", flat=True))
     assert granted == {"Staging", "Burrito Barn"}
     entries = AuditEvent.objects.order_by("id").values_list("action", "project_id")
@@ -168,7 +171,7 @@ def test_grants_are_set_as_a_whole(member, account, project, subproject, actor):
 def test_grants_of_another_account_are_refused(member, account, actor):
     elsewhere = ProjectFactory(name="Not ours")
     with pytest.raises(InvalidValue, match="“Not ours” is not a project of this account"):
-        services.membership_grants_set(
+        grant_services.membership_grants_set(
             membership=membership_of(member, account), projects=[elsewhere], actor=actor
         )
     assert not AuditEvent.objects.exists()
@@ -178,7 +181,7 @@ def test_a_grant_on_a_removed_subproject_is_kept_for_its_restore(account, projec
     removed = ProjectFactory(parent=project, removed=True)
     membership = MembershipFactory(account=account, role=Role.VIEWER)
     GrantFactory(membership=membership, project=removed)
-    services.membership_grants_set(membership=membership, projects=[project], actor=actor)
+    grant_services.membership_grants_set(membership=membership, projects=[project], actor=actor)
     assert set(membership.grants.values_list("project", flat=True)) == {removed.pk, project.pk}
 
 

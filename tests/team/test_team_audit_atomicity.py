@@ -4,8 +4,11 @@ entry fails, the change is not saved."""
 import pytest
 
 from accounts import services
-from accounts.models import Invitation, Membership, Role, User
+from accounts.models import Membership, Role, User
 from audit import trail
+from projects import services as grant_services
+from team import services as team_services
+from team.models import Invitation
 from tests.factories import MembershipFactory
 
 
@@ -26,7 +29,7 @@ def failing_trail(monkeypatch):
 
 
 def invite(account, subproject, email="new@example.com"):
-    return services.invitation_create(
+    return team_services.invitation_create(
         account=account, email=email, role=Role.VIEWER, projects=[subproject]
     )
 
@@ -42,9 +45,9 @@ def test_invitation_resend_and_cancel(account, subproject, monkeypatch):
     before = Invitation.objects.get().token_hash
     break_trail(monkeypatch)
     with pytest.raises(Refused):
-        services.invitation_resend(invitation=invitation)
+        team_services.invitation_resend(invitation=invitation)
     with pytest.raises(Refused):
-        services.invitation_cancel(invitation=invitation)
+        team_services.invitation_cancel(invitation=invitation)
     stored = Invitation.objects.get()
     assert stored.token_hash == before and stored.cancelled_at is None
 
@@ -53,7 +56,7 @@ def test_invitation_accept(account, subproject, monkeypatch):
     _, token = invite(account, subproject)
     break_trail(monkeypatch)
     with pytest.raises(Refused):
-        services.invitation_accept(token=token, password="a long new passphrase")
+        team_services.invitation_accept(token=token, password="a long new passphrase")
     assert not User.objects.filter(email="new@example.com").exists()
     assert Invitation.objects.get().accepted_at is None
 
@@ -72,7 +75,7 @@ def test_role_change_and_removal(account, member, admin_user, failing_trail):
 def test_grants(account, project, subproject, failing_trail):
     membership = MembershipFactory(account=account, role=Role.VIEWER)
     with pytest.raises(Refused):
-        services.membership_grants_set(membership=membership, projects=[project, subproject])
+        grant_services.membership_grants_set(membership=membership, projects=[project, subproject])
     assert not membership.grants.exists()
 
 

@@ -16,8 +16,10 @@ from accounts.models import Membership, Role, User
 from audit.models import AuditEvent
 from core.actors import Actor
 from core.errors import NotAllowed, WrongState
-from tests.concurrency import simultaneously
+from projects import services as grant_services
+from team import services as team_services
 from tests.factories import AccountFactory, GrantFactory, MembershipFactory, ProjectFactory
+from tests.support.concurrency import simultaneously
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -87,12 +89,12 @@ def accept_twice_trial(trial: int) -> None:
     project = ProjectFactory()
     sub = ProjectFactory(parent=project)
     email = f"new{trial}@example.com"
-    _, token = services.invitation_create(
+    _, token = team_services.invitation_create(
         account=project.account, email=email, role=Role.VIEWER, projects=[sub]
     )
 
     def accept():
-        services.invitation_accept(token=token, password="a long new passphrase")
+        team_services.invitation_accept(token=token, password="a long new passphrase")
 
     errors = simultaneously(accept, accept)
     assert [type(error) for error in errors] == [WrongState]
@@ -115,7 +117,7 @@ def grants_trial() -> None:
     GrantFactory(membership=membership, project=project)
 
     def grant(chosen):
-        return lambda: services.membership_grants_set(
+        return lambda: grant_services.membership_grants_set(
             membership=membership, projects=[chosen], actor=ACTOR
         )
 

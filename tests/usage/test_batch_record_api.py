@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.api.subprojects_client import key_header
+from tests.support.api_client import key_header
 from tests.usage.conftest import last_full_hour, record
 from usage.models import DailyUsage, FamilyDailyUsage, MonthlyUsage, UsageRecord
 

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from tests.concurrency import at_once
 from tests.factories import AccountFactory, ProjectFactory
+from tests.support.concurrency import at_once
 from tests.usage.conftest import record
 from usage import services
 from usage.models import DailyUsage, FamilyDailyUsage, MonthlyUsage, UsageRecord

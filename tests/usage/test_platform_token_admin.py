@@ -3,8 +3,8 @@
 import pytest
 
 from usage import services
+from usage.api.platform_auth import token_for_secret
 from usage.models import PlatformToken
-from usage.platform_auth import token_for_secret
 
 
 @pytest.fixture

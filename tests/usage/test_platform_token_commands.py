@@ -5,9 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from projects import key_secrets
+from core import credentials
+from usage.api.platform_auth import token_for_secret
 from usage.models import PlatformToken
-from usage.platform_auth import token_for_secret
 
 
 def run(*args):
@@ -22,7 +22,7 @@ def test_create_prints_the_token_once_and_stores_only_its_hash(db):
     token = PlatformToken.objects.get(token_id=lines["Token ID"].strip())
     secret = lines["Token"].strip()
     assert token.name == "sms-gateway eu-west" and secret.startswith("cpt_")
-    assert secret not in token.secret_hash and key_secrets.secret_matches(secret, token.secret_hash)
+    assert secret not in token.secret_hash and credentials.secret_matches(secret, token.secret_hash)
     assert token_for_secret(secret) == token
     assert "only this once" in err
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from tests.api.subprojects_client import call, error_of, key_header
 from tests.factories import ProjectFactory
+from tests.support.api_client import call, error_of, key_header
 from tests.usage.conftest import TEST_HOUR, ingest, record
 
 HOUR = TEST_HOUR

@@ -1,8 +1,8 @@
 from django.core.management.base import CommandError
 
 from core.commands import ServiceCommand
+from core.credentials import is_well_formed_key_id
 from projects import services
-from projects.key_secrets import is_well_formed_key_id
 from projects.models import AccessKey
 
 

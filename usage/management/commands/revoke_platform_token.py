@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
 from core.commands import ServiceCommand
-from projects.key_secrets import is_well_formed_key_id
+from core.credentials import is_well_formed_key_id
 from usage import services
 from usage.models import PlatformToken
 

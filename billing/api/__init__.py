@@ -1,0 +1,1 @@
+"""Billing's API: statements, spend limits and the internal sending check."""

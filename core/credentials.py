@@ -1,0 +1,86 @@
+"""Credentials we issue (access-key secrets, platform tokens, invitation links): their
+format, their hash, and checking one.
+
+An access-key secret looks like `csk_` + 32 base-62 characters (190 random bits from `secrets`) +
+a 6-character checksum of those 32. The fixed prefix lets leak scanners recognise our
+secrets; the checksum lets us refuse a mistyped or made-up secret before any query.
+
+Only HMAC-SHA256(ACCESS_KEY_PEPPER, secret) is stored. A fast hash is right here:
+the secret is random and long, so it cannot be guessed the way a password can, and
+checking it must cost microseconds on every API request, not the 100 ms a password
+hasher spends. The pepper is its own setting, not SECRET_KEY, so rotating SECRET_KEY
+does not invalidate every customer's keys.
+"""
+
+import hashlib
+import hmac
+import secrets
+import string
+import uuid
+import zlib
+
+from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
+
+PREFIX = "csk_"
+_ALPHABET = string.digits + string.ascii_letters
+_RANDOM_LENGTH = 32
+_CHECKSUM_LENGTH = 6
+SECRET_LENGTH = len(PREFIX) + _RANDOM_LENGTH + _CHECKSUM_LENGTH
+# Other credentials made the same way carry their own prefix, so that neither kind is
+# ever mistaken for the other (platform tokens: usage.services.PLATFORM_TOKEN_PREFIX).
+
+
+def _base62(number: int, width: int) -> str:
+    digits = []
+    for _ in range(width):
+        number, rest = divmod(number, 62)
+        digits.append(_ALPHABET[rest])
+    return "".join(reversed(digits))
+
+
+def _checksum(random_part: str) -> str:
+    return _base62(zlib.crc32(random_part.encode()), _CHECKSUM_LENGTH)
+
+
+def new_key_id() -> str:
+    return str(uuid.uuid4())
+
+
+# @sensitive_variables(): error reports (debug pages, admin emails) show these frames'
+# variables as stars, whoever calls them; they hold secrets, parts of them or the pepper.
+@sensitive_variables()
+def new_secret(prefix: str = PREFIX) -> str:
+    random_part = "".join(secrets.choice(_ALPHABET) for _ in range(_RANDOM_LENGTH))
+    return prefix + random_part + _checksum(random_part)
+
+
+@sensitive_variables()
+def is_well_formed(secret: str, prefix: str = PREFIX) -> bool:
+    """True when `secret` has our shape and a correct checksum (no database needed)."""
+    length = len(prefix) + _RANDOM_LENGTH + _CHECKSUM_LENGTH
+    if len(secret) != length or not secret.startswith(prefix):
+        return False
+    random_part = secret[len(prefix) : len(prefix) + _RANDOM_LENGTH]
+    checksum = secret[len(prefix) + _RANDOM_LENGTH :]
+    if any(c not in _ALPHABET for c in random_part):
+        return False
+    return hmac.compare_digest(checksum, _checksum(random_part))
+
+
+@sensitive_variables()
+def hash_secret(secret: str) -> str:
+    pepper = settings.ACCESS_KEY_PEPPER.encode()
+    return hmac.new(pepper, secret.encode(), hashlib.sha256).hexdigest()
+
+
+@sensitive_variables()
+def secret_matches(secret: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_secret(secret), stored_hash)
+
+
+def is_well_formed_key_id(key_id: str) -> bool:
+    try:
+        return str(uuid.UUID(key_id)) == key_id
+    except (ValueError, TypeError, AttributeError):
+        return False

@@ -1,0 +1,86 @@
+"""What apps above `projects` add to its pages, without `projects` importing them.
+
+An app registers its parts in its AppConfig.ready():
+
+- `Section`: a page of a project a person can go to (Usage, Billing…), listed in the
+  Projects menu's row options and on the project's details page;
+- `RowFlag`: a value every project list loads in its own query (no query per row) and
+  the badge it shows beside the project's name (billing: "Over spend limit");
+- `detail_part(slot, template)`: a template included on a project's details page at
+  `slot` ("overview", "after_keys"), rendered with the page's context.
+
+projects registers its own sections (Details, Subprojects, Activity) the same way, so
+the order of everything is one list.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.safestring import mark_safe
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    url_name: str  # a URL taking the project's public ID
+    order: int
+    top_level_only: bool = False  # a subproject has none (Subprojects, Billing)
+
+
+@dataclass(frozen=True)
+class RowFlag:
+    name: str  # the attribute it adds to each project row
+    annotate: Callable  # queryset -> queryset annotated with `name`
+    badge: Callable  # project -> HTML (safe) for a row that has it, "" otherwise
+
+
+_sections: list[Section] = []
+_flags: list[RowFlag] = []
+_parts: dict[str, list[str]] = {}
+
+
+def add_section(section: Section) -> None:
+    if all(s.url_name != section.url_name for s in _sections):
+        _sections.append(section)
+        _sections.sort(key=lambda s: s.order)
+
+
+def sections(*, subproject: bool) -> list[Section]:
+    return [s for s in _sections if not (subproject and s.top_level_only)]
+
+
+def add_row_flag(flag: RowFlag) -> None:
+    if all(f.name != flag.name for f in _flags):
+        _flags.append(flag)
+
+
+def with_row_flags(queryset):
+    """`queryset` with every registered flag annotated (in its own query)."""
+    for flag in _flags:
+        queryset = flag.annotate(queryset)
+    return queryset
+
+
+def load_row_flags(project) -> None:
+    """Set the flags on one project (its details page): one query, none without flags."""
+    if not _flags:
+        return
+    names = [flag.name for flag in _flags]
+    values = with_row_flags(type(project).objects.filter(pk=project.pk)).values(*names).first()
+    for name in names:
+        setattr(project, name, (values or {}).get(name))
+
+
+def row_badges(project) -> str:
+    """Every flag's badge for this row (each escaped by its own app)."""
+    return mark_safe("".join(flag.badge(project) for flag in _flags))  # noqa: S308
+
+
+def add_detail_part(slot: str, template: str) -> None:
+    parts = _parts.setdefault(slot, [])
+    if template not in parts:
+        parts.append(template)
+
+
+def detail_parts() -> dict[str, list[str]]:
+    return _parts
