@@ -7,9 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
-from billing import prices, services
+from billing import prices
 from billing.models import PriceList
 from tests.factories import AccountFactory
+from usage.metrics import CODES
 
 
 def set_prices(*args):
@@ -53,7 +54,7 @@ def test_the_default_list(account):
 def test_changing_the_currency_needs_every_price(account):
     with pytest.raises(CommandError, match="every metric"):
         set_prices(account.public_id, "sms.outbound=5", "--currency", "JPY")
-    every = [f"{code}={i + 1}" for i, code in enumerate(services.CODES)]
+    every = [f"{code}={i + 1}" for i, code in enumerate(CODES)]
     set_prices(account.public_id, *every, "--currency", "jpy")
     assert prices.sheet_for(account.pk).currency == "JPY"
 
@@ -87,7 +88,7 @@ def admin_client(client, operator):
 
 def _form(account, **prices_given):
     data = {"account": account.pk if account else "", "currency": "EUR"}
-    data.update({code: "0.01" for code in services.CODES})
+    data.update({code: "0.01" for code in CODES})
     data.update(prices_given)
     return data
 

@@ -14,6 +14,7 @@ from core.errors import InvalidValue, WrongState
 from tests.billing.conftest import LAST, THIS, add_usage
 from tests.factories import MembershipFactory, ProjectFactory
 from tests.usage.conftest import ingest, record
+from usage.metrics import CODES
 
 
 @pytest.fixture
@@ -163,5 +164,5 @@ def test_the_currency_cannot_change_under_amount_limits(project, subproject):
         services.prices_set(
             account=project.account,
             currency="USD",
-            prices_given={code: "1" for code in services.CODES},
+            prices_given={code: "1" for code in CODES},
         )

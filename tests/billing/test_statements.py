@@ -9,6 +9,7 @@ from billing import services, statements
 from billing.models import BillingPeriod
 from tests.billing.conftest import BEFORE, LAST, THIS, add_usage
 from tests.factories import ProjectFactory
+from usage.metrics import CODES
 from usage.models import MonthlyUsage
 
 
@@ -76,7 +77,7 @@ def test_an_account_in_yen_has_whole_amounts(family):
     services.prices_set(
         account=parent.account,
         currency="JPY",
-        prices_given={code: "1.5" for code in services.CODES},
+        prices_given={code: "1.5" for code in CODES},
     )
     add_usage(taco, 7, month=THIS)
     statement = statements.estimates(parent, [THIS])[THIS]

@@ -1,0 +1,178 @@
+"""Closing a month: each top-level project's statement computed, stored with its lines,
+and frozen; a closed month never changes."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from audit import trail
+from billing import prices
+from billing import statements as bills
+from billing.models import (
+    BillingPeriod,
+    Statement,
+    StatementLine,
+)
+from core.actors import SYSTEM, Actor
+from core.errors import WrongState
+from projects.models import Project
+from usage import queries
+
+
+@dataclass
+class Closed:
+    """What closing a month did (or, with dry_run, would do)."""
+
+    month: date
+    dry_run: bool = False
+    already_closed_at: datetime | None = None
+    statements: list[bills.MonthStatement] = field(default_factory=list)
+    existing: int = 0  # parents whose statement was already stored
+    empty: int = 0  # parents with nothing to bill
+
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        """{currency: total of the statements made}."""
+        sums = {}
+        for statement in self.statements:
+            sums[statement.currency] = sums.get(statement.currency, Decimal(0)) + statement.total
+        return sums
+
+
+def billing_period_close(
+    *, month: date, dry_run: bool = False, actor: Actor = SYSTEM, now=None, progress=None
+) -> Closed:
+    """Freeze every top-level project's statement of a past month.
+
+    Idempotent: a month already closed changes nothing; a close that stopped half-way
+    (a crash) goes on where it stopped, since each parent's statement is stored in its
+    own transaction and skipped once stored. Two closes at once make one statement per
+    parent (the unique (project, month) decides). Parents with usage in the month, or
+    unbilled late usage of the months before it, get a statement; others none. The
+    month is recorded as closed (BillingPeriod) when every parent is done.
+    """
+    now = now or timezone.now()
+    current = bills.current_month(now)
+    if month >= current:
+        raise WrongState(
+            f"{month:%Y-%m} is not over yet: only months before {current:%Y-%m} can be closed."
+        )
+    result = Closed(month, dry_run=dry_run)
+    period = BillingPeriod.objects.filter(month=month).first()
+    if period is not None:
+        result.already_closed_at = period.closed_at
+        return result
+    candidates = queries.top_levels_with_usage([month, *bills.late_window(month)])
+    done = set(Statement.objects.filter(month=month).values_list("project_public_id", flat=True))
+    todo = [public_id for public_id in candidates if public_id not in done]
+    result.existing = len(candidates) - len(todo)
+    sheets = {}
+    for start in range(0, len(todo), 500):
+        parents = Project.objects.filter(
+            public_id__in=todo[start : start + 500], parent__isnull=True
+        ).select_related("account")
+        for parent in sorted(parents, key=lambda p: p.public_id):
+            if parent.account_id not in sheets:
+                sheets[parent.account_id] = prices.sheet_for(parent.account_id)
+            found = bills.estimates(parent, [month], sheet=sheets[parent.account_id])
+            statement = found.get(month)  # None: a concurrent close stored it a moment ago
+            if statement is None:
+                result.existing += 1
+            elif not statement.lines:
+                result.empty += 1
+            elif dry_run or _store(parent, statement, actor=actor, now=now):
+                result.statements.append(statement)
+            else:
+                result.existing += 1
+            if progress and statement is not None:
+                progress(parent, statement)
+    if not dry_run:
+        made = len(result.statements)
+        try:
+            with transaction.atomic():
+                BillingPeriod.objects.create(
+                    month=month, closed_at=now, closed_by=actor.id[:64], statements=made
+                )
+        except IntegrityError:  # a concurrent close finished first
+            pass
+    return result
+
+
+_LINE_COLUMNS = ("statement", *StatementLine.FIELDS)
+
+
+def _insert_lines(statement_id: int, lines) -> None:
+    """Write the lines in bulk, in the caller's transaction: COPY on PostgreSQL, one
+    executemany on SQLite. Measured (bench/billing.py, 5,005 lines): bulk_create built a
+    model instance per line and was 90 % of a close (0.46 of 0.52 s on SQLite); on
+    PostgreSQL executemany costs a round trip per line, and one multi-row INSERT spends
+    its time in the driver parsing 40,000 placeholders."""
+    meta, ops = StatementLine._meta, connection.ops
+    columns = [meta.get_field(name).column for name in _LINE_COLUMNS]
+    table, names = ops.quote_name(meta.db_table), ", ".join(map(ops.quote_name, columns))
+    rows = [
+        (
+            statement_id,
+            line.project_public_id,
+            line.project_name[:255],
+            line.metric,
+            line.usage_month,
+            line.quantity,
+            line.unit_price,
+            line.amount,
+        )
+        for line in lines
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        adapted = [
+            (*row[:4], ops.adapt_datefield_value(row[4]), row[5], str(row[6]), str(row[7]))
+            for row in rows
+        ]
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 - model names
+            adapted,
+        )
+
+
+def _store(parent: Project, statement: bills.MonthStatement, *, actor, now) -> bool:
+    """Store one parent's statement and its lines, and the audit entry, together.
+    False when a concurrent close stored it first (the unique constraint)."""
+    try:
+        with transaction.atomic():
+            stored = Statement.objects.create(
+                project=parent,
+                project_public_id=parent.public_id,
+                project_name=parent.name,
+                month=statement.month,
+                currency=statement.currency,
+                total=statement.total,
+                closed_at=now,
+            )
+            _insert_lines(stored.pk, statement.lines)
+            trail.record(
+                actor,
+                "statement.close",
+                project=parent,
+                changes=trail.created(
+                    {
+                        "month": f"{statement.month:%Y-%m}",
+                        "currency": statement.currency,
+                        "total": statement.total_text,
+                        "lines": len(statement.lines),
+                    }
+                ),
+            )
+    except IntegrityError:
+        return False
+    statement.status = bills.CLOSED
+    statement.closed_at = now
+    return True
