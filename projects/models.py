@@ -65,6 +65,15 @@ class ProjectQuerySet(models.QuerySet):
             | Q(parent_id__in=Subquery(granted))
         )
 
+    def reachable_by_key(self, project_id: int):
+        """What an access key of the project `project_id` (its database key) reaches: the
+        project itself and, for a top-level project, its subprojects; a subproject's key
+        reaches only that subproject (it has none). Removed ones included: callers say
+        whether they want them. The one place the rule is written: the API's scope
+        (projects.api.auth.Principal) reads through it, and the key lookup's
+        hand-written join is tested against it (tests/api/test_key_lookup.py)."""
+        return self.filter(Q(pk=project_id) | Q(parent_id=project_id))
+
 
 class Project(models.Model):
     """A project, or a subproject when `parent` is set (one level only)."""

@@ -29,7 +29,6 @@ from datetime import datetime, timedelta
 
 from django.core import signing
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -116,7 +115,9 @@ class Principal:
     """Who is calling: an active access key, and through it a scope of projects.
 
     A top-level project's key reaches the project and its subprojects; a subproject's
-    key reaches only that subproject. This class is the one place the rule is written.
+    key reaches only that subproject. The rule is ProjectQuerySet.reachable_by_key; the
+    key lookup's join that reads the route's project with the key (_lookup) is tested
+    against it.
     """
 
     key: KeyRecord
@@ -126,13 +127,9 @@ class Principal:
         """The key's own project."""
         return self.key.project
 
-    def can_reach(self, project: Project) -> bool:
-        return project.pk == self.key.project_id or project.parent_id == self.key.project_id
-
     def reachable_projects(self, *, include_removed: bool = False):
         """The projects this key may act on, as a queryset."""
-        own = self.key.project_id
-        projects = Project.objects.filter(Q(pk=own) | Q(parent_id=own))
+        projects = Project.objects.reachable_by_key(self.key.project_id)
         return projects if include_removed else projects.alive()
 
     def get_project(self, public_id: str, *, or_else: ApiError, include_removed=False):
@@ -204,8 +201,8 @@ def _lookup(with_target: bool):
     """The key lookup's SQL, and the columns it reads with their converters. Projects'
     columns come in the model's own field order, as Model.from_db wants them. With
     `with_target`, the project a route names is read too (a LEFT JOIN on its unique
-    Project ID, limited to what the key reaches: itself or its subprojects). Made once
-    per process."""
+    Project ID, limited to what the key reaches: ProjectQuerySet.reachable_by_key,
+    written out as the join's condition). Made once per process."""
     k, p = AccessKey._meta, Project._meta
     q = connection.ops.quote_name
     key_fields = [k.get_field(name) for name in _KEY_FIELDS.values()]
@@ -245,9 +242,11 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
     and, when `target` (a Project ID) is given, that project if the key reaches it.
 
     One hand-written query on the unique key_id index, made once per process: this runs
-    on every API request. bench/access_keys.py measures it against key_by_orm, the ORM's
-    way, so that it stays only while it pays for itself; tests/api/test_key_lookup.py
-    checks that both agree with AccessKeyQuerySet.active() in every state.
+    on every API request. bench/access_keys.py measures it against the ORM's way (its
+    key_by_orm), so that it stays only while it pays for itself;
+    tests/api/test_key_lookup.py checks that it agrees with AccessKeyQuerySet.active()
+    in every state, and that the project it reads with the key is one the key reaches
+    (ProjectQuerySet.reachable_by_key).
     """
     sql, project_attnames, converters = _lookup(target is not None)
     with connection.cursor() as cursor:
@@ -284,26 +283,10 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
     return key
 
 
-def key_by_orm(key_id: str, now: datetime, target: str | None = None) -> KeyRecord | None:
-    """As key_by_sql, through AccessKeyQuerySet.active(): the queryset built per request
-    (the target, if any, is left to Principal.get_project's own query)."""
-    key = AccessKey.objects.active(now).select_related("project").filter(key_id=key_id).first()
-    if key is None:
-        return None
-    return KeyRecord(
-        **{field: getattr(key, field) for field in _KEY_FIELDS if field != "project_id"},
-        project_id=key.project_id,
-        project=key.project,
-    )
-
-
-find_key = key_by_sql  # bench/access_keys.py swaps in key_by_orm to compare
-
-
 def _active_key(key_id: str, target: str | None = None) -> KeyRecord | None:
-    """The active key with this ID (find_key), its last use recorded."""
+    """The active key with this ID (key_by_sql), its last use recorded."""
     now = timezone.now()
-    key = find_key(key_id, now, target)
+    key = key_by_sql(key_id, now, target)
     if key is None:
         return None
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
