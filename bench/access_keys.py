@@ -71,13 +71,18 @@ def interleaved_us(functions: dict, runs: int) -> dict:
 
 def key_by_orm(key_id, now, target=None):
     """What projects.api.auth.key_by_sql does, the ORM's way: AccessKeyQuerySet.active()
-    with its project, the queryset built per request (the target, if any, is left to
-    Principal.get_project's own query). Measured against the hand-written SQL, which
-    stays only while it pays for itself (docs/adr/0013)."""
+    with its project and the project's parent, the queryset built per request (the
+    target, if any, is left to Principal.get_project's own query). Measured against the
+    hand-written SQL, which stays only while it pays for itself (docs/adr/0013)."""
     from projects.api import auth
     from projects.models import AccessKey
 
-    key = AccessKey.objects.active(now).select_related("project").filter(key_id=key_id).first()
+    key = (
+        AccessKey.objects.active(now)
+        .select_related("project__parent")  # the parent: Project.suspension reads it
+        .filter(key_id=key_id)
+        .first()
+    )
     if key is None:
         return None
     return auth.KeyRecord(

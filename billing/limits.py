@@ -257,12 +257,14 @@ def sending(project, *, now=None) -> Sending:
     spend_limit (select_related): no query here."""
     if project.removed_at is not None:
         return Sending(False, "REMOVED", "The subproject has been removed.")
-    if project.suspended_at is not None:
+    suspension = project.suspension  # its own, or its parent's
+    if suspension is project:
         return Sending(False, "SUSPENDED", f"The project is suspended: {project.suspend_reason}")
-    parent = project.parent if project.parent_id else None
-    if parent is not None and parent.suspended_at is not None:
+    if suspension is not None:
         return Sending(
-            False, "PARENT_SUSPENDED", f"Its parent project is suspended: {parent.suspend_reason}"
+            False,
+            "PARENT_SUSPENDED",
+            f"Its parent project is suspended: {suspension.suspend_reason}",
         )
     try:
         limit = project.spend_limit

@@ -184,7 +184,11 @@ class Project(models.Model):
     def suspension(self) -> "Project | None":
         """The project whose suspension applies to this one, or None: itself, or its
         parent (a suspended parent suspends its subprojects in effect, without changing
-        their own state). Reads the parent, so load it with select_related."""
+        their own state). Reads the parent, so load it with select_related.
+
+        The one place that rule is written: the pages' badges (project_rows), the API's
+        key check (projects.api.auth, whose lookup reads the parent with the key) and
+        billing's "may it send" (billing.limits.sending) ask it."""
         if self.suspended_at is not None:
             return self
         if self.parent_id is not None and self.parent.suspended_at is not None:

@@ -9,9 +9,9 @@ because every request loads the key again, revoking or expiring the key stops it
 tokens on the very next request too.
 
 A suspended project's keys (and, while a top-level project is suspended, its
-subprojects' keys) authenticate but are refused: 403 PERMISSION_DENIED saying so, never
-401, since the credentials are fine. The lookup reads the parent's suspension in the
-same query.
+subprojects' keys: Project.suspension) authenticate but are refused: 403
+PERMISSION_DENIED saying so, never 401, since the credentials are fine. The lookup reads
+the project's parent in the same query.
 
 Failed attempts are counted per client address (core.failures, in the database, one
 write each); past FAILURE_LIMIT in FAILURE_WINDOW seconds the address's failed attempts
@@ -82,8 +82,9 @@ class KeyRecord:
     expires_at: datetime | None
     revoked_at: datetime | None
     project_id: int  # the project's database key, as on AccessKey
-    project: Project  # every field loaded; alive (the lookup says so)
-    parent_suspension: Suspension | None = None  # the parent's, for a subproject's key
+    # Every field loaded; alive (the lookup says so). A subproject's comes with its
+    # parent (the columns in _PARENT_FIELDS), so that Project.suspension costs no query.
+    project: Project
     # The project a route names, read in the same query when the key reaches it (None:
     # not looked up, or out of reach); see Principal.get_project.
     target_public_id: str | None = None
@@ -95,11 +96,17 @@ class KeyRecord:
 
     @property
     def suspension(self) -> Suspension | None:
-        """Why this key is refused although it is valid, if it is."""
-        own = self.project
-        if own.suspended_at is not None:
-            return Suspension(own.public_id, own.suspend_reason, own.suspended_by_platform, False)
-        return self.parent_suspension
+        """Why this key is refused although it is valid, if it is: its project's
+        suspension in effect (Project.suspension: its own, or its parent's)."""
+        suspended = self.project.suspension
+        if suspended is None:
+            return None
+        return Suspension(
+            suspended.public_id,
+            suspended.suspend_reason,
+            suspended.suspended_by_platform,
+            of_parent=suspended is not self.project,
+        )
 
     def __eq__(self, other):
         if isinstance(other, (KeyRecord, AccessKey)):
@@ -186,8 +193,17 @@ _KEY_FIELDS = {
     "revoked_at": "revoked_at",
     "project_id": "project",
 }
-# The parent's columns the lookup reads (LEFT JOIN: only subprojects have a parent).
-_PARENT_FIELDS = ("suspended_at", "suspend_reason", "suspended_by_platform", "public_id")
+# The parent's columns the lookup reads (LEFT JOIN: only subprojects have a parent):
+# what Project.suspension, title and is_subproject read of it (the rest is deferred).
+_PARENT_FIELDS = (
+    "id",
+    "public_id",
+    "parent",
+    "name",
+    "suspended_at",
+    "suspend_reason",
+    "suspended_by_platform",
+)
 
 
 def _converters(field, table):
@@ -198,8 +214,9 @@ def _converters(field, table):
 
 @functools.cache
 def _lookup(with_target: bool):
-    """The key lookup's SQL, and the columns it reads with their converters. Projects'
-    columns come in the model's own field order, as Model.from_db wants them. With
+    """The key lookup's SQL, the project's and the parent's columns (attnames) and the
+    converters of every column it reads. Projects' columns come in the model's own field
+    order, as Model.from_db wants them; the parent's are _PARENT_FIELDS. With
     `with_target`, the project a route names is read too (a LEFT JOIN on its unique
     Project ID, limited to what the key reaches: ProjectQuerySet.reachable_by_key,
     written out as the join's condition). Made once per process."""
@@ -234,7 +251,7 @@ def _lookup(with_target: bool):
     converters += [_converters(f, p.db_table) for f in project_fields + parent_fields]
     if with_target:
         converters += [_converters(f, p.db_table) for f in project_fields]
-    return sql, [f.attname for f in project_fields], converters
+    return sql, [f.attname for f in project_fields], [f.attname for f in parent_fields], converters
 
 
 def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyRecord | None:
@@ -248,7 +265,7 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
     in every state, and that the project it reads with the key is one the key reaches
     (ProjectQuerySet.reachable_by_key).
     """
-    sql, project_attnames, converters = _lookup(target is not None)
+    sql, project_attnames, parent_attnames, converters = _lookup(target is not None)
     with connection.cursor() as cursor:
         cursor.execute(sql, [target, key_id] if target is not None else [key_id])
         row = cursor.fetchone()
@@ -263,18 +280,17 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
     project = Project.from_db(
         connection.alias, project_attnames, values[len(_KEY_FIELDS) : project_end]
     )
-    parent_end = project_end + len(_PARENT_FIELDS)
-    parent_suspended_at, reason, by_platform, parent_id = values[project_end:parent_end]
-    parent_suspension = None
-    if parent_suspended_at is not None:
-        parent_suspension = Suspension(parent_id, reason, bool(by_platform), True)
+    parent_end = project_end + len(parent_attnames)
+    if values[project_end] is not None:  # the parent's primary key
+        project.parent = Project.from_db(
+            connection.alias, parent_attnames, values[project_end:parent_end]
+        )
     found = None
     if target is not None and values[parent_end] is not None:  # the target's primary key
         found = Project.from_db(connection.alias, project_attnames, values[parent_end:])
     key = KeyRecord(
         **dict(zip(_KEY_FIELDS, values, strict=False)),
         project=project,
-        parent_suspension=parent_suspension,
         target_public_id=target,
         target=found,
     )

@@ -123,27 +123,29 @@ _SUSPENDED = mark_safe('<span class="badge badge-suspended">Suspended</span>')  
 
 @register.simple_tag
 def suspended_badge(project, own_only=False):
-    """ "Suspended" and why, wherever a project appears: its own suspension, or (unless
-    `own_only`, as in a suspended parent's Subprojects list, whose header says it) its
-    parent's, which suspends it in effect. Reads project.parent: load it with the rows."""
-    if project.suspended_at is not None:
-        reason = project.suspend_reason
+    """ "Suspended" and why, wherever a project appears: the suspension in effect
+    (Project.suspension: its own, or its parent's), or only its own with `own_only` (as
+    in a suspended parent's Subprojects list, whose header says it). Reads
+    project.parent: load it with the rows."""
+    own = project if project.is_suspended else None
+    suspension = own if own_only else project.suspension
+    if suspension is None:
+        return ""
+    reason = suspension.suspend_reason
+    if suspension is project:
         return format_html(
             '{} <span class="suspend-reason" title="{}"><bdi>{}</bdi></span>',
             _SUSPENDED,
             reason,
             reason,
         )
-    if not own_only and project.parent_id and project.parent.suspended_at is not None:
-        reason = project.parent.suspend_reason
-        return format_html(
-            '{} <span class="suspend-reason" title="Its parent project is suspended: {}">'
-            "Parent suspended: <bdi>{}</bdi></span>",
-            _SUSPENDED,
-            reason,
-            reason,
-        )
-    return ""
+    return format_html(
+        '{} <span class="suspend-reason" title="Its parent project is suspended: {}">'
+        "Parent suspended: <bdi>{}</bdi></span>",
+        _SUSPENDED,
+        reason,
+        reason,
+    )
 
 
 _OPTIONS_ICON = mark_safe(  # a constant

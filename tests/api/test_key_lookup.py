@@ -84,3 +84,32 @@ def test_reads_with_the_key_only_a_project_the_key_reaches(project, subproject):
             found = key_by_sql(key.key_id, now, target.public_id).target
             assert (found is not None) == (target in reaches), (owner.name, target.name)
             assert found is None or found.pk == target.pk
+
+
+@pytest.mark.parametrize("suspended", ["nothing", "the subproject", "the parent", "both"])
+def test_reads_the_parent_for_the_suspension_in_effect(
+    project, subproject, suspended, django_assert_num_queries
+):
+    """Project.suspension, on the project read with the key, says what the ORM's says:
+    its own suspension, else its parent's; no query for the parent."""
+    if suspended in ("the parent", "both"):
+        services.project_suspend(project=project, reason="Parent unpaid")
+    if suspended in ("the subproject", "both"):
+        services.project_suspend(project=subproject, reason="Own unpaid")
+    for owner in (project, subproject):
+        created, _ = services.access_key_create(project=owner, display_name="k")
+        key = key_by_sql(created.key_id, timezone.now())
+        stored = Project.objects.select_related("parent").get(pk=owner.pk)
+        expected = stored.suspension
+        with django_assert_num_queries(0):
+            found = key.project.suspension
+            refused = key.suspension
+        assert (found and found.pk) == (expected and expected.pk), (suspended, owner.name)
+        if expected is None:
+            assert refused is None
+        else:
+            assert (refused.public_id, refused.reason, refused.of_parent) == (
+                expected.public_id,
+                expected.suspend_reason,
+                expected.pk != owner.pk,
+            )
