@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -291,15 +291,36 @@ class ProjectGrant(models.Model):
             )
 
 
+def _active_keys(now) -> Q:
+    """Keys that authenticate: not expired, not revoked, project not removed."""
+    return (
+        (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        & Q(revoked_at__isnull=True)
+        & Q(project__removed_at__isnull=True)
+    )
+
+
 class AccessKeyQuerySet(models.QuerySet):
+    def listed(self):
+        """Keys that are not revoked: those a project's pages list (an expired key is
+        still listed, marked expired, until someone revokes it)."""
+        return self.filter(revoked_at__isnull=True)
+
     def active(self, now=None):
-        """Keys that authenticate: not revoked, not expired, project not removed."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            revoked_at__isnull=True,
-            project__removed_at__isnull=True,
-        )
+        """Keys that authenticate: not revoked, not expired, project not removed; those
+        that count against ACCESS_KEYS_PER_PROJECT.
+
+        The one place the rule is written (_active_keys): with_active() reads it per
+        key; the API's hand-written key lookup (projects.api.auth.key_by_sql) writes it
+        out in its SQL and the check after it, and tests/api/test_key_lookup.py holds
+        that to this in every state."""
+        return self.filter(_active_keys(now or timezone.now()))
+
+    def with_active(self, now=None):
+        """Each key with `is_active`: whether it is one of active(), read in the same
+        query (the details page lists a project's keys and counts the active ones)."""
+        condition = _active_keys(now or timezone.now())
+        return self.annotate(is_active=ExpressionWrapper(condition, BooleanField()))
 
 
 class AccessKey(models.Model):

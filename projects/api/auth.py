@@ -294,6 +294,8 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
         target_public_id=target,
         target=found,
     )
+    # AccessKeyQuerySet.active(), written out: the project not removed (in the WHERE),
+    # the key neither revoked nor expired (here).
     if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
         return None
     return key

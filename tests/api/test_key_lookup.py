@@ -33,6 +33,7 @@ def test_agrees_with_the_queryset_in_every_state(project, subproject):
     for state, key in keys.items():
         expected = AccessKey.objects.active().filter(pk=key.pk).exists()
         assert (_active_key(key.key_id) is not None) == expected, state
+        assert AccessKey.objects.with_active().get(pk=key.pk).is_active == expected, state
     assert [s for s, k in keys.items() if _active_key(k.key_id)] == ["active", "expiring"]
     assert _active_key("00000000-0000-4000-8000-000000000000") is None
 
