@@ -239,7 +239,9 @@ def send_alert_emails(alerts: list[SpendAlert]) -> int:
 
 def flags_of(parent, *, now=None) -> dict[str, str]:
     """{Project ID: mode} of the parent's subprojects over their limit this month."""
-    over = SpendLimit.objects.filter(project__parent=parent, exceeded_in=current_month(now))
+    over = SpendLimit.objects.filter(
+        SpendLimit.exceeded(current_month(now)), project__parent=parent
+    )
     return dict(over.values_list("project__public_id", "mode"))
 
 
@@ -270,11 +272,7 @@ def sending(project, *, now=None) -> Sending:
         limit = project.spend_limit
     except SpendLimit.DoesNotExist:
         limit = None
-    if (
-        limit is not None
-        and limit.mode == LimitMode.BLOCK
-        and limit.exceeded_in == current_month(now)
-    ):
+    if limit is not None and limit.blocks_sending_in(current_month(now)):
         return Sending(
             False,
             "SPEND_LIMIT_REACHED",
