@@ -31,6 +31,31 @@ def held_by(user):
     return admin_accounts, granted
 
 
+def sees(*, admin, granted, parent_granted):
+    """Whether a user sees a project: the rule, written once. An admin of the
+    project's account sees it; anyone else if they are granted the project or its
+    parent (a grant on a project covers its subprojects; a grant may also name one
+    subproject). Only the user's current account counts (accounts.current).
+
+    The facts are those of one user and one project: booleans, for a project read with
+    them (projects.access.get_project_for_user, which also asks it of the parent), or
+    conditions on Project rows from visibility(user), for querysets (visible_to; the
+    Projects menu builds its parts from the same facts, projects.menu). `|` is "or" for
+    both."""
+    return admin | granted | parent_granted
+
+
+def visibility(user) -> dict[str, Q]:
+    """The facts `sees` takes, for `user` and any project, as conditions on Project
+    rows: subqueries on what the user holds in their current account (held_by)."""
+    admin_accounts, granted = held_by(user)
+    return {
+        "admin": Q(account_id__in=Subquery(admin_accounts)),
+        "granted": Q(pk__in=Subquery(granted)),
+        "parent_granted": Q(parent_id__in=Subquery(granted)),
+    }
+
+
 class ProjectQuerySet(models.QuerySet):
     def alive(self):
         """Projects that have not been removed."""
@@ -48,22 +73,14 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(removed_at__lte=(now or timezone.now()) - restore_window())
 
     def visible_to(self, user):
-        """The projects this user may see: the only way the dashboard reaches projects.
-
-        Account admins see every project of their accounts. Members and viewers see the
-        projects they are granted, and the subprojects of those; a grant may also name a
-        single subproject. Only in the user's current account (accounts.current): a
-        user of several accounts sees one at a time. Subqueries (not joins) keep each
-        project once in the result.
+        """The projects this user may see (`sees`): account admins every project of the
+        account, members and viewers what they are granted and its subprojects. Only in
+        the user's current account (accounts.current): a user of several accounts sees
+        one at a time. Subqueries (not joins) keep each project once in the result.
         """
         if not user.is_authenticated:
             return self.none()
-        admin_accounts, granted = held_by(user)
-        return self.filter(
-            Q(account_id__in=Subquery(admin_accounts))
-            | Q(pk__in=Subquery(granted))
-            | Q(parent_id__in=Subquery(granted))
-        )
+        return self.filter(sees(**visibility(user)))
 
     def reachable_by_key(self, project_id: int):
         """What an access key of the project `project_id` (its database key) reaches: the
