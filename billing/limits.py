@@ -185,7 +185,7 @@ def _describe(alert: SpendAlert, limit: SpendLimit) -> tuple[str, str]:
         what = "has reached its spend limit" + (": sending is blocked" if blocked else "")
     else:
         what = f"has used {alert.threshold}% of its spend limit"
-    subject = f"{parent.name} > {project.name} {what}"
+    subject = f"{project.title} {what}"
     if limit.amount is not None:
         size = f"{money.text(limit.amount, limit.currency)} {limit.currency} a month"
     else:

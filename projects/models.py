@@ -217,12 +217,22 @@ class Project(models.Model):
         """Until when a removed project can be restored (None if it is not removed)."""
         return None if self.removed_at is None else self.removed_at + restore_window()
 
+    TITLE_SEPARATOR = " > "
+
+    @property
+    def title_names(self) -> tuple[str, ...]:
+        """The names its title is made of: its parent's and its own (a subproject), or
+        its own. Reads the parent, so load it with select_related."""
+        if self.parent_id is not None:
+            return (self.parent.name, self.name)
+        return (self.name,)
+
     @property
     def title(self) -> str:
-        """How the dashboard names it: `{Parent Project Name} > {Subproject Name}`."""
-        if self.parent_id is not None:
-            return f"{self.parent.name} > {self.name}"
-        return self.name
+        """How the dashboard names it: `{Parent Project Name} > {Subproject Name}`, as
+        plain text (emails, attributes, the admin). In HTML: the project_title tag
+        (projects/templatetags/project_rows.py), made of the same names."""
+        return self.TITLE_SEPARATOR.join(self.title_names)
 
     def clean_fields(self, exclude=None):
         # Name and labels are checked by projects.validation in clean(), with one
