@@ -10,13 +10,15 @@ projects.contributions.RowFlag (billing.apps).
 from django.db.models import Case, CharField, F, Value, When
 from django.utils.safestring import mark_safe
 
+from .models import SpendLimit
 from .statements import current_month
 
 
 def with_limit_flag(queryset, *, now=None):
+    exceeded = SpendLimit.exceeded(current_month(now), of="spend_limit__")
     return queryset.annotate(
         limit_flag=Case(
-            When(spend_limit__exceeded_in=current_month(now), then=F("spend_limit__mode")),
+            When(exceeded, then=F("spend_limit__mode")),
             default=Value(""),
             output_field=CharField(),
         )

@@ -185,7 +185,7 @@ def _describe(alert: SpendAlert, limit: SpendLimit) -> tuple[str, str]:
         what = "has reached its spend limit" + (": sending is blocked" if blocked else "")
     else:
         what = f"has used {alert.threshold}% of its spend limit"
-    subject = f"{parent.name} > {project.name} {what}"
+    subject = f"{project.title} {what}"
     if limit.amount is not None:
         size = f"{money.text(limit.amount, limit.currency)} {limit.currency} a month"
     else:
@@ -239,7 +239,9 @@ def send_alert_emails(alerts: list[SpendAlert]) -> int:
 
 def flags_of(parent, *, now=None) -> dict[str, str]:
     """{Project ID: mode} of the parent's subprojects over their limit this month."""
-    over = SpendLimit.objects.filter(project__parent=parent, exceeded_in=current_month(now))
+    over = SpendLimit.objects.filter(
+        SpendLimit.exceeded(current_month(now)), project__parent=parent
+    )
     return dict(over.values_list("project__public_id", "mode"))
 
 
@@ -257,22 +259,20 @@ def sending(project, *, now=None) -> Sending:
     spend_limit (select_related): no query here."""
     if project.removed_at is not None:
         return Sending(False, "REMOVED", "The subproject has been removed.")
-    if project.suspended_at is not None:
+    suspension = project.suspension  # its own, or its parent's
+    if suspension is project:
         return Sending(False, "SUSPENDED", f"The project is suspended: {project.suspend_reason}")
-    parent = project.parent if project.parent_id else None
-    if parent is not None and parent.suspended_at is not None:
+    if suspension is not None:
         return Sending(
-            False, "PARENT_SUSPENDED", f"Its parent project is suspended: {parent.suspend_reason}"
+            False,
+            "PARENT_SUSPENDED",
+            f"Its parent project is suspended: {suspension.suspend_reason}",
         )
     try:
         limit = project.spend_limit
     except SpendLimit.DoesNotExist:
         limit = None
-    if (
-        limit is not None
-        and limit.mode == LimitMode.BLOCK
-        and limit.exceeded_in == current_month(now)
-    ):
+    if limit is not None and limit.blocks_sending_in(current_month(now)):
         return Sending(
             False,
             "SPEND_LIMIT_REACHED",

@@ -210,6 +210,23 @@ class SpendLimit(models.Model):
     def __str__(self):
         return f"Spend limit of {self.project_id}"
 
+    @staticmethod
+    def exceeded(month, *, of: str = "") -> Q:
+        """Limits whose usage reached 100 % in `month` (the current month, for the
+        badges and blocking), as a condition on limits; `of="spend_limit__"` on their
+        projects. The one place that rule is written: is_exceeded_in says the same of
+        one limit already read (tests/billing/test_spend_limit_flags.py)."""
+        return Q(**{f"{of}exceeded_in": month})
+
+    def is_exceeded_in(self, month) -> bool:
+        """As SpendLimit.exceeded(month), for this limit."""
+        return self.exceeded_in == month
+
+    def blocks_sending_in(self, month) -> bool:
+        """Whether the platform refuses this subproject's messages in `month`: a block
+        mode limit exceeded then."""
+        return self.mode == LimitMode.BLOCK and self.is_exceeded_in(month)
+
 
 class SpendAlert(models.Model):
     """One alert (50, 80 or 100 % of a limit) sent for a subproject in a month. The

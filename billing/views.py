@@ -231,7 +231,7 @@ def _render_limit(request, project, form=None, status=200):
         "project": project,
         "limit": limit,
         "current": limit is not None and limit.month == statements.current_month(),
-        "exceeded": limit is not None and limit.exceeded_in == statements.current_month(),
+        "exceeded": limit is not None and limit.is_exceeded_in(statements.current_month()),
         "currency": sheet.currency,
         "form": form,
         "can_write": writable,

@@ -12,7 +12,7 @@ from django.http import Http404
 from accounts.models import Membership, Role
 from core.ids import looks_like_public_id
 
-from .models import Project, ProjectGrant
+from .models import Project, ProjectGrant, sees
 
 
 def get_project_for_user(user, public_id: str, *, include_removed: bool = False) -> Project:
@@ -20,11 +20,11 @@ def get_project_for_user(user, public_id: str, *, include_removed: bool = False)
 
     One query, on the unique public_id index: the project, its parent, the user's role
     in its account and whether the user is granted it or its parent; who may see it is
-    then decided here, as ProjectQuerySet.visible_to would (account admins see every
-    project of the account, others what they are granted and its subprojects). The
-    result carries `user_role` (admin, member or viewer) and `parent_visible` (whether
-    the user may open its parent) for templates and checks. Only projects of the
-    user's current account are found.
+    then decided by the rule itself (projects.models.sees) on those facts, as
+    ProjectQuerySet.visible_to decides it in SQL. The result carries `user_role`
+    (admin, member or viewer) and `parent_visible` (whether the user may open its
+    parent) for templates and checks. Only projects of the user's current account are
+    found.
     """
     if not looks_like_public_id(public_id) or not user.is_authenticated:
         raise Http404("No such project.")
@@ -44,10 +44,14 @@ def get_project_for_user(user, public_id: str, *, include_removed: bool = False)
     except Project.DoesNotExist:
         raise Http404("No such project.") from None
     admin = project.user_role == Role.ADMIN
-    if not (admin or project.granted or project.parent_granted):
+    if not sees(admin=admin, granted=project.granted, parent_granted=project.parent_granted):
         raise Http404("No such project.")
-    # A customer granted only a subproject sees its parent's name, and no link to it.
-    project.parent_visible = project.parent_id is not None and (admin or project.parent_granted)
+    # Whether they see the parent, by the same rule: same account, and it is top-level
+    # (no parent of its own). A customer granted only a subproject sees its parent's
+    # name, and no link to it.
+    project.parent_visible = project.parent_id is not None and sees(
+        admin=admin, granted=project.parent_granted, parent_granted=False
+    )
     return project
 
 

@@ -18,7 +18,7 @@ from accounts.models import Role
 from core import ids
 
 from .contributions import with_row_flags
-from .models import Project, held_by
+from .models import Project, visibility
 
 MENU_LIMIT = 20
 # The start of a Project ID: four characters or more.
@@ -125,32 +125,37 @@ def first_project(user):
     return union.first()
 
 
+# The menu's parts below are pieces of the rule (projects.models.sees: admin, granted or
+# parent granted), each made of its facts (projects.models.visibility) so that no two
+# overlap; tests/projects/test_visibility.py holds a search's union to visible_to, and
+# the opened menu's to what the user sees other than through a parent.
+
+
 def _admin_of(user):
     """The current account's ID if the user administers it, as the request's user was
-    loaded (accounts.backends: with current_role); else None (then held_by says)."""
+    loaded (accounts.backends: with current_role); else None (then visibility says)."""
     if getattr(user, "current_role", None) == Role.ADMIN:
         return user.current_account_id
     return None
 
 
 def _entry_points(user, *, current=True):
-    """Disjoint parts: top-level projects of the user's admin accounts (the partial
-    index project_top_level_by_name); projects granted elsewhere, top-level or with a
-    parent the user does not see; the current project, if the user still sees it
-    (unless `current` is False)."""
+    """Disjoint parts: the projects the user sees other than through a parent they see.
+    Top-level projects of the user's admin accounts (the partial index
+    project_top_level_by_name); projects granted elsewhere, top-level or with a parent
+    the user does not see; the current project, if the user still sees it (unless
+    `current` is False)."""
     alive = Project.objects.alive()
     current = user.current_project_id if current else None
     if (admin_of := _admin_of(user)) is not None:
-        # An admin sees the whole account: its top-level projects, by an equality the
-        # index serves in name order.
+        # An admin sees the whole account (the `admin` fact, known from the request's
+        # user): its top-level projects, by an equality the index serves in name order.
         parts = [alive.filter(parent__isnull=True, account_id=admin_of)]
     else:
-        admin_accounts, granted = held_by(user)
+        seen = visibility(user)
         parts = [
-            alive.filter(parent__isnull=True, account_id__in=admin_accounts),
-            alive.filter(pk__in=granted)
-            .exclude(account_id__in=admin_accounts)
-            .exclude(parent_id__in=granted),
+            alive.filter(seen["admin"], parent__isnull=True),
+            alive.filter(seen["granted"]).exclude(seen["admin"]).exclude(seen["parent_granted"]),
         ]
     if current is None:
         return parts
@@ -160,17 +165,17 @@ def _entry_points(user, *, current=True):
 
 
 def _matching(user, q: str, *, in_name_order: bool):
-    """Disjoint parts of what the user sees (as ProjectQuerySet.visible_to) that match
-    the search: in the user's admin accounts; granted; under a granted project."""
+    """Disjoint parts of what the user sees (ProjectQuerySet.visible_to) that match the
+    search: in the user's admin accounts; granted; under a granted project."""
     matching = Project.objects.alive().filter(name_or_id_matches(q, in_name_order=in_name_order))
     if (admin_of := _admin_of(user)) is not None:
         return [matching.filter(account_id=admin_of)]
-    admin_accounts, granted = held_by(user)
-    elsewhere = matching.exclude(account_id__in=admin_accounts)
+    seen = visibility(user)
+    elsewhere = matching.exclude(seen["admin"])
     return [
-        matching.filter(account_id__in=admin_accounts),
-        elsewhere.filter(pk__in=granted),
-        elsewhere.filter(parent_id__in=granted).exclude(pk__in=granted),
+        matching.filter(seen["admin"]),
+        elsewhere.filter(seen["granted"]),
+        elsewhere.filter(seen["parent_granted"]).exclude(seen["granted"]),
     ]
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -31,6 +31,31 @@ def held_by(user):
     return admin_accounts, granted
 
 
+def sees(*, admin, granted, parent_granted):
+    """Whether a user sees a project: the rule, written once. An admin of the
+    project's account sees it; anyone else if they are granted the project or its
+    parent (a grant on a project covers its subprojects; a grant may also name one
+    subproject). Only the user's current account counts (accounts.current).
+
+    The facts are those of one user and one project: booleans, for a project read with
+    them (projects.access.get_project_for_user, which also asks it of the parent), or
+    conditions on Project rows from visibility(user), for querysets (visible_to; the
+    Projects menu builds its parts from the same facts, projects.menu). `|` is "or" for
+    both."""
+    return admin | granted | parent_granted
+
+
+def visibility(user) -> dict[str, Q]:
+    """The facts `sees` takes, for `user` and any project, as conditions on Project
+    rows: subqueries on what the user holds in their current account (held_by)."""
+    admin_accounts, granted = held_by(user)
+    return {
+        "admin": Q(account_id__in=Subquery(admin_accounts)),
+        "granted": Q(pk__in=Subquery(granted)),
+        "parent_granted": Q(parent_id__in=Subquery(granted)),
+    }
+
+
 class ProjectQuerySet(models.QuerySet):
     def alive(self):
         """Projects that have not been removed."""
@@ -48,22 +73,23 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(removed_at__lte=(now or timezone.now()) - restore_window())
 
     def visible_to(self, user):
-        """The projects this user may see: the only way the dashboard reaches projects.
-
-        Account admins see every project of their accounts. Members and viewers see the
-        projects they are granted, and the subprojects of those; a grant may also name a
-        single subproject. Only in the user's current account (accounts.current): a
-        user of several accounts sees one at a time. Subqueries (not joins) keep each
-        project once in the result.
+        """The projects this user may see (`sees`): account admins every project of the
+        account, members and viewers what they are granted and its subprojects. Only in
+        the user's current account (accounts.current): a user of several accounts sees
+        one at a time. Subqueries (not joins) keep each project once in the result.
         """
         if not user.is_authenticated:
             return self.none()
-        admin_accounts, granted = held_by(user)
-        return self.filter(
-            Q(account_id__in=Subquery(admin_accounts))
-            | Q(pk__in=Subquery(granted))
-            | Q(parent_id__in=Subquery(granted))
-        )
+        return self.filter(sees(**visibility(user)))
+
+    def reachable_by_key(self, project_id: int):
+        """What an access key of the project `project_id` (its database key) reaches: the
+        project itself and, for a top-level project, its subprojects; a subproject's key
+        reaches only that subproject (it has none). Removed ones included: callers say
+        whether they want them. The one place the rule is written: the API's scope
+        (projects.api.auth.Principal) reads through it, and the key lookup's
+        hand-written join is tested against it (tests/api/test_key_lookup.py)."""
+        return self.filter(Q(pk=project_id) | Q(parent_id=project_id))
 
 
 class Project(models.Model):
@@ -175,7 +201,11 @@ class Project(models.Model):
     def suspension(self) -> "Project | None":
         """The project whose suspension applies to this one, or None: itself, or its
         parent (a suspended parent suspends its subprojects in effect, without changing
-        their own state). Reads the parent, so load it with select_related."""
+        their own state). Reads the parent, so load it with select_related.
+
+        The one place that rule is written: the pages' badges (project_rows), the API's
+        key check (projects.api.auth, whose lookup reads the parent with the key) and
+        billing's "may it send" (billing.limits.sending) ask it."""
         if self.suspended_at is not None:
             return self
         if self.parent_id is not None and self.parent.suspended_at is not None:
@@ -187,12 +217,22 @@ class Project(models.Model):
         """Until when a removed project can be restored (None if it is not removed)."""
         return None if self.removed_at is None else self.removed_at + restore_window()
 
+    TITLE_SEPARATOR = " > "
+
+    @property
+    def title_names(self) -> tuple[str, ...]:
+        """The names its title is made of: its parent's and its own (a subproject), or
+        its own. Reads the parent, so load it with select_related."""
+        if self.parent_id is not None:
+            return (self.parent.name, self.name)
+        return (self.name,)
+
     @property
     def title(self) -> str:
-        """How the dashboard names it: `{Parent Project Name} > {Subproject Name}`."""
-        if self.parent_id is not None:
-            return f"{self.parent.name} > {self.name}"
-        return self.name
+        """How the dashboard names it: `{Parent Project Name} > {Subproject Name}`, as
+        plain text (emails, attributes, the admin). In HTML: the project_title tag
+        (projects/templatetags/project_rows.py), made of the same names."""
+        return self.TITLE_SEPARATOR.join(self.title_names)
 
     def clean_fields(self, exclude=None):
         # Name and labels are checked by projects.validation in clean(), with one
@@ -278,15 +318,36 @@ class ProjectGrant(models.Model):
             )
 
 
+def _active_keys(now) -> Q:
+    """Keys that authenticate: not expired, not revoked, project not removed."""
+    return (
+        (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        & Q(revoked_at__isnull=True)
+        & Q(project__removed_at__isnull=True)
+    )
+
+
 class AccessKeyQuerySet(models.QuerySet):
+    def listed(self):
+        """Keys that are not revoked: those a project's pages list (an expired key is
+        still listed, marked expired, until someone revokes it)."""
+        return self.filter(revoked_at__isnull=True)
+
     def active(self, now=None):
-        """Keys that authenticate: not revoked, not expired, project not removed."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            revoked_at__isnull=True,
-            project__removed_at__isnull=True,
-        )
+        """Keys that authenticate: not revoked, not expired, project not removed; those
+        that count against ACCESS_KEYS_PER_PROJECT.
+
+        The one place the rule is written (_active_keys): with_active() reads it per
+        key; the API's hand-written key lookup (projects.api.auth.key_by_sql) writes it
+        out in its SQL and the check after it, and tests/api/test_key_lookup.py holds
+        that to this in every state."""
+        return self.filter(_active_keys(now or timezone.now()))
+
+    def with_active(self, now=None):
+        """Each key with `is_active`: whether it is one of active(), read in the same
+        query (the details page lists a project's keys and counts the active ones)."""
+        condition = _active_keys(now or timezone.now())
+        return self.annotate(is_active=ExpressionWrapper(condition, BooleanField()))
 
 
 class AccessKey(models.Model):

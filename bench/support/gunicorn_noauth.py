@@ -15,7 +15,7 @@ def post_worker_init(worker):
     key_id = os.environ["BENCH_NOAUTH_KEY_ID"]
     principal = None
 
-    def authenticate(request):
+    def authenticate(request, target=None):
         nonlocal principal
         if principal is None:  # loaded once, inside the first request
             key = AccessKey.objects.select_related("project").get(key_id=key_id)

@@ -133,20 +133,20 @@ def _state(limit: SpendLimit) -> dict:
     return {
         "mode": limit.mode.upper(),
         "percentUsed": f"{limit.percent if limit.month == month else 0:.1f}",
-        "exceeded": limit.exceeded_in == month,
+        "exceeded": limit.is_exceeded_in(month),
     }
 
 
 def _limit_body(project: Project, limit: SpendLimit) -> dict:
-    state = _state(limit)
+    month = statements.current_month()
     return {
         "subprojectId": project.public_id,
         "amount": money.text(limit.amount, limit.currency) if limit.amount is not None else None,
         "currency": limit.currency or None,
         "quantities": limit.quantities,
-        "month": f"{statements.current_month():%Y-%m}",
-        **state,
-        "sendingAllowed": not (state["exceeded"] and limit.mode == "block"),
+        "month": f"{month:%Y-%m}",
+        **_state(limit),
+        "sendingAllowed": not limit.blocks_sending_in(month),
     }
 
 

@@ -9,9 +9,9 @@ because every request loads the key again, revoking or expiring the key stops it
 tokens on the very next request too.
 
 A suspended project's keys (and, while a top-level project is suspended, its
-subprojects' keys) authenticate but are refused: 403 PERMISSION_DENIED saying so, never
-401, since the credentials are fine. The lookup reads the parent's suspension in the
-same query.
+subprojects' keys: Project.suspension) authenticate but are refused: 403
+PERMISSION_DENIED saying so, never 401, since the credentials are fine. The lookup reads
+the project's parent in the same query.
 
 Failed attempts are counted per client address (core.failures, in the database, one
 write each); past FAILURE_LIMIT in FAILURE_WINDOW seconds the address's failed attempts
@@ -29,7 +29,6 @@ from datetime import datetime, timedelta
 
 from django.core import signing
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -83,8 +82,9 @@ class KeyRecord:
     expires_at: datetime | None
     revoked_at: datetime | None
     project_id: int  # the project's database key, as on AccessKey
-    project: Project  # every field loaded; alive (the lookup says so)
-    parent_suspension: Suspension | None = None  # the parent's, for a subproject's key
+    # Every field loaded; alive (the lookup says so). A subproject's comes with its
+    # parent (the columns in _PARENT_FIELDS), so that Project.suspension costs no query.
+    project: Project
     # The project a route names, read in the same query when the key reaches it (None:
     # not looked up, or out of reach); see Principal.get_project.
     target_public_id: str | None = None
@@ -96,11 +96,17 @@ class KeyRecord:
 
     @property
     def suspension(self) -> Suspension | None:
-        """Why this key is refused although it is valid, if it is."""
-        own = self.project
-        if own.suspended_at is not None:
-            return Suspension(own.public_id, own.suspend_reason, own.suspended_by_platform, False)
-        return self.parent_suspension
+        """Why this key is refused although it is valid, if it is: its project's
+        suspension in effect (Project.suspension: its own, or its parent's)."""
+        suspended = self.project.suspension
+        if suspended is None:
+            return None
+        return Suspension(
+            suspended.public_id,
+            suspended.suspend_reason,
+            suspended.suspended_by_platform,
+            of_parent=suspended is not self.project,
+        )
 
     def __eq__(self, other):
         if isinstance(other, (KeyRecord, AccessKey)):
@@ -116,7 +122,9 @@ class Principal:
     """Who is calling: an active access key, and through it a scope of projects.
 
     A top-level project's key reaches the project and its subprojects; a subproject's
-    key reaches only that subproject. This class is the one place the rule is written.
+    key reaches only that subproject. The rule is ProjectQuerySet.reachable_by_key; the
+    key lookup's join that reads the route's project with the key (_lookup) is tested
+    against it.
     """
 
     key: KeyRecord
@@ -126,13 +134,9 @@ class Principal:
         """The key's own project."""
         return self.key.project
 
-    def can_reach(self, project: Project) -> bool:
-        return project.pk == self.key.project_id or project.parent_id == self.key.project_id
-
     def reachable_projects(self, *, include_removed: bool = False):
         """The projects this key may act on, as a queryset."""
-        own = self.key.project_id
-        projects = Project.objects.filter(Q(pk=own) | Q(parent_id=own))
+        projects = Project.objects.reachable_by_key(self.key.project_id)
         return projects if include_removed else projects.alive()
 
     def get_project(self, public_id: str, *, or_else: ApiError, include_removed=False):
@@ -189,8 +193,17 @@ _KEY_FIELDS = {
     "revoked_at": "revoked_at",
     "project_id": "project",
 }
-# The parent's columns the lookup reads (LEFT JOIN: only subprojects have a parent).
-_PARENT_FIELDS = ("suspended_at", "suspend_reason", "suspended_by_platform", "public_id")
+# The parent's columns the lookup reads (LEFT JOIN: only subprojects have a parent):
+# what Project.suspension, title and is_subproject read of it (the rest is deferred).
+_PARENT_FIELDS = (
+    "id",
+    "public_id",
+    "parent",
+    "name",
+    "suspended_at",
+    "suspend_reason",
+    "suspended_by_platform",
+)
 
 
 def _converters(field, table):
@@ -201,11 +214,12 @@ def _converters(field, table):
 
 @functools.cache
 def _lookup(with_target: bool):
-    """The key lookup's SQL, and the columns it reads with their converters. Projects'
-    columns come in the model's own field order, as Model.from_db wants them. With
+    """The key lookup's SQL, the project's and the parent's columns (attnames) and the
+    converters of every column it reads. Projects' columns come in the model's own field
+    order, as Model.from_db wants them; the parent's are _PARENT_FIELDS. With
     `with_target`, the project a route names is read too (a LEFT JOIN on its unique
-    Project ID, limited to what the key reaches: itself or its subprojects). Made once
-    per process."""
+    Project ID, limited to what the key reaches: ProjectQuerySet.reachable_by_key,
+    written out as the join's condition). Made once per process."""
     k, p = AccessKey._meta, Project._meta
     q = connection.ops.quote_name
     key_fields = [k.get_field(name) for name in _KEY_FIELDS.values()]
@@ -237,7 +251,7 @@ def _lookup(with_target: bool):
     converters += [_converters(f, p.db_table) for f in project_fields + parent_fields]
     if with_target:
         converters += [_converters(f, p.db_table) for f in project_fields]
-    return sql, [f.attname for f in project_fields], converters
+    return sql, [f.attname for f in project_fields], [f.attname for f in parent_fields], converters
 
 
 def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyRecord | None:
@@ -245,11 +259,13 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
     and, when `target` (a Project ID) is given, that project if the key reaches it.
 
     One hand-written query on the unique key_id index, made once per process: this runs
-    on every API request. bench/access_keys.py measures it against key_by_orm, the ORM's
-    way, so that it stays only while it pays for itself; tests/api/test_key_lookup.py
-    checks that both agree with AccessKeyQuerySet.active() in every state.
+    on every API request. bench/access_keys.py measures it against the ORM's way (its
+    key_by_orm), so that it stays only while it pays for itself;
+    tests/api/test_key_lookup.py checks that it agrees with AccessKeyQuerySet.active()
+    in every state, and that the project it reads with the key is one the key reaches
+    (ProjectQuerySet.reachable_by_key).
     """
-    sql, project_attnames, converters = _lookup(target is not None)
+    sql, project_attnames, parent_attnames, converters = _lookup(target is not None)
     with connection.cursor() as cursor:
         cursor.execute(sql, [target, key_id] if target is not None else [key_id])
         row = cursor.fetchone()
@@ -264,46 +280,31 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
     project = Project.from_db(
         connection.alias, project_attnames, values[len(_KEY_FIELDS) : project_end]
     )
-    parent_end = project_end + len(_PARENT_FIELDS)
-    parent_suspended_at, reason, by_platform, parent_id = values[project_end:parent_end]
-    parent_suspension = None
-    if parent_suspended_at is not None:
-        parent_suspension = Suspension(parent_id, reason, bool(by_platform), True)
+    parent_end = project_end + len(parent_attnames)
+    if values[project_end] is not None:  # the parent's primary key
+        project.parent = Project.from_db(
+            connection.alias, parent_attnames, values[project_end:parent_end]
+        )
     found = None
     if target is not None and values[parent_end] is not None:  # the target's primary key
         found = Project.from_db(connection.alias, project_attnames, values[parent_end:])
     key = KeyRecord(
         **dict(zip(_KEY_FIELDS, values, strict=False)),
         project=project,
-        parent_suspension=parent_suspension,
         target_public_id=target,
         target=found,
     )
+    # AccessKeyQuerySet.active(), written out: the project not removed (in the WHERE),
+    # the key neither revoked nor expired (here).
     if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
         return None
     return key
 
 
-def key_by_orm(key_id: str, now: datetime, target: str | None = None) -> KeyRecord | None:
-    """As key_by_sql, through AccessKeyQuerySet.active(): the queryset built per request
-    (the target, if any, is left to Principal.get_project's own query)."""
-    key = AccessKey.objects.active(now).select_related("project").filter(key_id=key_id).first()
-    if key is None:
-        return None
-    return KeyRecord(
-        **{field: getattr(key, field) for field in _KEY_FIELDS if field != "project_id"},
-        project_id=key.project_id,
-        project=key.project,
-    )
-
-
-find_key = key_by_sql  # bench/access_keys.py swaps in key_by_orm to compare
-
-
 def _active_key(key_id: str, target: str | None = None) -> KeyRecord | None:
-    """The active key with this ID (find_key), its last use recorded."""
+    """The active key with this ID (key_by_sql), its last use recorded."""
     now = timezone.now()
-    key = find_key(key_id, now, target)
+    key = key_by_sql(key_id, now, target)
     if key is None:
         return None
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:

@@ -10,6 +10,8 @@ one format_html per row, and render the same HTML:
   value with its copy icon (static/js/app.js handles [data-copy]);
 - `{% local_time value "j M Y, H:i" %}`: a <time> element in the user's time zone,
   which it names;
+- `{% project_title project %}`: `<bdi>Parent</bdi> &gt; <bdi>Name</bdi>` (Project.title
+  as HTML), wherever a page names a project;
 - `{% row_badges project %}`, `{% suspended_badge project %}`: a row's badges;
 - `{% menu_row row %}`: one row of the Projects menu (20 a search), as one string.
 """
@@ -25,6 +27,7 @@ from django.utils.safestring import mark_safe
 
 from core.ids import PUBLIC_ID_RE
 from projects import contributions
+from projects.models import Project
 
 register = template.Library()
 
@@ -111,6 +114,20 @@ def local_time(value, fmt="j M Y, H:i"):
     )
 
 
+def title_html(project) -> str:
+    """Project.title as HTML: its names (Project.title_names), each escaped and in its
+    own <bdi> so that a right-to-left name does not reorder the other, joined by the
+    escaped separator. Reads project.parent: load it with the project."""
+    separator = escape(Project.TITLE_SEPARATOR)
+    return separator.join(f"<bdi>{escape(name)}</bdi>" for name in project.title_names)
+
+
+@register.simple_tag
+def project_title(project):
+    """`<bdi>Parent</bdi> &gt; <bdi>Subproject</bdi>`, or `<bdi>Project</bdi>`."""
+    return mark_safe(title_html(project))  # noqa: S308 - each name escaped in title_html
+
+
 @register.simple_tag
 def row_badges(project):
     """The badges other apps add to a project's row (projects.contributions: billing's
@@ -123,27 +140,29 @@ _SUSPENDED = mark_safe('<span class="badge badge-suspended">Suspended</span>')  
 
 @register.simple_tag
 def suspended_badge(project, own_only=False):
-    """ "Suspended" and why, wherever a project appears: its own suspension, or (unless
-    `own_only`, as in a suspended parent's Subprojects list, whose header says it) its
-    parent's, which suspends it in effect. Reads project.parent: load it with the rows."""
-    if project.suspended_at is not None:
-        reason = project.suspend_reason
+    """ "Suspended" and why, wherever a project appears: the suspension in effect
+    (Project.suspension: its own, or its parent's), or only its own with `own_only` (as
+    in a suspended parent's Subprojects list, whose header says it). Reads
+    project.parent: load it with the rows."""
+    own = project if project.is_suspended else None
+    suspension = own if own_only else project.suspension
+    if suspension is None:
+        return ""
+    reason = suspension.suspend_reason
+    if suspension is project:
         return format_html(
             '{} <span class="suspend-reason" title="{}"><bdi>{}</bdi></span>',
             _SUSPENDED,
             reason,
             reason,
         )
-    if not own_only and project.parent_id and project.parent.suspended_at is not None:
-        reason = project.parent.suspend_reason
-        return format_html(
-            '{} <span class="suspend-reason" title="Its parent project is suspended: {}">'
-            "Parent suspended: <bdi>{}</bdi></span>",
-            _SUSPENDED,
-            reason,
-            reason,
-        )
-    return ""
+    return format_html(
+        '{} <span class="suspend-reason" title="Its parent project is suspended: {}">'
+        "Parent suspended: <bdi>{}</bdi></span>",
+        _SUSPENDED,
+        reason,
+        reason,
+    )
 
 
 _OPTIONS_ICON = mark_safe(  # a constant
@@ -188,11 +207,7 @@ def menu_row(row):
         for label, name in _menu_options(subproject)
     )
     name = escape(row.name)
-    shown = (
-        f"<bdi>{escape(row.parent.name)}</bdi> &gt; <bdi>{name}</bdi>"
-        if subproject
-        else (f"<bdi>{name}</bdi>")
-    )
+    shown = title_html(row)
     if getattr(row, "is_current", False):
         current, aria, tick = " is-current", ' aria-current="true"', "✓"
         shown += '<span class="visually-hidden"> (current project)</span>'

@@ -21,11 +21,10 @@ from .common import service_api_url
 def _render_details(
     request, project, *, name_form=None, labels_form=None, suspend_form=None, status=200
 ):
-    # The Access keys section: the project's keys that are not revoked (one query), each
-    # with the key it replaces or that replaces it (a rotation in progress).
-    keys = list(
-        project.access_keys.filter(revoked_at__isnull=True).order_by("created_at", "key_id")
-    )
+    # The Access keys section: the project's keys that are not revoked, each saying
+    # whether it is active (one query), and with the key it replaces or that replaces it
+    # (a rotation in progress).
+    keys = list(project.access_keys.listed().with_active().order_by("created_at", "key_id"))
     by_pk = {key.pk: key for key in keys}
     for key in keys:
         key.replaced_key = by_pk.get(key.replaces_id)
@@ -39,7 +38,7 @@ def _render_details(
         "labels_form": labels_form or LabelsForm(labels=project.labels),
         "access_keys": keys,
         "limit": limit,
-        "limit_reached": sum(1 for key in keys if not key.is_expired()) >= limit,
+        "limit_reached": sum(key.is_active for key in keys) >= limit,
         "can_suspend": can_suspend(project),
         "suspend_form": suspend_form or SuspendForm(),
         "service_api_reminder": project.is_subproject

@@ -98,22 +98,21 @@ def test_scope_parent_key_reaches_subprojects_not_the_other_way(
 ):
     sibling = ProjectFactory(parent=project)
     other = ProjectFactory()
-    parent = auth.Principal(key=parent_key[0])
-    child = auth.Principal(key=sub_key[0])
-    assert [parent.can_reach(p) for p in (project, subproject, sibling, other)] == [
-        True,
-        True,
-        True,
-        False,
-    ]
-    assert [child.can_reach(p) for p in (project, subproject, sibling, other)] == [
-        False,
-        True,
-        False,
-        False,
-    ]
-    assert set(parent.reachable_projects()) == {project, subproject, sibling}
-    assert set(child.reachable_projects()) == {subproject}
+    unknown = ApiError(404, "NOT_FOUND", "unknown")
+
+    def reached(key, secret):
+        principal = auth.authenticate(request_with(basic(key.key_id, secret)))
+        found = set()
+        for target in (project, subproject, sibling, other):
+            try:
+                found.add(principal.get_project(target.public_id, or_else=unknown))
+            except ApiError as error:
+                assert error is unknown
+        assert set(principal.reachable_projects()) == found
+        return found
+
+    assert reached(*parent_key) == {project, subproject, sibling}
+    assert reached(*sub_key) == {subproject}
 
 
 def test_last_used_is_written_at_most_every_few_minutes(parent_key, django_assert_num_queries):

@@ -83,6 +83,12 @@ def test_out_of_scope_and_removed_targets_cost_no_second_query(
         assert call(client, "get", url(subproject), auth).json()["deleted"] is True
 
 
-def test_a_subprojects_own_key_reads_itself_with_its_parent_id(client, project, subproject):
-    response = call(client, "get", url(subproject), key_header(subproject))
+def test_a_subprojects_own_key_reads_itself_with_its_parent_id(
+    client, project, subproject, django_assert_num_queries
+):
+    auth = key_header(subproject)
+    call(client, "get", url(subproject), auth)  # records the key's last use
+    # The key, its subproject and the parent (read for its suspension), in one query.
+    with django_assert_num_queries(1):
+        response = call(client, "get", url(subproject), auth)
     assert response.json()["parentProjectId"] == project.public_id

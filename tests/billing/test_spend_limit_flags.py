@@ -57,3 +57,40 @@ def test_no_query_per_row(client_for, member, project, django_assert_num_queries
     with django_assert_num_queries(5):
         body = client.get("/projects/?q=Customer").content.decode()
     assert body.count("Blocked: spend limit") == 50
+
+
+def test_exceeded_reads_the_same_in_a_query_and_on_a_loaded_limit(project):
+    """SpendLimit.exceeded (lists' flags, flags_of) and is_exceeded_in / blocks_sending_in
+    (the API, the spend limit page, the platform's may-it-send) are one rule."""
+    from billing import flags, limits
+    from projects.models import Project
+    from tests.factories import ProjectFactory
+
+    states = [
+        (THIS, LimitMode.BLOCK),
+        (THIS, LimitMode.NOTIFY),
+        (LAST, LimitMode.BLOCK),
+        (None, LimitMode.BLOCK),
+    ]
+    for exceeded_in, mode in states:
+        SpendLimit.objects.create(
+            project=ProjectFactory(parent=project),
+            amount=1,
+            currency="EUR",
+            mode=mode,
+            month=THIS,
+            exceeded_in=exceeded_in,
+        )
+    loaded = list(SpendLimit.objects.select_related("project"))
+    in_sql = set(SpendLimit.objects.filter(SpendLimit.exceeded(THIS)))
+    assert in_sql == {limit for limit in loaded if limit.is_exceeded_in(THIS)}
+    assert len(in_sql) == 2
+    flagged = flags.with_limit_flag(Project.objects.filter(parent=project))
+    assert (
+        {p.public_id: p.limit_flag for p in flagged if p.limit_flag}
+        == {limit.project.public_id: limit.mode for limit in in_sql}
+        == limits.flags_of(project)
+    )
+    assert [limit.blocks_sending_in(THIS) for limit in loaded] == [
+        limit in in_sql and limit.mode == LimitMode.BLOCK for limit in loaded
+    ]

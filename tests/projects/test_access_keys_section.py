@@ -92,3 +92,29 @@ def test_the_help_page_explains_scope_and_rotation(client_for, viewer):
     assert response.status_code == 200
     assert "reaches that project and <strong>all of its subprojects</strong>" in body
     assert "<h2>Rotating a key</h2>" in body and "At most 10 active keys" in body
+
+
+def test_the_limit_counts_the_keys_active_counts(client_for, member, project, settings):
+    """Listed: the keys that are not revoked (listed()); counted against the limit: the
+    active ones (active(), as the service counts when creating a key)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.models import AccessKey
+
+    settings.ACCESS_KEYS_PER_PROJECT = 3
+    for name in ("one", "two", "expired"):
+        services.access_key_create(project=project, display_name=name)
+    AccessKey.objects.filter(display_name="expired").update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    revoked, _ = services.access_key_create(project=project, display_name="revoked")
+    services.access_key_revoke(key=revoked)
+    assert project.access_keys.active().count() == 2
+    html = render_section(client_for, member, project)
+    assert "expired" in html and "(expired)" in html and "revoked" not in html
+    assert "revoke one to create another" not in html  # 2 active of 3
+    services.access_key_create(project=project, display_name="three")
+    html = render_section(client_for, member, project)
+    assert "3 of 3 keys: revoke one to create another." in html

@@ -99,3 +99,19 @@ def test_fixed_queries_whatever_the_number_of_subprojects(
     # rows are read when it opens; its button names this project, already read)
     with django_assert_num_queries(4):
         assert client.get(url(project)).status_code == 200
+
+
+def test_one_title_in_text_and_in_html(account):
+    """Project.title (text) and {% project_title %} (HTML) name a project the same way,
+    every name escaped and isolated."""
+    from django.template import Context, Template
+
+    parent = ProjectFactory(account=account, name=NASTY_NAME)
+    child = ProjectFactory(parent=parent, name="Taco <b>Time</b>")
+    template = Template("{% load project_rows %}{% project_title p %}")
+    assert child.title == f"{NASTY_NAME} > Taco <b>Time</b>"
+    assert template.render(Context({"p": child})) == (
+        f"<bdi>{escape(NASTY_NAME)}</bdi> &gt; <bdi>Taco &lt;b&gt;Time&lt;/b&gt;</bdi>"
+    )
+    assert parent.title == NASTY_NAME
+    assert template.render(Context({"p": parent})) == f"<bdi>{escape(NASTY_NAME)}</bdi>"

@@ -140,6 +140,33 @@ def test_the_badge_and_reason_appear_wherever_the_project_does(
     assert "Unpaid &lt;invoice&gt;" in body and "Unpaid <invoice>" not in body
 
 
+@pytest.mark.parametrize("where", ["menu", "projects page"])
+def test_a_suspended_parents_subprojects_say_so_in_lists(
+    client_for, admin_user, project, subproject, where
+):
+    """Project.suspension: a suspended parent suspends its subprojects in effect."""
+    services.project_suspend(project=project, reason="Parent <unpaid>", actor=PLATFORM)
+    url = {"menu": "/projects/menu/?q=Taco", "projects page": "/projects/?q=Taco"}[where]
+    body = client_for(admin_user).get(url).content.decode()
+    assert (
+        '<span class="suspend-reason" title="Its parent project is suspended: '
+        'Parent &lt;unpaid&gt;">Parent suspended: <bdi>Parent &lt;unpaid&gt;</bdi></span>'
+    ) in body
+
+
+def test_the_subprojects_list_badges_only_their_own_suspension(
+    client_for, admin_user, project, subproject
+):
+    """Its header says the parent is suspended; each row says only its own."""
+    services.project_suspend(project=project, reason="Parent unpaid", actor=PLATFORM)
+    sibling = ProjectFactory(parent=project, name="Sibling")
+    services.project_suspend(project=sibling, reason="Own reason", actor=PLATFORM)
+    body = client_for(admin_user).get(f"/projects/{project.public_id}/subprojects/")
+    body = body.content.decode()
+    assert "Parent suspended" not in body
+    assert 'title="Own reason"><bdi>Own reason</bdi></span>' in body
+
+
 def test_forms_need_csrf(admin_user, project):
     client = Client(enforce_csrf_checks=True)
     client.force_login(admin_user)
