@@ -83,9 +83,9 @@ def plain_static():
 
 
 def month_with_31_days(today: date) -> date:
-    from usage.periods import add_months, month_end
+    from usage.periods import add_months, month_end, month_of
 
-    month = add_months(today.replace(day=1), -1)
+    month = add_months(month_of(today), -1)
     while month_end(month).day != 31:
         month = add_months(month, -1)
     return month
@@ -102,6 +102,7 @@ def populate():
     from projects.models import Project
     from usage import storage
     from usage.metrics import CODES
+    from usage.periods import month_of
 
     started = time.perf_counter()
     account = Account.objects.create(name="Billing bench")
@@ -120,7 +121,7 @@ def populate():
     today = datetime.now(UTC).date()
     month = month_with_31_days(today)
     days = [month + timedelta(days=d) for d in range(31)]
-    days += [today.replace(day=1) + timedelta(days=d) for d in range(today.day)]
+    days += [month_of(today) + timedelta(days=d) for d in range(today.day)]
     for start in range(0, len(members), 50):
         rows = {
             (p.public_id, metric, day): 1 + (i * 7 + day.day * 3 + m) % 500

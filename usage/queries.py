@@ -26,7 +26,7 @@ from projects.models import Project
 
 from .metrics import CATALOGUE
 from .models import DailyUsage, FamilyDailyUsage, MonthlyUsage, PurgedProject
-from .periods import Period, month_end
+from .periods import Period, month_end, month_of
 
 ACTIVE, REMOVED, PURGED, UNKNOWN = "active", "removed", "purged", "unknown"
 # How the page and the CSV mark a project that is not active. UNKNOWN: usage of a
@@ -131,7 +131,7 @@ def family_monthly_totals(scope: Scope, months) -> dict[tuple[date, str], int]:
     rows = FamilyDailyUsage.objects.filter(ranges, top_level_public_id=scope.public_id)
     totals = defaultdict(int)
     for day, metric, quantity in rows.values_list("day", "metric", "quantity"):
-        totals[(day.replace(day=1), metric)] += quantity
+        totals[(month_of(day), metric)] += quantity
     return dict(totals)
 
 

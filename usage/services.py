@@ -19,6 +19,7 @@ from core.validation import clean_display_name
 from . import ingest, signals, storage
 from .metrics import METRICS
 from .models import PlatformToken, PurgedProject, UsageRecord
+from .periods import month_of
 
 PLATFORM_TOKEN_PREFIX = "cpt_"  # noqa: S105 - the prefix of platform tokens, not one
 
@@ -50,7 +51,7 @@ def usage_record(*, records: list, actor: Actor = SYSTEM, now: datetime | None =
         if added:
             # After commit only: receivers (billing's spend limits) read committed totals.
             touched = {r.project_public_id: checked.top_level[r.project_public_id] for r in added}
-            months = frozenset(storage.month_of(r.hour.date()) for r in added)
+            months = frozenset(month_of(r.hour) for r in added)
             transaction.on_commit(lambda: signals.send_usage_recorded(touched, months))
     return Recorded(accepted=len(inserted), duplicates=len(records) - len(inserted))
 

@@ -26,6 +26,7 @@ except ImportError:  # SQLite-only installs
     psycopg = None
 
 from .models import DailyUsage, FamilyDailyUsage, MonthlyUsage, UsageRecord
+from .periods import month_of
 
 # Rows per statement on SQLite (5 columns: 5,000 parameters, well under its limit).
 SQLITE_CHUNK = 1000
@@ -136,10 +137,6 @@ def stored_records(record_ids) -> dict[str, tuple]:
         for record_id, *rest in rows.values_list(*RECORD_FIELDS):
             found[record_id] = tuple(rest)
     return found
-
-
-def month_of(day: date) -> date:
-    return day.replace(day=1)
 
 
 _DAY_FIELDS = ("project_public_id", "metric", "day", "top_level_public_id", "quantity")
