@@ -1,4 +1,5 @@
-"""Reading usage: every read of the dashboard, the Usage API and billing is here.
+"""Reading usage: the dashboard's and billing's reads (the Usage API pages through the
+daily totals itself, usage/api/views.py).
 
 A project's usage *scope* is what its page and its keys see: for a top-level project,
 itself and each of its subprojects, active, removed or purged (every row whose
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import CharField, Q, Sum
+from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
 from projects.models import Project
@@ -79,30 +80,6 @@ def family_totals(scope: Scope, period: Period) -> dict[str, int]:
     for (_, metric), quantity in daily_by_metric(scope, period).items():
         totals[metric] += quantity
     return dict(totals)
-
-
-def project_totals(scope: Scope, period: Period) -> dict[tuple[str, str], int]:
-    """{(Project ID, metric): quantity} over the period, for each project of the scope
-    with usage (purged subprojects included). Three queries at most."""
-    totals = defaultdict(int)
-    pieces = period.pieces()
-    sources = []
-    if pieces.months is not None:
-        sources.append((MonthlyUsage.objects.filter(month__range=pieces.months), 1))
-    for days, sign in ((pieces.added_days, 1), (pieces.subtracted_days, -1)):
-        if days:
-            ranges = Q()
-            for first, last in days:
-                ranges |= Q(day__range=(first, last))
-            sources.append((DailyUsage.objects.filter(ranges), sign))
-    for rows, sign in sources:
-        for project, metric, quantity in (
-            rows.filter(scope.rows())
-            .values_list("project_public_id", "metric")
-            .annotate(total=Sum("quantity"))
-        ):
-            totals[(project, metric)] += sign * quantity
-    return {key: quantity for key, quantity in totals.items()}
 
 
 def monthly_totals(scope: Scope, months) -> dict[tuple[date, str, str], int]:
