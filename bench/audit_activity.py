@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from itertools import batched
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,28 +106,16 @@ def entry_rows(parent, subprojects, account, count, user):
 
 
 def load(rows) -> None:
-    """Bulk insert: COPY on PostgreSQL, executemany in one transaction on SQLite."""
-    from django.db import connection, transaction
+    """Bulk insert (core.upsert.bulk_insert: COPY on PostgreSQL, executemany on SQLite),
+    50,000 rows at a time in one transaction."""
+    from django.db import transaction
 
     from audit.models import AuditEvent
+    from core.upsert import bulk_insert
 
-    table = AuditEvent._meta.db_table
-    if connection.vendor == "postgresql":
-        sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
-        with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    placeholders = ", ".join(["%s"] * len(COLUMNS))
-    sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})"
-    batch = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        for row in rows:
-            batch.append((connection.ops.adapt_datetimefield_value(row[0]), *row[1:]))
-            if len(batch) == 50_000:
-                cursor.executemany(sql, batch)
-                batch.clear()
-        cursor.executemany(sql, batch)
+    with transaction.atomic():
+        for batch in batched(rows, 50_000):
+            bulk_insert(AuditEvent, COLUMNS, batch)
 
 
 def populate():
