@@ -15,7 +15,7 @@ For billing: `monthly_totals` (statements: per project and metric, whole months)
 statements to make), `scope_names` and `names`.
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from datetime import date
 
@@ -177,12 +177,16 @@ class TableRow:
 
 
 SORTS = ("name", *(metric.code for metric in CATALOGUE))
+# A table row as the query gives it: Project ID, name, state, a quantity per metric.
+Fetched = namedtuple(
+    "Fetched", ["public_id", "name", "state", *(f"m{i}" for i in range(len(CATALOGUE)))]
+)
 
 
 class UsageTable:
     """The projects of a scope with their totals per metric over a period, sorted, in
-    one SQL statement: the page reads a slice of it (LIMIT/OFFSET), the CSV streams all
-    of it, so both show the very same rows in the same order.
+    one SQL statement: the page reads its rows and shows a page of them, the CSV streams
+    them, so both show the very same rows in the same order.
 
     A parent's rows: itself first, then every subproject (active or removed, with or
     without usage) and every purged subproject with usage in the period.
@@ -252,32 +256,21 @@ class UsageTable:
         # The project whose page it is comes first (a parent's own usage), then the rest.
         return f" ORDER BY CASE WHEN pid = %s THEN 0 ELSE 1 END, {keys}, pid"
 
-    def _row(self, row) -> TableRow:
+    def row(self, row) -> TableRow:
+        """A row as the page and the CSV show it."""
         public_id, name, state, *quantities = row
         quantities = tuple(int(q) for q in quantities)  # PostgreSQL sums bigints as numeric
         is_scope = public_id == self.scope.public_id
         return TableRow(public_id, name, state, quantities, is_scope)
 
-    def count(self) -> int:
-        with_totals, _, params = self._sql()
-        with connection.cursor() as cursor:
-            cursor.execute(with_totals + "SELECT COUNT(*) FROM totals", params)  # noqa: S608
-            return cursor.fetchone()[0]
-
-    def page(self, number: int, size: int) -> tuple[list[TableRow], int]:
-        """Rows of page `number` (from 1) and the number of rows in all, in one query."""
+    def rows(self) -> list[Fetched]:
+        """Every row as fetched, in one query: the page cuts a page from them (core.lists;
+        the whole table is computed for any page anyway) and makes only those rows
+        TableRows (row(): a thousand of them cost more than the query's extra rows)."""
         with_totals, select, params = self._sql()
-        sql = (
-            with_totals
-            + select.replace("SELECT * FROM", "SELECT *, COUNT(*) OVER () FROM", 1)
-            + self._order()
-            + " LIMIT %s OFFSET %s"
-        )
-        params += [self.scope.public_id, size, (number - 1) * size]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return [self._row(row[:-1]) for row in rows], (rows[0][-1] if rows else 0)
+            cursor.execute(with_totals + select + self._order(), [*params, self.scope.public_id])
+            return list(map(Fetched._make, cursor.fetchall()))
 
     def __iter__(self):
         """Every row, streamed (a server-side cursor on PostgreSQL)."""
@@ -288,7 +281,7 @@ class UsageTable:
         try:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(2000):
-                yield from (self._row(row) for row in rows)
+                yield from (self.row(row) for row in rows)
         finally:
             cursor.close()
 
