@@ -51,7 +51,7 @@ COLUMNS = [
     "address",
     "account_id",
     "project_id",
-    "root_project_id",
+    "family_project_id",
     "key_id",
     "target_id",
     "target_label",
@@ -198,7 +198,7 @@ def deep_cursor(parent) -> str:
     from audit.models import AuditEvent
     from core.lists import next_cursor
 
-    ids = AuditEvent.objects.filter(root_project_id=parent.public_id)
+    ids = AuditEvent.objects.filter(family_project_id=parent.public_id)
     low, high = ids.order_by("id").values_list("id", flat=True)[:1][0], ids.latest("id").id
     middle = ids.filter(id__gte=(low + high) // 2).order_by("id").values("id", "time")[0]
     return next_cursor(f"activity:{parent.public_id}:", [middle["time"].isoformat(), middle["id"]])

@@ -117,7 +117,7 @@ def populate():
         batch_size=1000,
     )
     members = [parent, *subs]
-    top_level = {p.public_id: parent.public_id for p in members}
+    family_of = {p.public_id: parent.public_id for p in members}
     today = datetime.now(UTC).date()
     month = month_with_31_days(today)
     days = [month + timedelta(days=d) for d in range(31)]
@@ -130,7 +130,7 @@ def populate():
             for day in days
         }
         with transaction.atomic():
-            storage.insert_days_once(rows, top_level)
+            storage.insert_days_once(rows, family_of)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
@@ -183,7 +183,7 @@ def raw_once(parent, month):
                     "ROUND(m.quantity * pr.unit_price, 2) FROM usage_monthlyusage m "
                     "JOIN billing_price pr ON pr.metric = m.metric AND pr.price_list_id = %s "
                     "LEFT JOIN projects_project p ON p.public_id = m.project_public_id "
-                    "WHERE m.top_level_public_id = %s AND m.month = %s",
+                    "WHERE m.family_public_id = %s AND m.month = %s",
                     [statement.pk, price_list.pk, parent.public_id, month],
                 )
                 assert cursor.rowcount == 5005

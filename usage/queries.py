@@ -2,16 +2,16 @@
 daily totals itself, usage/api/views.py).
 
 A project's usage *scope* is what its page and its keys see: for a top-level project,
-itself and each of its subprojects, active, removed or purged (every row whose
-top_level_public_id is its Project ID); for a subproject, only itself.
+its family, itself and each of its subprojects, active, removed or purged (every row
+whose family_public_id is its Project ID); for a subproject, only itself.
 
 Reads never touch raw records, only totals (usage/models.py): whole calendar months
 come from MonthlyUsage and the days around them from DailyUsage, so a year costs twelve
-rows per project and metric; a parent's day-by-day figures come from FamilyDailyUsage,
+rows per project and metric; a family's day-by-day figures come from FamilyDailyUsage,
 one row per metric and day however many subprojects it has.
 
 For billing: `monthly_totals` (statements: per project and metric, whole months),
-`projects_month` (spend limits), `top_levels_with_usage` and `usage_months` (which
+`projects_month` (spend limits), `families_with_usage` and `usage_months` (which
 statements to make), `scope_names` and `names`.
 """
 
@@ -39,7 +39,7 @@ STATE_LABELS = {ACTIVE: "", REMOVED: "removed", PURGED: "purged", UNKNOWN: "dele
 class Scope:
     public_id: str
     pk: int  # the project's database key (for its subprojects' rows)
-    top_level: bool
+    family: bool  # a top-level project's scope: its family
 
     @classmethod
     def of(cls, project: Project) -> "Scope":
@@ -48,7 +48,7 @@ class Scope:
     @property
     def column(self) -> str:
         """The usage tables' field that selects this scope."""
-        return "top_level_public_id" if self.top_level else "project_public_id"
+        return "family_public_id" if self.family else "project_public_id"
 
     def rows(self) -> Q:
         return Q(**{self.column: self.public_id})
@@ -57,9 +57,9 @@ class Scope:
 def daily_by_metric(scope: Scope, period: Period) -> dict[tuple[date, str], int]:
     """{(day, metric): quantity} of the whole scope, days with usage only. One query of
     at most (metrics x days) rows."""
-    if scope.top_level:
+    if scope.family:
         rows = FamilyDailyUsage.objects.filter(
-            top_level_public_id=scope.public_id, day__range=(period.start, period.end)
+            family_public_id=scope.public_id, day__range=(period.start, period.end)
         )
     else:
         rows = DailyUsage.objects.filter(
@@ -85,7 +85,7 @@ def family_totals(scope: Scope, period: Period) -> dict[str, int]:
 def monthly_totals(scope: Scope, months) -> dict[tuple[date, str, str], int]:
     """{(month, Project ID, metric): quantity} for whole calendar months (their first
     days), per project of the scope with usage in them. One query on the month totals
-    (the index on the top-level Project ID and month); billing's statements read this."""
+    (the index on the family's Project ID and month); billing's statements read this."""
     rows = MonthlyUsage.objects.filter(scope.rows(), month__in=list(months)).annotate(
         month_text=Cast("month", CharField())
     )
@@ -99,13 +99,13 @@ def monthly_totals(scope: Scope, months) -> dict[tuple[date, str, str], int]:
 
 
 def family_monthly_totals(scope: Scope, months) -> dict[tuple[date, str], int]:
-    """{(month, metric): quantity} of a top-level project and all its subprojects in
-    whole calendar months, from the family's days (at most 31 rows per metric and
-    month, however many subprojects). One query."""
+    """{(month, metric): quantity} of a family (a top-level project and all its
+    subprojects) in whole calendar months, from the family's days (at most 31 rows per
+    metric and month, however many subprojects). One query."""
     ranges = Q()
     for month in months:
         ranges |= Q(day__range=(month, month_end(month)))
-    rows = FamilyDailyUsage.objects.filter(ranges, top_level_public_id=scope.public_id)
+    rows = FamilyDailyUsage.objects.filter(ranges, family_public_id=scope.public_id)
     totals = defaultdict(int)
     for day, metric, quantity in rows.values_list("day", "metric", "quantity"):
         totals[(month_of(day), metric)] += quantity
@@ -122,10 +122,11 @@ def projects_month(public_ids, month: date) -> dict[tuple[str, str], int]:
     }
 
 
-def top_levels_with_usage(months) -> list[str]:
-    """The top-level Project IDs with any usage in these calendar months, sorted."""
+def families_with_usage(months) -> list[str]:
+    """The families (their top-level projects' IDs) with any usage in these calendar
+    months, sorted."""
     rows = MonthlyUsage.objects.filter(month__in=list(months)).values_list(
-        "top_level_public_id", flat=True
+        "family_public_id", flat=True
     )
     return sorted(set(rows.distinct()))
 
@@ -205,12 +206,12 @@ class UsageTable:
         column = q(self.scope.column)
         # Every project of the scope gives one row of nothing, so that those without
         # usage are listed too; then the usage rows. One GROUP BY makes the table.
-        members = "id = %s OR parent_id = %s" if self.scope.top_level else "id = %s"
+        members = "id = %s OR parent_id = %s" if self.scope.family else "id = %s"
         parts = [
             f"SELECT public_id AS pid, '' AS metric, 0 AS quantity FROM {projects} "  # noqa: S608
             f"WHERE {members}"
         ]
-        params = [self.scope.pk, self.scope.pk] if self.scope.top_level else [self.scope.pk]
+        params = [self.scope.pk, self.scope.pk] if self.scope.family else [self.scope.pk]
         pieces = self.period.pieces()
         if pieces.months is not None:
             parts.append(
@@ -302,13 +303,13 @@ def scope_names(scope: Scope) -> dict[str, tuple[str, str]]:
     """{Project ID: (name, state)} of every project of the scope, purged ones included.
     Two queries."""
     projects = Project.objects.filter(
-        Q(pk=scope.pk) | Q(parent_id=scope.pk) if scope.top_level else Q(pk=scope.pk)
+        Q(pk=scope.pk) | Q(parent_id=scope.pk) if scope.family else Q(pk=scope.pk)
     )
     found = {
         public_id: (name, ACTIVE if removed_at is None else REMOVED)
         for public_id, name, removed_at in projects.values_list("public_id", "name", "removed_at")
     }
-    if scope.top_level:
+    if scope.family:
         purged = PurgedProject.objects.filter(parent_public_id=scope.public_id)
         for public_id, name in purged.values_list("public_id", "name"):
             found[public_id] = (name, PURGED)

@@ -6,7 +6,7 @@
   simultaneous identical batch, which waits on the unique index until the first
   commits) comes back absent and is counted nowhere.
 - Totals: INSERT … ON CONFLICT (key) DO UPDATE SET quantity = quantity + excluded's, an
-  upsert that adds, for the project's day and month and the top-level project's day.
+  upsert that adds, for the project's day and month and its family's day.
 
 Rows are sent sorted by their key, so two transactions touching the same rows lock
 them in the same order and cannot deadlock.
@@ -49,28 +49,28 @@ def stored_records(record_ids) -> dict[str, tuple]:
     return found
 
 
-_DAY_FIELDS = ("project_public_id", "metric", "day", "top_level_public_id", "quantity")
-_MONTH_FIELDS = ("project_public_id", "metric", "month", "top_level_public_id", "quantity")
-_FAMILY_FIELDS = ("top_level_public_id", "metric", "day", "quantity")
+_DAY_FIELDS = ("project_public_id", "metric", "day", "family_public_id", "quantity")
+_MONTH_FIELDS = ("project_public_id", "metric", "month", "family_public_id", "quantity")
+_FAMILY_FIELDS = ("family_public_id", "metric", "day", "quantity")
 
 
-def add_to_totals(records, top_level: dict[str, str]) -> None:
+def add_to_totals(records, family_of: dict[str, str]) -> None:
     """Add records (each with .project_public_id, .metric, .hour, .quantity) to their
-    project's day and month and to their top-level project's day. `top_level` maps each
-    Project ID to its top-level project's ID."""
+    project's day and month and to their family's day. `family_of` maps each Project ID
+    to its family's (its top-level project's ID)."""
     daily = defaultdict(int)
     for r in records:
         daily[(r.project_public_id, r.metric, r.hour.date())] += r.quantity
-    rows = sorted((p, m, d, top_level[p], q) for (p, m, d), q in daily.items())
+    rows = sorted((p, m, d, family_of[p], q) for (p, m, d), q in daily.items())
     upsert(DailyUsage, _DAY_FIELDS, rows, conflict=_DAY_FIELDS[:3], update=ADD)
-    _add_to_months_and_families(daily, top_level)
+    _add_to_months_and_families(daily, family_of)
 
 
-def insert_days_once(daily: dict, top_level: dict[str, str]) -> dict:
+def insert_days_once(daily: dict, family_of: dict[str, str]) -> dict:
     """Store {(project, metric, day): quantity} as daily totals where the day has no
     total yet (never adding to one), and add what was stored to the month and family
     totals; returns what was stored. For history older than the records' window."""
-    rows = sorted((p, m, d, top_level[p], q) for (p, m, d), q in daily.items())
+    rows = sorted((p, m, d, family_of[p], q) for (p, m, d), q in daily.items())
     inserted = upsert(
         DailyUsage, _DAY_FIELDS, rows, conflict=_DAY_FIELDS[:3], returning=_DAY_FIELDS
     )
@@ -79,16 +79,16 @@ def insert_days_once(daily: dict, top_level: dict[str, str]) -> dict:
         if isinstance(day, str):  # SQLite answers RETURNING with the stored text
             day = date.fromisoformat(day)
         stored[(project, metric, day)] = quantity
-    _add_to_months_and_families(stored, top_level)
+    _add_to_months_and_families(stored, family_of)
     return stored
 
 
-def _add_to_months_and_families(daily: dict, top_level: dict[str, str]) -> None:
+def _add_to_months_and_families(daily: dict, family_of: dict[str, str]) -> None:
     monthly, family = defaultdict(int), defaultdict(int)
     for (project, metric, day), quantity in daily.items():
         monthly[(project, metric, month_of(day))] += quantity
-        family[(top_level[project], metric, day)] += quantity
-    rows = sorted((p, m, d, top_level[p], q) for (p, m, d), q in monthly.items())
+        family[(family_of[project], metric, day)] += quantity
+    rows = sorted((p, m, d, family_of[p], q) for (p, m, d), q in monthly.items())
     upsert(MonthlyUsage, _MONTH_FIELDS, rows, conflict=_MONTH_FIELDS[:3], update=ADD)
     rows = sorted((t, m, d, q) for (t, m, d), q in family.items())
     upsert(FamilyDailyUsage, _FAMILY_FIELDS, rows, conflict=_FAMILY_FIELDS[:3], update=ADD)

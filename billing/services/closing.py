@@ -66,7 +66,7 @@ def billing_period_close(
     if period is not None:
         result.already_closed_at = period.closed_at
         return result
-    candidates = queries.top_levels_with_usage([month, *bills.late_window(month)])
+    candidates = queries.families_with_usage([month, *bills.late_window(month)])
     done = set(Statement.objects.filter(month=month).values_list("project_public_id", flat=True))
     todo = [public_id for public_id in candidates if public_id not in done]
     result.existing = len(candidates) - len(todo)

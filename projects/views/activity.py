@@ -2,10 +2,11 @@
 
 Newest first, a core.lists list without a total (no OFFSET, no COUNT), so the page
 costs the same queries and about the same time with a thousand entries or a million:
-the project's entries are one range of an index (audit_root_time / audit_project_time),
-read either way (the "Oldest" link reads it backwards). A top-level
-project's Activity includes its subprojects' entries; a subproject's shows its own, so a
-user granted one subproject sees only its entries (the parent answers them 404).
+the project's entries are one range of an index (audit_family_time /
+audit_project_time), read either way (the "Oldest" link reads it backwards). A
+top-level project's Activity is its family's, its subprojects' entries included; a
+subproject's shows its own, so a user granted one subproject sees only its entries (the
+parent answers them 404).
 """
 
 import json

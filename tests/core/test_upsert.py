@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 ODD = 'a "q" \\ b,{c} NULL'  # quotes, a backslash, braces, a comma
 DAY = date(2026, 3, 1)
-FIELDS = ("project_public_id", "metric", "day", "top_level_public_id", "quantity")
+FIELDS = ("project_public_id", "metric", "day", "family_public_id", "quantity")
 KEY = FIELDS[:3]
 
 
@@ -60,7 +60,7 @@ def test_values_travel_as_parameters_whatever_they_hold(count):
     (statement,) = [query["sql"] for query in captured.captured_queries]
     assert statement.startswith("INSERT INTO") and "ON CONFLICT" in statement
     assert {(row[0], row[3], row[4]) for row in inserted} == {(r[0], r[3], r[4]) for r in rows}
-    assert set(DailyUsage.objects.values_list("top_level_public_id", flat=True)) == {ODD}
+    assert set(DailyUsage.objects.values_list("family_public_id", flat=True)) == {ODD}
     assert upsert(DailyUsage, FIELDS, [], conflict=KEY) == []
 
 
