@@ -57,12 +57,13 @@ class ActorTypeFilter(_ChoicesFilter):
 
 def _search(term: str) -> Q:
     if looks_like_public_id(term.upper()):
-        # An Account ID, or a Project ID: a top-level project's entries include its
-        # subprojects' (root_project_id); a subproject's (or a purged one's) are its own.
+        # An Account ID, or a Project ID: a top-level project's are its family's, its
+        # subprojects' included (family_project_id); a subproject's (or a purged one's)
+        # are its own.
         # Public IDs are unique across accounts and projects, so at most one of the
         # three matches, each through its own index.
         value = term.upper()
-        return Q(account_id=value) | Q(root_project_id=value) | Q(project_id=value)
+        return Q(account_id=value) | Q(family_project_id=value) | Q(project_id=value)
     try:
         key_id = str(uuid.UUID(term))
     except ValueError:
@@ -104,7 +105,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "address",
         "account_id",
         "project_id",
-        "root_project_id",
+        "family_project_id",
         "key_id",
         "target_id",
         "target_label",

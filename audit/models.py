@@ -2,9 +2,9 @@
 
 Targets are public IDs kept as text, not foreign keys: an entry outlives the project,
 key or user it names (a purged subproject's history stays readable in its parent's
-Activity). `root_project_id` is the top-level project (the project itself, or a
-subproject's parent), so a parent's Activity, which includes its subprojects', is one
-index range.
+Activity). `family_project_id` names the entry's family, a top-level project and its
+subprojects, by the top-level project's ID (the project itself, or a subproject's
+parent), so a parent's Activity, which includes its subprojects', is one index range.
 """
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -38,9 +38,10 @@ class AuditEventQuerySet(models.QuerySet):
         raise AppendOnly()
 
     def for_project(self, project):
-        """A project's Activity: a top-level project's includes its subprojects'."""
+        """A project's Activity: a top-level project's is its family's (its subprojects'
+        included)."""
         if project.parent_id is None:
-            return self.filter(root_project_id=project.public_id)
+            return self.filter(family_project_id=project.public_id)
         return self.filter(project_id=project.public_id)
 
     def by_public_actor(self, value: str):
@@ -71,7 +72,13 @@ class AuditEvent(models.Model):
     address = models.CharField(max_length=64, blank=True)
     account_id = models.CharField("Account ID", max_length=26, blank=True)
     project_id = models.CharField("Project ID", max_length=26, blank=True)
-    root_project_id = models.CharField("Top-level Project ID", max_length=26, blank=True)
+    family_project_id = models.CharField(
+        "Family Project ID",
+        max_length=26,
+        blank=True,
+        help_text="The top-level project's Project ID: a subproject's parent, or the project "
+        "itself.",
+    )
     key_id = models.CharField("Key ID", max_length=36, blank=True)
     # What the action was done to (a Project ID, a Key ID, a user's email, a token ID),
     # and its name at the time.
@@ -87,10 +94,10 @@ class AuditEvent(models.Model):
         ordering = ["-time", "-id"]
         indexes = [
             # Activity pages, newest first, keyset-paginated; with or without an action.
-            models.Index(fields=["root_project_id", "-time", "-id"], name="audit_root_time"),
+            models.Index(fields=["family_project_id", "-time", "-id"], name="audit_family_time"),
             models.Index(fields=["project_id", "-time", "-id"], name="audit_project_time"),
             models.Index(
-                fields=["root_project_id", "action", "-time", "-id"], name="audit_root_action"
+                fields=["family_project_id", "action", "-time", "-id"], name="audit_family_action"
             ),
             # An account's entries (the admin's search; team pages to come).
             models.Index(fields=["account_id", "-time", "-id"], name="audit_account_time"),

@@ -107,7 +107,7 @@ def entry(
         address=(actor.address or "")[:64],
         account_id=account.public_id if account is not None else "",
         project_id=project.public_id if project is not None else "",
-        root_project_id=_root_id(project),
+        family_project_id=_family_id(project),
         key_id=key.key_id if key is not None else "",
         target_id=str(target_id)[:255],
         target_label=str(target_label)[:255],
@@ -115,7 +115,7 @@ def entry(
     )
 
 
-def _root_id(project) -> str:
+def _family_id(project) -> str:
     if project is None:
         return ""
     return project.public_id if project.parent_id is None else project.parent.public_id

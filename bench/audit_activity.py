@@ -9,7 +9,7 @@ PostgreSQL, executemany on SQLite, the indexes built afterwards), then requests 
 through Django's test client in this process, the two parents interleaved, and prints
 median server times, query counts, ratios, and the time of the page's entries query
 alone (the rest is rendering 50 rows and the page shell: a profile shows template
-rendering dominates). Beside them: the deepest kind of page (a page token from the middle of the
+rendering dominates). Beside them: the deepest kind of page (a page link from the middle of the
 million), a filtered page, and what an operator would use instead, the admin's
 changelist searched by the parent's Project ID.
 
@@ -26,7 +26,9 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from itertools import batched
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "1000000"))
@@ -49,7 +51,7 @@ COLUMNS = [
     "address",
     "account_id",
     "project_id",
-    "root_project_id",
+    "family_project_id",
     "key_id",
     "target_id",
     "target_label",
@@ -105,28 +107,16 @@ def entry_rows(parent, subprojects, account, count, user):
 
 
 def load(rows) -> None:
-    """Bulk insert: COPY on PostgreSQL, executemany in one transaction on SQLite."""
-    from django.db import connection, transaction
+    """Bulk insert (core.upsert.bulk_insert: COPY on PostgreSQL, executemany on SQLite),
+    50,000 rows at a time in one transaction."""
+    from django.db import transaction
 
     from audit.models import AuditEvent
+    from core.upsert import bulk_insert
 
-    table = AuditEvent._meta.db_table
-    if connection.vendor == "postgresql":
-        sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
-        with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    placeholders = ", ".join(["%s"] * len(COLUMNS))
-    sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})"
-    batch = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        for row in rows:
-            batch.append((connection.ops.adapt_datetimefield_value(row[0]), *row[1:]))
-            if len(batch) == 50_000:
-                cursor.executemany(sql, batch)
-                batch.clear()
-        cursor.executemany(sql, batch)
+    with transaction.atomic():
+        for batch in batched(rows, 50_000):
+            bulk_insert(AuditEvent, COLUMNS, batch)
 
 
 def populate():
@@ -203,17 +193,15 @@ def entries_query_ms(parent) -> float:
     return statistics.median(durations)
 
 
-def deep_token(parent) -> str:
-    """The page token of the entry halfway down the parent's Activity."""
+def deep_cursor(parent) -> str:
+    """The page link's cursor after the entry halfway down the parent's Activity."""
     from audit.models import AuditEvent
-    from core.api.pagination import make_page_token
+    from core.lists import next_cursor
 
-    ids = AuditEvent.objects.filter(root_project_id=parent.public_id)
+    ids = AuditEvent.objects.filter(family_project_id=parent.public_id)
     low, high = ids.order_by("id").values_list("id", flat=True)[:1][0], ids.latest("id").id
     middle = ids.filter(id__gte=(low + high) // 2).order_by("id").values("id", "time")[0]
-    return make_page_token(
-        f"activity:{parent.public_id}", [middle["time"].isoformat(), middle["id"]]
-    )
+    return next_cursor(f"activity:{parent.public_id}:", [middle["time"].isoformat(), middle["id"]])
 
 
 def measure(backend: str) -> int:
@@ -229,7 +217,7 @@ def measure(backend: str) -> int:
         f"{SMALL_ENTRIES:,} entries": f"/projects/{small.public_id}/activity/",
         f"{ENTRIES:,} entries": f"/projects/{big.public_id}/activity/",
         f"{ENTRIES:,}, middle page": (
-            f"/projects/{big.public_id}/activity/?pageToken={deep_token(big)}"
+            f"/projects/{big.public_id}/activity/?cursor={quote(deep_cursor(big))}"
         ),
         f"{ENTRIES:,}, one action": (
             f"/projects/{big.public_id}/activity/?action=access_key.revoke"

@@ -83,9 +83,9 @@ def plain_static():
 
 
 def month_with_31_days(today: date) -> date:
-    from usage.periods import add_months, month_end
+    from usage.periods import add_months, month_end, month_of
 
-    month = add_months(today.replace(day=1), -1)
+    month = add_months(month_of(today), -1)
     while month_end(month).day != 31:
         month = add_months(month, -1)
     return month
@@ -102,6 +102,7 @@ def populate():
     from projects.models import Project
     from usage import storage
     from usage.metrics import CODES
+    from usage.periods import month_of
 
     started = time.perf_counter()
     account = Account.objects.create(name="Billing bench")
@@ -116,11 +117,11 @@ def populate():
         batch_size=1000,
     )
     members = [parent, *subs]
-    top_level = {p.public_id: parent.public_id for p in members}
+    family_of = {p.public_id: parent.public_id for p in members}
     today = datetime.now(UTC).date()
     month = month_with_31_days(today)
     days = [month + timedelta(days=d) for d in range(31)]
-    days += [today.replace(day=1) + timedelta(days=d) for d in range(today.day)]
+    days += [month_of(today) + timedelta(days=d) for d in range(today.day)]
     for start in range(0, len(members), 50):
         rows = {
             (p.public_id, metric, day): 1 + (i * 7 + day.day * 3 + m) % 500
@@ -129,7 +130,7 @@ def populate():
             for day in days
         }
         with transaction.atomic():
-            storage.insert_days_once(rows, top_level)
+            storage.insert_days_once(rows, family_of)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
@@ -182,7 +183,7 @@ def raw_once(parent, month):
                     "ROUND(m.quantity * pr.unit_price, 2) FROM usage_monthlyusage m "
                     "JOIN billing_price pr ON pr.metric = m.metric AND pr.price_list_id = %s "
                     "LEFT JOIN projects_project p ON p.public_id = m.project_public_id "
-                    "WHERE m.top_level_public_id = %s AND m.month = %s",
+                    "WHERE m.family_public_id = %s AND m.month = %s",
                     [statement.pk, price_list.pk, parent.public_id, month],
                 )
                 assert cursor.rowcount == 5005

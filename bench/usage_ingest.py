@@ -203,7 +203,7 @@ def cleanup(account, parent, project_ids, token, run):
     UsageRecord.objects.filter(record_id__startswith=run).delete()
     for model in (DailyUsage, MonthlyUsage):
         model.objects.filter(project_public_id__in=project_ids).delete()
-    FamilyDailyUsage.objects.filter(top_level_public_id=parent.public_id).delete()
+    FamilyDailyUsage.objects.filter(family_public_id=parent.public_id).delete()
     Project.objects.filter(parent=parent).delete()
     parent.delete()
     token.delete()

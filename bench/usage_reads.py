@@ -99,7 +99,7 @@ def populate():
             batch_size=1000,
         )
         members = [parent, *subs]
-        top_level = {p.public_id: parent.public_id for p in members}
+        family_of = {p.public_id: parent.public_id for p in members}
         for start in range(0, len(members), 20):
             days = {
                 (p.public_id, metric, first + timedelta(days=d)): 1 + (i * 7 + d * 3 + m) % 500
@@ -108,7 +108,7 @@ def populate():
                 for d in range(HISTORY_DAYS)
             }
             with transaction.atomic():
-                storage.insert_days_once(days, top_level)
+                storage.insert_days_once(days, family_of)
         parents[label] = parent
         rows = len(members) * len(CODES) * HISTORY_DAYS
         print(f"  parent {label}: {count:,} subprojects, {rows:,} daily rows in "
@@ -201,7 +201,7 @@ def csv_child(args):
         table = DailyUsage._meta.db_table
         sql = (
             f"SELECT day, project_public_id, metric, quantity FROM {table} "
-            "WHERE top_level_public_id = %s AND day >= %s AND day <= %s "
+            "WHERE family_public_id = %s AND day >= %s AND day <= %s "
             "ORDER BY project_public_id, metric, day"
         )
         if connection.vendor == "postgresql":
@@ -296,7 +296,7 @@ def cleanup(account, user, parents):
 
     for parent in parents.values():
         for model in (DailyUsage, MonthlyUsage, FamilyDailyUsage):
-            model.objects.filter(top_level_public_id=parent.public_id).delete()
+            model.objects.filter(family_public_id=parent.public_id).delete()
         Project.objects.filter(parent=parent).delete()
         parent.delete()
     user.delete()

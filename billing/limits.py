@@ -18,12 +18,13 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
 from core.emails import send_many
+from core.upsert import upsert
 from usage import queries
 
 from . import money, prices
@@ -127,29 +128,15 @@ def _fire(limit: SpendLimit, month: date, found: Usage) -> list[SpendAlert]:
     thresholds = found.reached()
     if not thresholds:
         return []
-    ops, q = connection.ops, connection.ops.quote_name
-    meta = SpendAlert._meta
-    columns = ["project", "month", "threshold", "percent", "created_at"]
-    names = ", ".join(q(meta.get_field(c).column) for c in columns)
     now = timezone.now()
-    rows, params = [], []
-    for threshold in thresholds:
-        rows.append("(%s, %s, %s, %s, %s)")
-        params += [
-            limit.project_id,
-            ops.adapt_datefield_value(month),
-            threshold,
-            ops.adapt_decimalfield_value(found.percent, 12, 1),
-            ops.adapt_datetimefield_value(now),
-        ]
-    key = ", ".join(q(meta.get_field(c).column) for c in ("project", "month", "threshold"))
-    sql = (
-        f"INSERT INTO {q(meta.db_table)} ({names}) VALUES {', '.join(rows)} "  # noqa: S608
-        f"ON CONFLICT ({key}) DO NOTHING RETURNING {q(meta.get_field('threshold').column)}"
+    rows = upsert(
+        SpendAlert,
+        ("project", "month", "threshold", "percent", "created_at"),
+        [(limit.project_id, month, t, found.percent, now) for t in thresholds],
+        conflict=["project", "month", "threshold"],
+        returning=["threshold"],
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        inserted = sorted(row[0] for row in cursor.fetchall())
+    inserted = sorted(row[0] for row in rows)
     return [
         SpendAlert(
             project=limit.project, month=month, threshold=t, percent=found.percent, created_at=now

@@ -14,5 +14,5 @@ def evaluate_spend_limits(sender, projects: dict[str, str], months, **kwargs):
     of them has a limit). Usage of past months never changes this month's limits."""
     if current_month() not in months:
         return
-    subprojects = [pid for pid, top_level in projects.items() if pid != top_level]
+    subprojects = [pid for pid, family in projects.items() if pid != family]
     limits.evaluate_projects(subprojects)

@@ -23,7 +23,7 @@ queries whatever the number of subprojects.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,7 +33,7 @@ from django.utils import timezone
 from projects.models import Project
 from usage import queries
 from usage.metrics import CATALOGUE, METRICS
-from usage.periods import add_months
+from usage.periods import add_months, month_of
 from usage.queries import Scope
 
 from . import money, prices
@@ -45,12 +45,6 @@ ESTIMATE, CLOSED = "ESTIMATE", "CLOSED"
 # close_billing_period YYYY-MM whenever an operator runs it.
 OPEN_MONTHS_SHOWN = 12
 _METRIC_ORDER = {metric.code: i for i, metric in enumerate(CATALOGUE)}
-
-
-def month_of(moment: datetime | date) -> date:
-    if isinstance(moment, datetime):
-        moment = moment.astimezone(UTC).date()
-    return moment.replace(day=1)
 
 
 def current_month(now: datetime | None = None) -> date:

@@ -20,24 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import FailureCount
-
-
-def _upsert_sql() -> str:
-    q = connection.ops.quote_name
-    table, key, count, expires = (
-        q(FailureCount._meta.db_table),
-        q("key"),
-        q("count"),
-        q("expires_at"),
-    )
-    # Only the model's own table and column names; the values are parameters.
-    return (
-        f"INSERT INTO {table} ({key}, {count}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608
-        f"ON CONFLICT ({key}) DO UPDATE SET "
-        f"{count} = CASE WHEN {table}.{expires} <= %s THEN 1 ELSE {table}.{count} + 1 END, "
-        f"{expires} = excluded.{expires} "
-        f"RETURNING {count}"
-    )
+from .upsert import upsert
 
 
 @dataclass(frozen=True)
@@ -53,11 +36,20 @@ class FailureLimit:
     def hit(self, subject: str) -> int:
         """Count one attempt; the count within the window, this one included."""
         now = timezone.now()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _upsert_sql(), [self.key(subject), now + timedelta(seconds=self.window), now]
-            )
-            return cursor.fetchone()[0]
+        ((count,),) = upsert(
+            FailureCount,
+            ("key", "count", "expires_at"),
+            [(self.key(subject), 1, now + timedelta(seconds=self.window))],
+            conflict=["key"],
+            # A count whose window has passed starts again.
+            update={
+                "count": "CASE WHEN {old.expires_at} <= %s THEN 1 ELSE {old.count} + 1 END",
+                "expires_at": "{new.expires_at}",
+            },
+            params=[connection.ops.adapt_datetimefield_value(now)],
+            returning=["count"],
+        )
+        return count
 
     def count(self, subject: str) -> int:
         row = (

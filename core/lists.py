@@ -1,18 +1,24 @@
-"""Long lists in the dashboard (subprojects, projects, and the usage, billing, activity
-and members pages to come): a total, a sort on each column in both directions, the
-filters, sort and position in the URL, and pages found by position, never by OFFSET.
+"""Long lists in the dashboard (subprojects, projects, members, activity, the usage
+table): a total, a sort on each column in both directions, the filters, sort and
+position in the URL, and pages found by position, never by OFFSET.
 
     page = keyset_list(request, rows, sorts=SORTS, context=f"subprojects:{id}:{q}",
                        total=parent.subproject_count, noun=("subproject", "subprojects"))
 
 - `rows`: a queryset; or, for a list that is a UNION (the Projects page), a function
   `rows(condition, order, limit)` that puts `condition` (a Q, or None) into each part
-  and returns the union in `order`, of which `limit` rows will be read.
+  and returns the union in `order`, of which `limit` rows will be read; or a list of
+  rows computed whole, already in order (the Usage page's table, whose totals SQL
+  computes for every row at once): its page is cut in Python.
 - `sorts`: the columns one may sort on (Sorts); each one's order ends with a unique
-  field, so the order is total and stable, and each has an index that serves it.
+  field, so the order is total and stable, and each has an index that serves it. A
+  list in one order (the Activity page, newest first), or sorted by its page's own
+  choices (the Usage table), gives no `sorts` but its `order`: for a list of rows, the
+  fields that tell its rows apart.
 - `total`: how many rows the list has: a number the caller already holds (a counter
-  kept by the services: free), a queryset to count (read at most `count_limit` + 1
-  rows, so "more than 10,000" past that: bounded), or None (not shown).
+  kept by the services, or a list's length: free), a queryset to count (read at most
+  `count_limit` + 1 rows, so "more than 10,000" past that: bounded), or None (not
+  shown).
 
 A page costs one query for its rows (per_page + 1, to know whether more follow), and
 the count if one is asked for, whatever the size of the list and whichever page.
@@ -131,8 +137,9 @@ def keyset_list(
     request,
     rows,
     *,
-    sorts: Sorts,
     context: str,
+    sorts: Sorts | None = None,
+    order: tuple[str, ...] = (),
     total=None,
     noun=("row", "rows"),
     per_page: int = PER_PAGE,
@@ -140,20 +147,21 @@ def keyset_list(
 ) -> ListPage:
     """One page of a dashboard list, as the request's ?sort= and ?cursor= ask (see the
     module's note)."""
-    error = ""
-    parsed = sorts.parse(request.GET.get("sort"))
-    if parsed is None:
-        error = "This list cannot be sorted that way: showing it in its usual order."
-        parsed = sorts.parse(sorts.default)
-    sort, order = parsed
-    context = f"{context}|{sort}"
+    error, sort = "", ""
     params = request.GET.copy()
     for name in (CURSOR, "page"):
         params.pop(name, None)
-    if sort == sorts.default:
-        params.pop("sort", None)
-    else:
-        params["sort"] = sort
+    if sorts is not None:
+        parsed = sorts.parse(request.GET.get("sort"))
+        if parsed is None:
+            error = "This list cannot be sorted that way: showing it in its usual order."
+            parsed = sorts.parse(sorts.default)
+        sort, order = parsed
+        context = f"{context}|{sort}"
+        if sort == sorts.default:
+            params.pop("sort", None)
+        else:
+            params["sort"] = sort
 
     total, bound = _count(total, count_limit)
     try:
@@ -166,15 +174,15 @@ def keyset_list(
     page = ListPage(
         rows=items,
         sort=sort,
-        sort_choices=sorts.choices(),
-        headers=_headers(sorts, sort, params),
+        sort_choices=sorts.choices() if sorts else [],
+        headers=_headers(sorts, sort, params) if sorts else {},
         total=total,
         total_is_bound=bound,
         start=start,
         has_previous=more_before,
         has_next=more_after,
         query=params.urlencode(),
-        sort_query="" if sort == sorts.default else QueryDict.fromkeys(["sort"], sort).urlencode(),
+        sort_query="" if not sorts or sort == sorts.default else _sort_query(sort),
         error=error,
         noun=noun,
     )
@@ -186,10 +194,11 @@ def keyset_list(
             # Pages read backwards end where this one starts: from the last page back,
             # the first page reached may be short (the "First" link gives the full one).
             back = None if start is None else max(start - per_page, 0)
-            page.previous_url = _url(params, _cursor(context, "b", items[0], order, back))
+            position = position_of(items[0], order)
+            page.previous_url = _url(params, _cursor(context, "b", position, back))
     if more_after:
         ahead = None if start is None else start + len(items)
-        page.next_url = _url(params, _cursor(context, "a", items[-1], order, ahead))
+        page.next_url = _url(params, next_cursor(context, position_of(items[-1], order), ahead))
         page.last_url = _url(params, "last")
     return page
 
@@ -208,14 +217,42 @@ def _count(total, limit) -> tuple[int | None, bool]:
     return min(counted, limit), counted > limit
 
 
-def _select(rows, condition, order, limit):
-    if callable(rows):
-        return rows(condition, order, limit)[:limit]
-    return (rows.filter(condition) if condition is not None else rows).order_by(*order)[:limit]
+def _select(rows, position, order, limit, *, backwards=False) -> list:
+    """Up to `limit` rows after `position` (None: from the start) in `order`, or before
+    it, nearest first, when reading `backwards`."""
+    if isinstance(rows, list):
+        return _slice(rows, position, order, limit, backwards)
+    if backwards:
+        order = reversed_order(order)
+    condition = None if position is None else after(position, order)
+    try:
+        if callable(rows):
+            return list(rows(condition, order, limit)[:limit])
+        if condition is not None:
+            rows = rows.filter(condition)
+        return list(rows.order_by(*order)[:limit])
+    except (ValidationError, ValueError, TypeError):  # a position the fields cannot hold
+        if position is None:
+            raise
+        raise _BadCursor from None
+
+
+def _slice(rows: list, position, order, limit, backwards) -> list:
+    """The same from a list already in order: the row at `position` is found by its
+    values of `order`."""
+    if position is None:
+        index = len(rows) if backwards else -1
+    else:
+        index = next((i for i, row in enumerate(rows) if position_of(row, order) == position), None)
+        if index is None:  # gone since (the list is computed anew for each page)
+            raise _BadCursor
+    if backwards:
+        return rows[max(index - limit, 0) : index][::-1]
+    return rows[index + 1 : index + 1 + limit]
 
 
 def _read_first(rows, order, per_page):
-    items = list(_select(rows, None, order, per_page + 1))
+    items = _select(rows, None, order, per_page + 1)
     return items[:per_page], 0, False, len(items) > per_page
 
 
@@ -225,27 +262,31 @@ def _read(request, rows, order, context, per_page, exact_total):
     if not value:
         return _read_first(rows, order, per_page)
     if value == "last":
-        items = list(_select(rows, None, reversed_order(order), per_page + 1))
+        items = _select(rows, None, order, per_page + 1, backwards=True)
         before = len(items) > per_page
         items = items[:per_page][::-1]
         start = None if exact_total is None else max(exact_total - len(items), 0)
         return items, start if before else 0, before, False
     direction, position, start = _decode(value, context, len(order))
-    try:
-        if direction == "a":
-            items = list(_select(rows, after(position, order), order, per_page + 1))
-            return items[:per_page], start, True, len(items) > per_page
-        backwards = reversed_order(order)
-        items = list(_select(rows, after(position, backwards), backwards, per_page + 1))
-    except (ValidationError, ValueError, TypeError):  # a position the fields cannot hold
-        raise _BadCursor from None
+    if direction == "a":
+        items = _select(rows, position, order, per_page + 1)
+        return items[:per_page], start, True, len(items) > per_page
+    items = _select(rows, position, order, per_page + 1, backwards=True)
     before = len(items) > per_page
     return items[:per_page][::-1], start if before else 0, before, True
 
 
-def _cursor(context, direction, row, order, start) -> str:
+def next_cursor(context: str, position: list, start: int | None = None) -> str:
+    """A ?cursor= value for the rows after `position` (the values of the list's order of
+    one row) in the list `context` (with "|sort" when it has sorts), with `start` rows
+    before them if known: what a "Next" link carries (a benchmark starts deep in a list
+    with it)."""
+    return _cursor(context, "a", position, start)
+
+
+def _cursor(context, direction, position, start) -> str:
     return signing.dumps(
-        {"c": context, "d": direction, "p": position_of(row, order), "n": start},
+        {"c": context, "d": direction, "p": position, "n": start},
         salt=_SALT,
         compress=True,
     )
@@ -272,6 +313,10 @@ def _url(params: QueryDict, cursor: str | None = None) -> str:
         params[CURSOR] = cursor
     query = params.urlencode()
     return f"?{query}" if query else ""
+
+
+def _sort_query(sort: str) -> str:
+    return QueryDict.fromkeys(["sort"], sort).urlencode()
 
 
 def _headers(sorts: Sorts, sort: str, params: QueryDict) -> dict[str, HeaderSort]:

@@ -19,18 +19,18 @@ from .models import DailyUsage, MonthlyUsage, PlatformToken, PurgedProject, Usag
 
 @admin.register(MonthlyUsage)
 class MonthlyUsageAdmin(ReadOnlyModelAdmin):
-    list_display = ["project_public_id", "top_level_public_id", "metric", "month", "quantity"]
+    list_display = ["project_public_id", "family_public_id", "metric", "month", "quantity"]
     list_filter = ["metric"]
-    search_fields = ["=project_public_id", "=top_level_public_id"]
+    search_fields = ["=project_public_id", "=family_public_id"]
     search_help_text = "A Project ID: the project's own usage, or a top-level project's family."
     ordering = ["-id"]  # newest first on the primary key: no sort of the whole table
 
 
 @admin.register(DailyUsage)
 class DailyUsageAdmin(ReadOnlyModelAdmin):
-    list_display = ["project_public_id", "top_level_public_id", "metric", "day", "quantity"]
+    list_display = ["project_public_id", "family_public_id", "metric", "day", "quantity"]
     list_filter = ["metric"]
-    search_fields = ["=project_public_id", "=top_level_public_id"]
+    search_fields = ["=project_public_id", "=family_public_id"]
     search_help_text = MonthlyUsageAdmin.search_help_text
     ordering = ["-id"]
 

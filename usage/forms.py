@@ -9,7 +9,7 @@ from core.errors import InvalidValue
 from core.forms import add_service_error
 
 from .metrics import CATALOGUE
-from .periods import Period, add_months
+from .periods import Period, add_months, month_of
 from .queries import SORTS
 
 THIS_MONTH, LAST_MONTH, CUSTOM = "this_month", "last_month", "custom"
@@ -56,7 +56,7 @@ class UsageForm(forms.Form):
                 except InvalidValue as error:
                     add_service_error(self, error)
         elif kind == LAST_MONTH:
-            data["range"] = Period.month_of(add_months(today.replace(day=1), -1))
+            data["range"] = Period.month_of(add_months(month_of(today), -1))
         else:
             data["range"] = Period.month_of(today)
         return data

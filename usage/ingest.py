@@ -138,9 +138,9 @@ def _record(index: int, item, hours, faults: list):
     return Record(record_id, project, metric, hour, quantity)
 
 
-def top_levels(project_ids) -> dict[str, str]:
-    """Each known Project ID (projects in any state, and purged subprojects) with the
-    Project ID of its top-level project. Two queries at most."""
+def families(project_ids) -> dict[str, str]:
+    """Each known Project ID (projects in any state, and purged subprojects) with its
+    family's: the Project ID of its top-level project. Two queries at most."""
     ids = list(project_ids)
     found = {}
     rows = Project.objects.filter(public_id__in=ids).order_by()  # (no need to sort them)
@@ -161,7 +161,7 @@ class Checked:
     records: list[tuple[int, Record]]  # (index in the batch, record), first of each ID
     repeated: int  # records that repeat an earlier one of the batch exactly
     faults: list[dict]
-    top_level: dict[str, str]
+    family_of: dict[str, str]  # {Project ID: its family's Project ID}
 
 
 def check(items: list, *, now: datetime, first_index: int = 0) -> Checked:
@@ -184,10 +184,10 @@ def check(items: list, *, now: datetime, first_index: int = 0) -> Checked:
         record = _record(index, item, hours, faults)
         if record is not None:
             parsed.append((index, record))
-    top_level = top_levels({record.project_public_id for _, record in parsed})
+    family_of = families({record.project_public_id for _, record in parsed})
     kept, first_seen, repeated = [], {}, 0
     for index, record in parsed:
-        if record.project_public_id not in top_level:
+        if record.project_public_id not in family_of:
             faults.append(fault(index, "projectId", "No project has this ID.", record.record_id))
             continue
         earlier = first_seen.get(record.record_id)
@@ -207,7 +207,7 @@ def check(items: list, *, now: datetime, first_index: int = 0) -> Checked:
                 )
             )
     faults.sort(key=lambda f: f["index"])
-    return Checked(kept, repeated, faults, top_level)
+    return Checked(kept, repeated, faults, family_of)
 
 
 def conflict(index: int, record: Record, stored: tuple) -> dict | None:

@@ -3,13 +3,14 @@
 Usage outlives the projects it measures. A subproject can be removed and then purged
 (its row deleted), yet its usage and its parent's past totals must stay as they were,
 so no usage row has a foreign key to Project: rows are keyed by the Project ID (the
-public ULID, which is never reused) and carry the Project ID of the top-level project
-they roll up to (the parent of a subproject, or the project itself), written at ingest:
-a parent never changes. A top-level project's usage, itself and every subproject
-(active, removed or purged), is then one equality on an indexed column.
+public ULID, which is never reused) and carry the Project ID of the family they roll up
+to (a top-level project and its subprojects, named by the top-level project's ID: the
+parent of a subproject, or the project itself), written at ingest: a parent never
+changes. A family's usage, the top-level project and every subproject (active, removed
+or purged), is then one equality on an indexed column.
 
 Reads never scan raw records: every record is added, in the transaction that stores it,
-to its project's day and month and to its top-level project's day (usage/storage.py).
+to its project's day and month and to its family's day (usage/storage.py).
 """
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from accounts.models import Account
 from .metrics import CODE_MAX_LENGTH
 
 PUBLIC_ID_LENGTH = 26
+# A family is a top-level project and its subprojects, named by the top-level project.
+FAMILY_HELP = "The top-level project's Project ID: a subproject's parent, or the project itself."
 RECORD_ID_MAX_LENGTH = 128
 
 
@@ -55,10 +58,10 @@ class ProjectTotal(models.Model):
     """A project's total of one metric over a stretch of time (a day, a month)."""
 
     project_public_id = models.CharField("Project ID", max_length=PUBLIC_ID_LENGTH)
-    top_level_public_id = models.CharField(
-        "Top-level Project ID",
+    family_public_id = models.CharField(
+        "Family Project ID",
         max_length=PUBLIC_ID_LENGTH,
-        help_text="The parent of a subproject, or the project itself.",
+        help_text=FAMILY_HELP,
     )
     metric = models.CharField(max_length=CODE_MAX_LENGTH)
     quantity = models.BigIntegerField(default=0)
@@ -81,14 +84,14 @@ class DailyUsage(ProjectTotal):
             ),
         ]
         indexes = [
-            # A top-level project's usage, grouped per project and metric in index order
+            # A family's usage, grouped per project and metric in index order
             # (the Usage API's pages stop early instead of aggregating everything).
             models.Index(
-                fields=["top_level_public_id", "project_public_id", "metric", "day"],
-                name="daily_usage_top_level",
+                fields=["family_public_id", "project_public_id", "metric", "day"],
+                name="daily_usage_family",
             ),
-            # A top-level project's days in a range (the days around whole months).
-            models.Index(fields=["top_level_public_id", "day"], name="daily_usage_top_level_day"),
+            # A family's days in a range (the days around whole months).
+            models.Index(fields=["family_public_id", "day"], name="daily_usage_family_day"),
         ]
 
     def __str__(self):
@@ -111,7 +114,7 @@ class MonthlyUsage(ProjectTotal):
             ),
         ]
         indexes = [
-            models.Index(fields=["top_level_public_id", "month"], name="monthly_usage_top_level"),
+            models.Index(fields=["family_public_id", "month"], name="monthly_usage_family"),
         ]
 
     def __str__(self):
@@ -119,13 +122,16 @@ class MonthlyUsage(ProjectTotal):
 
 
 class FamilyDailyUsage(models.Model):
-    """A top-level project and all its subprojects together: one metric on one day.
+    """A family (a top-level project and all its subprojects) together: one metric on
+    one day.
 
     The Usage page's chart and totals of a parent read these (at most one row per
     metric and day) rather than summing every subproject's days.
     """
 
-    top_level_public_id = models.CharField("Top-level Project ID", max_length=PUBLIC_ID_LENGTH)
+    family_public_id = models.CharField(
+        "Family Project ID", max_length=PUBLIC_ID_LENGTH, help_text=FAMILY_HELP
+    )
     metric = models.CharField(max_length=CODE_MAX_LENGTH)
     day = models.DateField()
     quantity = models.BigIntegerField(default=0)
@@ -134,12 +140,12 @@ class FamilyDailyUsage(models.Model):
         verbose_name_plural = "family daily usage"
         constraints = [
             models.UniqueConstraint(
-                fields=["top_level_public_id", "metric", "day"], name="family_daily_usage_key"
+                fields=["family_public_id", "metric", "day"], name="family_daily_usage_key"
             ),
         ]
 
     def __str__(self):
-        return f"{self.top_level_public_id} {self.metric} {self.day}: {self.quantity}"
+        return f"{self.family_public_id} {self.metric} {self.day}: {self.quantity}"
 
 
 class PurgedProject(models.Model):

@@ -6,13 +6,21 @@ Days are UTC days everywhere (records are on UTC hours, and bills are by UTC mon
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from core.errors import InvalidValue
 
 MAX_MONTHS = 13
 EARLIEST = date(2000, 1, 1)
 LATEST = date(9000, 12, 31)
+
+
+def month_of(moment: date | datetime) -> date:
+    """The calendar month (its first day) of a day, or of a moment's UTC day: usage,
+    statements and spend limits all name a month this way."""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(UTC).date()
+    return moment.replace(day=1)
 
 
 def add_months(day: date, months: int) -> date:
@@ -41,7 +49,8 @@ class Period:
 
     @classmethod
     def month_of(cls, day: date) -> "Period":
-        return cls(day.replace(day=1), month_end(day))
+        """The whole calendar month of `day`."""
+        return cls(month_of(day), month_end(day))
 
     @classmethod
     def checked(cls, start: date, end: date, *, fields=("start", "end")) -> "Period":
@@ -73,7 +82,7 @@ class Period:
         about half a month of days at each end."""
         months = []  # first days of months added whole
         added, subtracted = [], []
-        month = self.start.replace(day=1)
+        month = month_of(self.start)
         while month <= self.end:
             last = month_end(month)
             first_in, last_in = max(month, self.start), min(last, self.end)

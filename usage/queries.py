@@ -1,32 +1,33 @@
-"""Reading usage: every read of the dashboard, the Usage API and billing is here.
+"""Reading usage: the dashboard's and billing's reads (the Usage API pages through the
+daily totals itself, usage/api/views.py).
 
 A project's usage *scope* is what its page and its keys see: for a top-level project,
-itself and each of its subprojects, active, removed or purged (every row whose
-top_level_public_id is its Project ID); for a subproject, only itself.
+its family, itself and each of its subprojects, active, removed or purged (every row
+whose family_public_id is its Project ID); for a subproject, only itself.
 
 Reads never touch raw records, only totals (usage/models.py): whole calendar months
 come from MonthlyUsage and the days around them from DailyUsage, so a year costs twelve
-rows per project and metric; a parent's day-by-day figures come from FamilyDailyUsage,
+rows per project and metric; a family's day-by-day figures come from FamilyDailyUsage,
 one row per metric and day however many subprojects it has.
 
 For billing: `monthly_totals` (statements: per project and metric, whole months),
-`projects_month` (spend limits), `top_levels_with_usage` and `usage_months` (which
+`projects_month` (spend limits), `families_with_usage` and `usage_months` (which
 statements to make), `scope_names` and `names`.
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import CharField, Q, Sum
+from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
 from projects.models import Project
 
 from .metrics import CATALOGUE
 from .models import DailyUsage, FamilyDailyUsage, MonthlyUsage, PurgedProject
-from .periods import Period, month_end
+from .periods import Period, month_end, month_of
 
 ACTIVE, REMOVED, PURGED, UNKNOWN = "active", "removed", "purged", "unknown"
 # How the page and the CSV mark a project that is not active. UNKNOWN: usage of a
@@ -38,7 +39,7 @@ STATE_LABELS = {ACTIVE: "", REMOVED: "removed", PURGED: "purged", UNKNOWN: "dele
 class Scope:
     public_id: str
     pk: int  # the project's database key (for its subprojects' rows)
-    top_level: bool
+    family: bool  # a top-level project's scope: its family
 
     @classmethod
     def of(cls, project: Project) -> "Scope":
@@ -47,7 +48,7 @@ class Scope:
     @property
     def column(self) -> str:
         """The usage tables' field that selects this scope."""
-        return "top_level_public_id" if self.top_level else "project_public_id"
+        return "family_public_id" if self.family else "project_public_id"
 
     def rows(self) -> Q:
         return Q(**{self.column: self.public_id})
@@ -56,9 +57,9 @@ class Scope:
 def daily_by_metric(scope: Scope, period: Period) -> dict[tuple[date, str], int]:
     """{(day, metric): quantity} of the whole scope, days with usage only. One query of
     at most (metrics x days) rows."""
-    if scope.top_level:
+    if scope.family:
         rows = FamilyDailyUsage.objects.filter(
-            top_level_public_id=scope.public_id, day__range=(period.start, period.end)
+            family_public_id=scope.public_id, day__range=(period.start, period.end)
         )
     else:
         rows = DailyUsage.objects.filter(
@@ -81,34 +82,10 @@ def family_totals(scope: Scope, period: Period) -> dict[str, int]:
     return dict(totals)
 
 
-def project_totals(scope: Scope, period: Period) -> dict[tuple[str, str], int]:
-    """{(Project ID, metric): quantity} over the period, for each project of the scope
-    with usage (purged subprojects included). Three queries at most."""
-    totals = defaultdict(int)
-    pieces = period.pieces()
-    sources = []
-    if pieces.months is not None:
-        sources.append((MonthlyUsage.objects.filter(month__range=pieces.months), 1))
-    for days, sign in ((pieces.added_days, 1), (pieces.subtracted_days, -1)):
-        if days:
-            ranges = Q()
-            for first, last in days:
-                ranges |= Q(day__range=(first, last))
-            sources.append((DailyUsage.objects.filter(ranges), sign))
-    for rows, sign in sources:
-        for project, metric, quantity in (
-            rows.filter(scope.rows())
-            .values_list("project_public_id", "metric")
-            .annotate(total=Sum("quantity"))
-        ):
-            totals[(project, metric)] += sign * quantity
-    return {key: quantity for key, quantity in totals.items()}
-
-
 def monthly_totals(scope: Scope, months) -> dict[tuple[date, str, str], int]:
     """{(month, Project ID, metric): quantity} for whole calendar months (their first
     days), per project of the scope with usage in them. One query on the month totals
-    (the index on the top-level Project ID and month); billing's statements read this."""
+    (the index on the family's Project ID and month); billing's statements read this."""
     rows = MonthlyUsage.objects.filter(scope.rows(), month__in=list(months)).annotate(
         month_text=Cast("month", CharField())
     )
@@ -122,16 +99,16 @@ def monthly_totals(scope: Scope, months) -> dict[tuple[date, str, str], int]:
 
 
 def family_monthly_totals(scope: Scope, months) -> dict[tuple[date, str], int]:
-    """{(month, metric): quantity} of a top-level project and all its subprojects in
-    whole calendar months, from the family's days (at most 31 rows per metric and
-    month, however many subprojects). One query."""
+    """{(month, metric): quantity} of a family (a top-level project and all its
+    subprojects) in whole calendar months, from the family's days (at most 31 rows per
+    metric and month, however many subprojects). One query."""
     ranges = Q()
     for month in months:
         ranges |= Q(day__range=(month, month_end(month)))
-    rows = FamilyDailyUsage.objects.filter(ranges, top_level_public_id=scope.public_id)
+    rows = FamilyDailyUsage.objects.filter(ranges, family_public_id=scope.public_id)
     totals = defaultdict(int)
     for day, metric, quantity in rows.values_list("day", "metric", "quantity"):
-        totals[(day.replace(day=1), metric)] += quantity
+        totals[(month_of(day), metric)] += quantity
     return dict(totals)
 
 
@@ -145,10 +122,11 @@ def projects_month(public_ids, month: date) -> dict[tuple[str, str], int]:
     }
 
 
-def top_levels_with_usage(months) -> list[str]:
-    """The top-level Project IDs with any usage in these calendar months, sorted."""
+def families_with_usage(months) -> list[str]:
+    """The families (their top-level projects' IDs) with any usage in these calendar
+    months, sorted."""
     rows = MonthlyUsage.objects.filter(month__in=list(months)).values_list(
-        "top_level_public_id", flat=True
+        "family_public_id", flat=True
     )
     return sorted(set(rows.distinct()))
 
@@ -200,12 +178,16 @@ class TableRow:
 
 
 SORTS = ("name", *(metric.code for metric in CATALOGUE))
+# A table row as the query gives it: Project ID, name, state, a quantity per metric.
+Fetched = namedtuple(
+    "Fetched", ["public_id", "name", "state", *(f"m{i}" for i in range(len(CATALOGUE)))]
+)
 
 
 class UsageTable:
     """The projects of a scope with their totals per metric over a period, sorted, in
-    one SQL statement: the page reads a slice of it (LIMIT/OFFSET), the CSV streams all
-    of it, so both show the very same rows in the same order.
+    one SQL statement: the page reads its rows and shows a page of them, the CSV streams
+    them, so both show the very same rows in the same order.
 
     A parent's rows: itself first, then every subproject (active or removed, with or
     without usage) and every purged subproject with usage in the period.
@@ -224,12 +206,12 @@ class UsageTable:
         column = q(self.scope.column)
         # Every project of the scope gives one row of nothing, so that those without
         # usage are listed too; then the usage rows. One GROUP BY makes the table.
-        members = "id = %s OR parent_id = %s" if self.scope.top_level else "id = %s"
+        members = "id = %s OR parent_id = %s" if self.scope.family else "id = %s"
         parts = [
             f"SELECT public_id AS pid, '' AS metric, 0 AS quantity FROM {projects} "  # noqa: S608
             f"WHERE {members}"
         ]
-        params = [self.scope.pk, self.scope.pk] if self.scope.top_level else [self.scope.pk]
+        params = [self.scope.pk, self.scope.pk] if self.scope.family else [self.scope.pk]
         pieces = self.period.pieces()
         if pieces.months is not None:
             parts.append(
@@ -275,32 +257,21 @@ class UsageTable:
         # The project whose page it is comes first (a parent's own usage), then the rest.
         return f" ORDER BY CASE WHEN pid = %s THEN 0 ELSE 1 END, {keys}, pid"
 
-    def _row(self, row) -> TableRow:
+    def row(self, row) -> TableRow:
+        """A row as the page and the CSV show it."""
         public_id, name, state, *quantities = row
         quantities = tuple(int(q) for q in quantities)  # PostgreSQL sums bigints as numeric
         is_scope = public_id == self.scope.public_id
         return TableRow(public_id, name, state, quantities, is_scope)
 
-    def count(self) -> int:
-        with_totals, _, params = self._sql()
-        with connection.cursor() as cursor:
-            cursor.execute(with_totals + "SELECT COUNT(*) FROM totals", params)  # noqa: S608
-            return cursor.fetchone()[0]
-
-    def page(self, number: int, size: int) -> tuple[list[TableRow], int]:
-        """Rows of page `number` (from 1) and the number of rows in all, in one query."""
+    def rows(self) -> list[Fetched]:
+        """Every row as fetched, in one query: the page cuts a page from them (core.lists;
+        the whole table is computed for any page anyway) and makes only those rows
+        TableRows (row(): a thousand of them cost more than the query's extra rows)."""
         with_totals, select, params = self._sql()
-        sql = (
-            with_totals
-            + select.replace("SELECT * FROM", "SELECT *, COUNT(*) OVER () FROM", 1)
-            + self._order()
-            + " LIMIT %s OFFSET %s"
-        )
-        params += [self.scope.public_id, size, (number - 1) * size]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return [self._row(row[:-1]) for row in rows], (rows[0][-1] if rows else 0)
+            cursor.execute(with_totals + select + self._order(), [*params, self.scope.public_id])
+            return list(map(Fetched._make, cursor.fetchall()))
 
     def __iter__(self):
         """Every row, streamed (a server-side cursor on PostgreSQL)."""
@@ -311,7 +282,7 @@ class UsageTable:
         try:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(2000):
-                yield from (self._row(row) for row in rows)
+                yield from (self.row(row) for row in rows)
         finally:
             cursor.close()
 
@@ -332,13 +303,13 @@ def scope_names(scope: Scope) -> dict[str, tuple[str, str]]:
     """{Project ID: (name, state)} of every project of the scope, purged ones included.
     Two queries."""
     projects = Project.objects.filter(
-        Q(pk=scope.pk) | Q(parent_id=scope.pk) if scope.top_level else Q(pk=scope.pk)
+        Q(pk=scope.pk) | Q(parent_id=scope.pk) if scope.family else Q(pk=scope.pk)
     )
     found = {
         public_id: (name, ACTIVE if removed_at is None else REMOVED)
         for public_id, name, removed_at in projects.values_list("public_id", "name", "removed_at")
     }
-    if scope.top_level:
+    if scope.family:
         purged = PurgedProject.objects.filter(parent_public_id=scope.public_id)
         for public_id, name in purged.values_list("public_id", "name"):
             found[public_id] = (name, PURGED)

@@ -19,6 +19,7 @@ from core.validation import clean_display_name
 from . import ingest, signals, storage
 from .metrics import METRICS
 from .models import PlatformToken, PurgedProject, UsageRecord
+from .periods import month_of
 
 PLATFORM_TOKEN_PREFIX = "cpt_"  # noqa: S105 - the prefix of platform tokens, not one
 
@@ -46,11 +47,11 @@ def usage_record(*, records: list, actor: Actor = SYSTEM, now: datetime | None =
         if len(inserted) < len(checked.records):
             _refuse_changed_records(checked, inserted, total=len(records))
         added = [record for _, record in checked.records if record.record_id in inserted]
-        storage.add_to_totals(added, checked.top_level)
+        storage.add_to_totals(added, checked.family_of)
         if added:
             # After commit only: receivers (billing's spend limits) read committed totals.
-            touched = {r.project_public_id: checked.top_level[r.project_public_id] for r in added}
-            months = frozenset(storage.month_of(r.hour.date()) for r in added)
+            touched = {r.project_public_id: checked.family_of[r.project_public_id] for r in added}
+            months = frozenset(month_of(r.hour) for r in added)
             transaction.on_commit(lambda: signals.send_usage_recorded(touched, months))
     return Recorded(accepted=len(inserted), duplicates=len(records) - len(inserted))
 
@@ -87,11 +88,11 @@ def usage_history_add(
                 f"{day} is within the records' window: send usage records for it instead.",
                 field="day",
             )
-    top_level = ingest.top_levels({project for project, _, _ in days})
-    if unknown := {project for project, _, _ in days} - top_level.keys():
+    family_of = ingest.families({project for project, _, _ in days})
+    if unknown := {project for project, _, _ in days} - family_of.keys():
         raise InvalidValue(f"No project has the ID {sorted(unknown)[0]!r}.", field="projectId")
     with transaction.atomic():
-        return len(storage.insert_days_once(days, top_level))
+        return len(storage.insert_days_once(days, family_of))
 
 
 def usage_records_purge(*, now: datetime | None = None, batch: int = 10_000) -> int:

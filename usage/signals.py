@@ -3,7 +3,8 @@
 `usage_recorded` is sent after a transaction that stored usage records commits (never
 for a batch that rolled back), with:
 
-- `projects`: {Project ID: its top-level Project ID} of every project that got usage;
+- `projects`: {Project ID: its family's Project ID (its top-level project's)} of every
+  project that got usage;
 - `months`: the calendar months (their first days, UTC) that the usage fell in.
 
 It is sent with send_robust: a receiver's failure is logged and never fails the

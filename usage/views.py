@@ -9,7 +9,6 @@ of the period (tests/usage/test_usage_page.py).
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.current import remember_project
 from core.csv_stream import csv_response
+from core.lists import keyset_list
 from projects.access import get_project_for_user
 
 from . import queries
@@ -95,20 +95,6 @@ def _presets(choices) -> list[tuple[str, str, bool]]:
     ]
 
 
-def _page(table: UsageTable, requested) -> Page:
-    """One page of the table, with the number of rows from the same query (the table's
-    totals are computed once); a number past the end shows the last page."""
-    number = int(requested) if str(requested).isdigit() and int(requested) > 0 else 1
-    rows, count = table.page(number, ROWS_PER_PAGE)
-    if not rows and number > 1:
-        count = table.count()
-        number = max(1, -(-count // ROWS_PER_PAGE))
-        rows, count = table.page(number, ROWS_PER_PAGE)
-    paginator = Paginator([], ROWS_PER_PAGE)
-    paginator.count = count  # a cached_property: set, it is not computed again
-    return Page(rows, number, paginator)
-
-
 @require_GET
 def project_usage(request, public_id):
     project, form, valid, choices = _project_and_choices(request, public_id)
@@ -129,8 +115,18 @@ def project_usage(request, public_id):
     series = [(day, days.get((day, metric.code), 0)) for day in period.days]
     chart = bar_chart(series, unit=metric.unit)
     table = UsageTable(scope, period, sort=choices.sort, descending=choices.descending)
-    page = _page(table, request.GET.get("page"))
     query = _query(choices)
+    rows = table.rows()
+    page = keyset_list(
+        request,
+        rows,
+        order=("public_id",),  # rows in the table's order, told apart by Project ID
+        context=f"usage:{project.public_id}:{query}",
+        total=len(rows),
+        noun=("project", "projects"),
+        per_page=ROWS_PER_PAGE,
+    )
+    page.rows = [table.row(row) for row in page.rows]
     context.update(
         {
             "period": period,
@@ -143,7 +139,6 @@ def project_usage(request, public_id):
             "page": page,
             "sort_links": _sort_links(choices),
             "query": query,
-            "page_query": query + "&page=",
             "presets": _presets(choices),
             # The custom-period form keeps the sort and chart choices.
             "keep": [
@@ -155,11 +150,13 @@ def project_usage(request, public_id):
                 )
                 if value
             ],
+            "list_url": reverse("project_usage", args=[project.public_id]),
             "csv_url": reverse("project_usage_csv", args=[project.public_id]) + query,
             "daily_csv_url": reverse("project_usage_daily_csv", args=[project.public_id]) + query,
         }
     )
-    return render(request, "usage/project_usage.html", context)
+    status = 400 if page.error else 200  # a page link that does not belong
+    return render(request, "usage/project_usage.html", context, status=status)
 
 
 def _csv_response(project, choices, header, rows, suffix: str):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit import trail
@@ -18,6 +18,7 @@ from billing.models import (
 )
 from core.actors import SYSTEM, Actor
 from core.errors import WrongState
+from core.upsert import bulk_insert
 from projects.models import Project
 from usage import queries
 
@@ -65,7 +66,7 @@ def billing_period_close(
     if period is not None:
         result.already_closed_at = period.closed_at
         return result
-    candidates = queries.top_levels_with_usage([month, *bills.late_window(month)])
+    candidates = queries.families_with_usage([month, *bills.late_window(month)])
     done = set(Statement.objects.filter(month=month).values_list("project_public_id", flat=True))
     todo = [public_id for public_id in candidates if public_id not in done]
     result.existing = len(candidates) - len(todo)
@@ -105,14 +106,7 @@ _LINE_COLUMNS = ("statement", *StatementLine.FIELDS)
 
 
 def _insert_lines(statement_id: int, lines) -> None:
-    """Write the lines in bulk, in the caller's transaction: COPY on PostgreSQL, one
-    executemany on SQLite. Measured (bench/billing.py, 5,005 lines): bulk_create built a
-    model instance per line and was 90 % of a close (0.46 of 0.52 s on SQLite); on
-    PostgreSQL executemany costs a round trip per line, and one multi-row INSERT spends
-    its time in the driver parsing 40,000 placeholders."""
-    meta, ops = StatementLine._meta, connection.ops
-    columns = [meta.get_field(name).column for name in _LINE_COLUMNS]
-    table, names = ops.quote_name(meta.db_table), ", ".join(map(ops.quote_name, columns))
+    """Write the lines in bulk (COPY on PostgreSQL), in the caller's transaction."""
     rows = [
         (
             statement_id,
@@ -126,21 +120,7 @@ def _insert_lines(statement_id: int, lines) -> None:
         )
         for line in lines
     ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(columns))
-        adapted = [
-            (*row[:4], ops.adapt_datefield_value(row[4]), row[5], str(row[6]), str(row[7]))
-            for row in rows
-        ]
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 - model names
-            adapted,
-        )
+    bulk_insert(StatementLine, _LINE_COLUMNS, rows)
 
 
 def _store(parent: Project, statement: bills.MonthStatement, *, actor, now) -> bool:

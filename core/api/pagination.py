@@ -66,13 +66,11 @@ def read_page_token(request, context: str) -> list | None:
     return payload.get("p")
 
 
-def keyset_page(request, rows, *, context: str, order: tuple[str, ...], size: int | None = None):
-    """One page of `rows` in `order` (ending in a unique field): (items, nextPageToken).
-
-    `nextPageToken` is "" on the last page. `size` fixes the page size (the dashboard's
-    pages); by default the request's `pageSize` says it.
-    """
-    size = size or page_size(request)
+def keyset_page(request, rows, *, context: str, order: tuple[str, ...]):
+    """One page of `rows` in `order` (ending in a unique field), as the request's
+    `pageSize` says: (items, nextPageToken), "" on the last page. (The dashboard's lists
+    page with core.lists.)"""
+    size = page_size(request)
     position = read_page_token(request, context)
     try:
         if position is not None:

@@ -1,10 +1,12 @@
 """The Activity page of a project (dashboard), and its CSV export.
 
-Newest first, keyset-paginated (no OFFSET, no COUNT), so the page costs the same
-queries and about the same time with a thousand entries or a million: the project's
-entries are one range of an index (audit_root_time / audit_project_time). A top-level
-project's Activity includes its subprojects' entries; a subproject's shows its own, so a
-user granted one subproject sees only its entries (the parent answers them 404).
+Newest first, a core.lists list without a total (no OFFSET, no COUNT), so the page
+costs the same queries and about the same time with a thousand entries or a million:
+the project's entries are one range of an index (audit_family_time /
+audit_project_time), read either way (the "Oldest" link reads it backwards). A
+top-level project's Activity is its family's, its subprojects' entries included; a
+subproject's shows its own, so a user granted one subproject sees only its entries (the
+parent answers them 404).
 """
 
 import json
@@ -15,9 +17,8 @@ from django.views.decorators.http import require_GET
 
 from audit.filters import ActivityFilterForm
 from audit.models import AuditEvent
-from core.api.errors import ApiError
-from core.api.pagination import keyset_page
 from core.csv_stream import csv_response
+from core.lists import keyset_list
 from core.times import timestamp
 from projects.access import get_project_for_user
 
@@ -53,24 +54,25 @@ def _filtered(request, public_id):
 @require_GET
 def project_activity(request, public_id):
     project, form, events = _filtered(request, public_id)
-    page, next_token = [], ""
-    if events is not None:
-        try:
-            page, next_token = keyset_page(
-                request, events, context=f"activity:{project.public_id}", order=ORDER, size=PER_PAGE
-            )
-        except ApiError:
-            form.add_error(
-                None, "This page link is not valid: start again from the newest entries."
-            )
     query = form.query()
+    page = None
+    if events is not None:
+        page = keyset_list(
+            request,
+            events,
+            order=ORDER,
+            context=f"activity:{project.public_id}:{query}",
+            noun=("entry", "entries"),
+            per_page=PER_PAGE,
+        )
+        if page.error:  # a page link that does not belong: the newest entries instead
+            form.add_error(None, page.error)
     context = {
         "project": project,
         "form": form,
-        "events": page,
+        "page": page,
+        "events": page.rows if page else [],
         "query": query,
-        "next_token": next_token,
-        "paged": bool(request.GET.get("pageToken")),
     }
     return render(request, "audit/activity.html", context, status=400 if form.errors else 200)
 

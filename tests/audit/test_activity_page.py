@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import Role
 from audit.models import AuditEvent
@@ -155,16 +156,31 @@ def test_pages_are_keyset_and_links_keep_the_filters(client_for, admin_user, pro
     client = client_for(admin_user)
     first = client.get(url(project, "?action=subproject.relabel"))
     assert len(first.context["events"]) == 50
-    token = first.context["next_token"]
-    assert token and "action=subproject.relabel&amp;pageToken=" in first.content.decode()
-    second = client.get(url(project, f"?action=subproject.relabel&pageToken={token}"))
+    older = first.context["page"].next_url
+    assert older.startswith("?action=subproject.relabel&cursor=")
+    assert f'href="{escape(url(project, older))}" rel="next">Older</a>' in first.content.decode()
+    second = client.get(url(project, older))
     assert len(second.context["events"]) == 10
-    assert second.context["next_token"] == ""
-    assert 'rel="next"' not in second.content.decode() and "Newest" in second.content.decode()
+    assert not second.context["page"].has_next
+    body = second.content.decode()
+    assert 'rel="next"' not in body and "Newest" in body and 'rel="prev">Newer' in body
     seen = {e.pk for e in first.context["events"]} | {e.pk for e in second.context["events"]}
     assert len(seen) == 60
-    forged = client.get(url(project, "?pageToken=forged"))
-    assert forged.status_code == 400 and "start again" in forged.content.decode()
+    # "Oldest" reads the index backwards: the 50 oldest, still newest first.
+    oldest = client.get(url(project, first.context["page"].last_url)).context["events"]
+    assert [e.pk for e in oldest] == sorted((e.pk for e in oldest), reverse=True)
+    assert {e.pk for e in oldest} == seen - {e.pk for e in first.context["events"][:10]}
+
+
+def test_a_forged_page_link_shows_the_newest_entries_with_a_message(
+    client_for, admin_user, project
+):
+    # As on every core.lists page (the Activity page's own pagination showed no entries).
+    services.project_update(project=project, name="Renamed")
+    forged = client_for(admin_user).get(url(project, "?cursor=forged"))
+    assert forged.status_code == 400
+    assert "This page link is no longer valid" in forged.content.decode()
+    assert [e.action for e in forged.context["events"]] == ["project.rename"]
 
 
 def test_linked_from_the_details_panel_and_the_options_menu(client_for, admin_user, project):

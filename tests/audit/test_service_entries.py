@@ -38,7 +38,7 @@ def test_project_create(account, actor):
     )
     event = only_event("project.create")
     assert_actor(event, actor)
-    assert (event.project_id, event.root_project_id, event.target_id) == (
+    assert (event.project_id, event.family_project_id, event.target_id) == (
         project.public_id,
         project.public_id,
         project.public_id,
@@ -55,7 +55,7 @@ def test_subproject_create(project, actor):
     sub = services.subproject_create(parent=parent, name="Taco", actor=actor)
     event = only_event("subproject.create")
     assert_actor(event, actor)
-    assert (event.project_id, event.root_project_id) == (sub.public_id, project.public_id)
+    assert (event.project_id, event.family_project_id) == (sub.public_id, project.public_id)
     assert event.changes == {"name": {"before": None, "after": "Taco"}}
 
 
@@ -73,9 +73,9 @@ def test_project_update(subproject, project, actor, change, action, fields):
     event = only_event(f"subproject.{action}")
     assert set(event.changes) == fields
     assert event.changes.get("name", {}).get("before") in (None, "Taco Time")
-    assert (event.project_id, event.root_project_id) == (subproject.public_id, project.public_id)
+    assert (event.project_id, event.family_project_id) == (subproject.public_id, project.public_id)
     services.project_update(project=project, name="Top renamed", actor=actor)
-    assert only_event("project.rename").root_project_id == project.public_id
+    assert only_event("project.rename").family_project_id == project.public_id
 
 
 def test_an_update_that_changes_nothing_writes_nothing(subproject, actor):
@@ -104,7 +104,7 @@ def test_purge_writes_one_entry_per_subproject_in_one_insert(project, actor):
     assert services.purge_removed_subprojects(now=later, actor=actor) == 3
     purged = AuditEvent.objects.filter(action="subproject.purge")
     assert sorted(e.project_id for e in purged) == sorted(s.public_id for s in gone)
-    assert {e.root_project_id for e in purged} == {project.public_id}
+    assert {e.family_project_id for e in purged} == {project.public_id}
     assert not Project.objects.filter(pk__in=[s.pk for s in gone]).exists()
     # The history of a purged subproject stays, in its parent's Activity.
     assert AuditEvent.objects.for_project(project).count() == 6
@@ -144,7 +144,7 @@ def test_suspend_and_resume(subproject, project, actor):
     services.project_suspend(project=subproject, reason="Unpaid invoice", actor=actor)
     event = only_event("subproject.suspend")
     assert event.changes["suspend_reason"] == {"before": "", "after": "Unpaid invoice"}
-    assert event.root_project_id == project.public_id
+    assert event.family_project_id == project.public_id
     services.project_resume(project=subproject, actor=actor)
     assert only_event("subproject.resume").changes["suspend_reason"]["after"] == ""
     services.project_suspend(project=project, reason="Abuse", actor=actor)

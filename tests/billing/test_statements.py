@@ -37,7 +37,7 @@ def test_lines_are_usage_times_price_and_the_total_is_their_sum(family):
     found = {(line.project_public_id, line.metric): line for line in statement.lines}
     usage = {
         (row.project_public_id, row.metric): row.quantity
-        for row in MonthlyUsage.objects.filter(top_level_public_id=parent.public_id, month=THIS)
+        for row in MonthlyUsage.objects.filter(family_public_id=parent.public_id, month=THIS)
     }
     assert {key: line.quantity for key, line in found.items()} == usage
     for line in statement.lines:

@@ -90,3 +90,43 @@ def test_a_cursor_from_another_list_is_refused(project):
     other = keyset_list(request, rows, sorts=SORTS, context="another", per_page=3)
     assert other.error.startswith("This page link is no longer valid")
     assert len(other.rows) == 3 and other.previous_url == ""  # the first page
+
+
+@pytest.mark.django_db
+def test_a_list_in_one_order_has_no_sorts_and_no_total(project):
+    bulk_subprojects(project, 7)
+    rows = Project.objects.filter(parent__isnull=False)
+    order = ("-created_at", "-public_id")
+    newest = [p.public_id for p in rows.order_by(*order)]
+
+    def listed(query=""):
+        request = RequestFactory().get("/list/" + query)
+        return keyset_list(request, rows, order=order, context="fixed", per_page=3)
+
+    first = listed("?sort=created")  # no sort to choose: ?sort= is not read
+    assert [p.public_id for p in first.rows] == newest[:3]
+    assert first.headers == {} and first.sort_choices == [] and first.count_text == ""
+    second = listed(first.next_url)
+    assert [p.public_id for p in second.rows] == newest[3:6] and second.range_text == "4\u20136"
+    assert [p.public_id for p in listed("?cursor=last").rows] == newest[4:]
+
+
+def test_a_list_of_rows_is_cut_by_position_in_python():
+    rows = [{"key": f"k{i}", "value": i % 3} for i in range(8)]  # in the order to show
+
+    def listed(query="", rows=rows):
+        request = RequestFactory().get("/list/" + query)
+        return keyset_list(
+            request, rows, order=("key",), context="rows", total=len(rows), per_page=3
+        )
+
+    first = listed()
+    second = listed(first.next_url)
+    assert second.rows == rows[3:6] and second.range_text == "4\u20136"
+    assert second.count_text == "8 rows"
+    assert listed(second.next_url).rows == rows[6:]
+    assert listed(second.previous_url).rows == rows[:3]
+    assert listed("?cursor=last").rows == rows[5:]
+    # The row a link continues after is gone (the list is computed for each page).
+    gone = listed(second.next_url, rows=rows[:4] + rows[6:])
+    assert gone.error.startswith("This page link is no longer valid") and gone.rows == rows[:3]

@@ -43,8 +43,8 @@ def test_records_and_rolls_up_into_day_month_and_family(
     assert UsageRecord.objects.count() == 3
     sub_days = DailyUsage.objects.filter(project_public_id=subproject.public_id)
     assert sum(sub_days.values_list("quantity", flat=True)) == 12
-    assert set(sub_days.values_list("top_level_public_id", flat=True)) == {project.public_id}
-    family = FamilyDailyUsage.objects.filter(top_level_public_id=project.public_id)
+    assert set(sub_days.values_list("family_public_id", flat=True)) == {project.public_id}
+    family = FamilyDailyUsage.objects.filter(family_public_id=project.public_id)
     assert sum(family.values_list("quantity", flat=True)) == 15
     month = MonthlyUsage.objects.get(project_public_id=subproject.public_id)
     assert month.quantity == 12 and month.month == (hour - timedelta(hours=1)).date().replace(day=1)
@@ -110,9 +110,7 @@ def test_removed_and_purged_subprojects_still_take_late_usage(client, platform_t
     project_services.purge_removed_subprojects()
     response = post(client, auth, {"records": [record(removed, 2), record(purged.public_id, 3)]})
     assert response.json() == {"accepted": 2, "duplicates": 0}
-    assert set(DailyUsage.objects.values_list("top_level_public_id", flat=True)) == {
-        project.public_id
-    }
+    assert set(DailyUsage.objects.values_list("family_public_id", flat=True)) == {project.public_id}
 
 
 BAD_RECORDS = [

@@ -1,9 +1,18 @@
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from core.errors import InvalidValue
-from usage.periods import Period, add_months
+from usage.periods import Period, add_months, month_of
+
+
+def test_a_month_is_its_first_day_of_the_utc_day():
+    assert month_of(date(2026, 2, 14)) == date(2026, 2, 1)
+    assert month_of(datetime(2026, 2, 28, 23, tzinfo=UTC)) == date(2026, 2, 1)
+    # 00:30 on 1 March in UTC+2 is still 28 February in UTC: usage, statements and
+    # spend limits all count it in February.
+    east = timezone(timedelta(hours=2))
+    assert month_of(datetime(2026, 3, 1, 0, 30, tzinfo=east)) == date(2026, 2, 1)
 
 
 def test_pieces_read_whole_months_and_the_fewest_days():

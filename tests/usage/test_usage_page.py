@@ -1,6 +1,8 @@
 """The Usage page of a project: /projects/{Project ID}/usage/."""
 
+import io
 import re
+from csv import reader
 from datetime import timedelta
 
 import pytest
@@ -105,6 +107,33 @@ def test_sorting_by_a_metric(client_for, member, project, subproject, usage):
     assert 'aria-sort="ascending"' in body
 
 
+def test_pages_of_the_table_by_position_keep_the_sort(client_for, member, project):
+    subs = bulk_subprojects(project, 120)
+    ingest(*(record(sub, 1 + i % 7) for i, sub in enumerate(subs)))
+    client = client_for(member)
+    query = "?sort=sms.outbound&order=desc"
+    shown, link = [], url(project, query)
+    while link:
+        response = client.get(link)
+        page = response.context["page"]
+        shown += [row.public_id for row in page.rows]
+        assert len(page.rows) <= 50 and "sort=sms.outbound&order=desc" in page.next_url + link
+        link = url(project, page.next_url) if page.has_next else ""
+    assert page.range_text == "101\u2013121" and page.count_text == "121 projects"
+    csv = client.get(f"/projects/{project.public_id}/usage/usage.csv{query}")
+    in_csv = [row[1] for row in reader(io.StringIO(b"".join(csv.streaming_content).decode()))]
+    assert shown == in_csv[1:-1]  # the CSV's rows in the same order, its header and total aside
+    back = client.get(url(project, page.previous_url)).context["page"]
+    assert [row.public_id for row in back.rows] == shown[50:100]
+    last = client.get(url(project, query + "&cursor=last")).context["page"]
+    assert [row.public_id for row in last.rows] == shown[-50:]
+    forged = client.get(url(project, query + "&cursor=forged"))
+    assert (
+        forged.status_code == 400 and "This page link is no longer valid" in forged.content.decode()
+    )
+    assert [row.public_id for row in forged.context["page"].rows] == shown[:50]
+
+
 def test_chart_metric_choice(client_for, member, project, usage):
     body = client_for(member).get(url(project, "?metric=voice.minutes")).content.decode()
     assert "Daily Voice (minutes)" in body
@@ -183,9 +212,13 @@ def test_fixed_query_count_with_1000_subprojects(
     with django_assert_num_queries(5):
         response = client.get(url(project, "?sort=sms.outbound&order=desc"))
     assert response.status_code == 200
+    third = url(project, "?period=last_month")
+    for _ in range(2):
+        third = url(project, client.get(third).context["page"].next_url)
     with django_assert_num_queries(5):
-        response = client.get(url(project, "?period=last_month&page=3"))
+        response = client.get(third)
     assert response.status_code == 200
+    assert response.context["page"].range_text == "101\u2013150"
     assert (
         DailyUsage.objects.count()
         and MonthlyUsage.objects.count()

@@ -23,7 +23,7 @@ from usage import services
 from usage.ingest import MAX_BATCH
 from usage.metrics import METRICS
 from usage.models import DailyUsage
-from usage.periods import Period, month_end
+from usage.periods import Period, month_end, month_of
 from usage.queries import Scope
 
 GROUP_BY = ("subproject", "day")
@@ -60,7 +60,7 @@ def _date(request, name: str, default: date) -> date:
 def _period(request) -> Period:
     """startDate defaults to the first day of this month (UTC), endDate to the last day
     of startDate's month."""
-    start = _date(request, "startDate", timezone.now().date().replace(day=1))
+    start = _date(request, "startDate", month_of(timezone.now()))
     end = _date(request, "endDate", month_end(start))
     return Period.checked(start, end, fields=("startDate", "endDate"))
 
