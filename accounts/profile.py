@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.actors import Actor
-from core.errors import ServiceError
-from core.forms import add_service_error
+from core.forms import submit
 
 from . import services
 from .time_zones import time_zones
@@ -34,15 +33,13 @@ class TimeZoneForm(forms.Form):
 def profile(request):
     user = request.user
     form = TimeZoneForm(request.POST or None, initial={"time_zone": user.time_zone})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_set_time_zone(
-                user=user, time_zone=form.cleaned_data["time_zone"], actor=Actor.for_user(request)
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Times are now shown in {user.time_zone}.")
-            return redirect("profile")
+
+    def set_time_zone(data):
+        actor = Actor.for_user(request)
+        return services.user_set_time_zone(user=user, time_zone=data["time_zone"], actor=actor)
+
+    if request.method == "POST" and submit(form, set_time_zone):
+        messages.success(request, f"Times are now shown in {user.time_zone}.")
+        return redirect("profile")
     context = {"form": form, "now": timezone.now()}
     return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)

@@ -25,8 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.current import remember_project
 from core.actors import Actor
 from core.csv_stream import csv_response
-from core.errors import ServiceError
-from core.forms import add_service_error
+from core.forms import submit
 from projects.access import can_write, get_project_for_user
 from usage.metrics import CATALOGUE, METRICS
 from usage.queries import STATE_LABELS
@@ -246,14 +245,14 @@ def spend_limit(request, public_id):
     project = _subproject_for_limit(request, public_id, write=True)
     sheet = prices.sheet_for(project.account_id)
     form = SpendLimitForm(request.POST, currency=sheet.currency)
-    if form.is_valid():
-        try:
-            services.spend_limit_set(project=project, **form.limit(), actor=Actor.for_user(request))
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Spend limit of “{project.name}” saved.")
-            return redirect("spend_limit", project.public_id)
+
+    def set_limit(data):
+        actor = Actor.for_user(request)
+        return services.spend_limit_set(project=project, **form.limit(), actor=actor)
+
+    if submit(form, set_limit):
+        messages.success(request, f"Spend limit of “{project.name}” saved.")
+        return redirect("spend_limit", project.public_id)
     return _render_limit(request, project, form, status=400)
 
 

@@ -1,5 +1,10 @@
-"""A service's refusal (core.errors) shown on a dashboard form: the dashboard's one
-answer to it, whichever app's page the form is on."""
+"""Dashboard forms and the services behind them: a service's refusal (core.errors)
+shown on the form (`add_service_error`, the dashboard's one answer to it, whichever
+app's page the form is on), and a form's POST handed to its service (`submit`)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 
@@ -21,3 +26,35 @@ def add_service_error(form: forms.Form, error: ServiceError) -> None:
             form.add_error(field_of(name), messages)
     else:
         form.add_error(field_of(error.field), error.message)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What `submit` did: true when the service did its work, which returned `result`."""
+
+    done: bool
+    result: Any = None
+
+    def __bool__(self) -> bool:
+        return self.done
+
+
+def submit(form: forms.Form, service: Callable[[dict], Any]) -> Submitted:
+    """Validate `form` and, if it is valid, call `service(form.cleaned_data)`.
+
+    True (with the service's result) when the service did its work; false when the
+    form is invalid or the service refused, the refusal then shown on the form
+    (add_service_error). The view says what follows, as in:
+
+        if submit(form, lambda data: services.project_update(project=p, name=data["name"])):
+            messages.success(request, "Renamed.")
+            return redirect(...)
+        return render(..., {"form": form}, status=400)
+    """
+    if not form.is_valid():
+        return Submitted(False)
+    try:
+        return Submitted(True, service(form.cleaned_data))
+    except ServiceError as error:
+        add_service_error(form, error)
+        return Submitted(False)

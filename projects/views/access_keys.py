@@ -21,8 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from core import form_tokens
 from core.actors import Actor
-from core.errors import ServiceError
-from core.forms import add_service_error
+from core.forms import submit
 from projects import services
 from projects.access import get_project_for_write
 from projects.forms import AccessKeyForm, RotateKeyForm
@@ -41,20 +40,18 @@ def access_key_create(request, public_id):
     """GET: the form. POST: create the key and answer with its secret, shown this once."""
     project = get_project_for_write(request.user, public_id)
     form = AccessKeyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        response = _create_once(
-            request,
-            project,
-            form,
-            "access-key-create",
-            lambda: services.access_key_create(
-                project=project,
-                display_name=form.cleaned_data["display_name"],
-                actor=Actor.for_user(request),
-                expires_at=form.expires_at(timezone.now()),
-            ),
+
+    def make(data):
+        return services.access_key_create(
+            project=project,
+            display_name=data["display_name"],
+            actor=Actor.for_user(request),
+            expires_at=form.expires_at(timezone.now()),
         )
-        if response is not None:
+
+    if request.method == "POST":
+        response = _create_once(request, project, form, "access-key-create", make)
+        if response:
             return response
     status = 400 if form.is_bound else 200
     return render(
@@ -67,23 +64,28 @@ def access_key_create(request, public_id):
 
 @sensitive_variables()
 def _create_once(request, project, form, purpose, make, *, replaced=None):
-    """Run `make()` (which creates a key and returns it with its secret) once per form
-    token, and answer with the page that shows the secret; a replay of the form gets the
-    "already created" page. None when the service refused: its message is on the form."""
+    """Validate `form` and run `make(cleaned_data)` (which creates a key and returns it
+    with its secret) once per form token, and answer with the page that shows the
+    secret; a replay of the form gets the "already created" page. None when the form is
+    invalid or the service refused: the errors are on the form."""
     created = {}
 
     @sensitive_variables()
-    def create():
-        created["key"], created["secret"] = make()
-        return created["key"].key_id  # the Key ID only: a replay never sees the secret
+    def create_once(data):
+        @sensitive_variables()
+        def create():
+            created["key"], created["secret"] = make(data)
+            return created["key"].key_id  # the Key ID only: a replay never sees the secret
+
+        return form_tokens.create_once(request.user, purpose, data["token"], create)
 
     try:
-        outcome = form_tokens.create_once(request.user, purpose, form.cleaned_data["token"], create)
+        submitted = submit(form, create_once)
     except form_tokens.InProgress:
         return _created_page(request, project, replaced=replaced)
-    except ServiceError as error:
-        add_service_error(form, error)
+    if not submitted:
         return None
+    outcome = submitted.result
     if outcome.replayed:
         return _created_page(request, project, key_id=outcome.result, replaced=replaced)
     return _created_page(
@@ -122,20 +124,14 @@ def access_key_rotate(request, public_id, key_id):
     project = get_project_for_write(request.user, public_id)
     old = _active_key(project, key_id)
     form = RotateKeyForm(request.POST or None, initial={"display_name": services.rotated_name(old)})
-    if request.method == "POST" and form.is_valid():
-        response = _create_once(
-            request,
-            project,
-            form,
-            "access-key-rotate",
-            lambda: services.access_key_rotate(
-                key=old,
-                display_name=form.cleaned_data["display_name"],
-                actor=Actor.for_user(request),
-            ),
-            replaced=old,
-        )
-        if response is not None:
+
+    def make(data):
+        actor = Actor.for_user(request)
+        return services.access_key_rotate(key=old, display_name=data["display_name"], actor=actor)
+
+    if request.method == "POST":
+        response = _create_once(request, project, form, "access-key-rotate", make, replaced=old)
+        if response:
             return response
     status = 400 if form.is_bound else 200
     context = {"project": project, "key": old, "form": form, "back_url": keys_url(project)}

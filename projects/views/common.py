@@ -2,7 +2,8 @@
 
 Each one reaches its project through projects.access (404 for outsiders, 403 for
 viewers on writes) and changes data only through projects.services, acting as
-`Actor.for_user(request)`; a service's refusal is shown with forms.add_service_error.
+`Actor.for_user(request)`; a form is handed to its service with core.forms.submit, which
+shows a refusal on the form (core.forms.add_service_error).
 Long lists are core.lists.keyset_list pages, sorted as the SORTS below allow.
 """
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.current import remember_project
 from core.actors import Actor
 from core.errors import ServiceError
-from core.forms import add_service_error
+from core.forms import submit
 from projects import services
 from projects.access import can_suspend, can_write, get_project_for_user, get_project_for_write
 from projects.contributions import detail_parts, load_row_flags, sections
@@ -66,16 +66,14 @@ def _update(request, public_id, form_class, *, field: str, done: str):
     """Rename or relabel: the one field of `form_class` is saved through the service."""
     project = get_project_for_write(request.user, public_id)
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            services.project_update(
-                project=project, **{field: form.cleaned_data[field]}, actor=Actor.for_user(request)
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, done.format(name=project.name))
-            return redirect("project_detail", project.public_id)
+
+    def save(data):
+        actor = Actor.for_user(request)
+        return services.project_update(project=project, **{field: data[field]}, actor=actor)
+
+    if submit(form, save):
+        messages.success(request, done.format(name=project.name))
+        return redirect("project_detail", project.public_id)
     return _render_details(request, project, **{f"{field}_form": form}, status=400)
 
 
@@ -138,18 +136,14 @@ def project_suspend(request, public_id):
     """Suspend with a reason: its access keys are refused until it is resumed."""
     project = _get_project_to_suspend(request, public_id)
     form = SuspendForm(request.POST)
-    if form.is_valid():
-        try:
-            services.project_suspend(
-                project=project, reason=form.cleaned_data["reason"], actor=Actor.for_user(request)
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, f"“{project.name}” is suspended: its access keys are refused."
-            )
-            return redirect("project_detail", project.public_id)
+
+    def suspend(data):
+        actor = Actor.for_user(request)
+        return services.project_suspend(project=project, reason=data["reason"], actor=actor)
+
+    if submit(form, suspend):
+        messages.success(request, f"“{project.name}” is suspended: its access keys are refused.")
+        return redirect("project_detail", project.public_id)
     return _render_details(request, project, suspend_form=form, status=400)
 
 

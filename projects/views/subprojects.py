@@ -13,7 +13,7 @@ from core import form_tokens
 from core.actors import Actor
 from core.csv_stream import csv_response
 from core.errors import ServiceError
-from core.forms import add_service_error
+from core.forms import submit
 from core.lists import keyset_list
 from core.times import timestamp
 from projects import services
@@ -153,30 +153,29 @@ def subproject_create(request, public_id):
         return render(request, "projects/subproject_create.html", {"project": parent, "form": form})
 
     form = SubprojectCreateForm(request.POST)
-    if form.is_valid():
-        created = {}
+    created = {}
 
+    def create_once(data):
         def create():
             created["subproject"] = services.subproject_create(
-                parent=parent, name=form.cleaned_data["name"], actor=Actor.for_user(request)
+                parent=parent, name=data["name"], actor=Actor.for_user(request)
             )
             return created["subproject"].public_id
 
-        try:
-            outcome = form_tokens.create_once(
-                request.user, "subproject-create", form.cleaned_data["token"], create
-            )
-        except form_tokens.InProgress:
-            messages.info(request, "Your subproject is being created.")
-            return _created_redirect(parent, None)
-        except ServiceError as error:
-            add_service_error(form, error)
+        return form_tokens.create_once(request.user, "subproject-create", data["token"], create)
+
+    try:
+        submitted = submit(form, create_once)
+    except form_tokens.InProgress:
+        messages.info(request, "Your subproject is being created.")
+        return _created_redirect(parent, None)
+    if submitted:
+        outcome = submitted.result
+        if outcome.replayed:
+            messages.info(request, "This subproject was already created.")
         else:
-            if outcome.replayed:
-                messages.info(request, "This subproject was already created.")
-            else:
-                messages.success(request, f"Subproject “{created['subproject'].name}” created.")
-            return _created_redirect(parent, outcome.result)
+            messages.success(request, f"Subproject “{created['subproject'].name}” created.")
+        return _created_redirect(parent, outcome.result)
 
     if request.POST.get("dialog") and not parent.is_subproject:
         # Sent from the dialog: show the list again with the dialog open on its errors.

@@ -3,7 +3,7 @@
 Account admins only, in their current account (team.access: everyone else gets 404).
 Every change goes through the services (accounts.services: roles and removal;
 projects.services: grants; team.services: invitations), acting as
-Actor.for_user(request); a refusal is shown on the form (core.forms.add_service_error)
+Actor.for_user(request); a refusal is shown on the form (core.forms.submit)
 or as a message.
 """
 
@@ -18,7 +18,7 @@ from accounts import services as account_services
 from accounts.models import Account, Membership, Role
 from core.actors import Actor
 from core.errors import ServiceError
-from core.forms import add_service_error
+from core.forms import submit
 from core.lists import Column, Sorts, keyset_list
 from projects import services as project_services
 from projects.models import Project, ProjectGrant
@@ -97,23 +97,24 @@ def member_invite(request, account_id):
     """Invite someone by email with a role and grants; the email carries the link."""
     account = get_account_for_admin(request.user, account_id)
     form = InviteForm(request.POST or None, account=account, choices=_top_level_choices(account))
-    if request.method == "POST" and form.is_valid():
+
+    def invite(data):
+        return services.invitation_create(
+            account=account,
+            email=data["email"],
+            role=data["role"],
+            projects=data["project_rows"],
+            actor=Actor.for_user(request),
+        )
+
+    invited = submit(form, invite) if request.method == "POST" else None
+    if invited:
+        invitation, token = invited.result
         data = form.cleaned_data
-        try:
-            invitation, token = services.invitation_create(
-                account=account,
-                email=data["email"],
-                role=data["role"],
-                projects=data["project_rows"],
-                actor=Actor.for_user(request),
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            _sent(request, invitation, token, data["project_rows"])
-            if data["back"]:
-                return redirect("project_detail", data["back"])
-            return redirect(members_url(account))
+        _sent(request, invitation, token, data["project_rows"])
+        if data["back"]:
+            return redirect("project_detail", data["back"])
+        return redirect(members_url(account))
     status = 400 if form.is_bound else 200
     context = {"account": account, "form": form, "invitation_days": INVITATION_DAYS}
     return render(request, "team/member_invite.html", context, status=status)
@@ -204,20 +205,20 @@ def member_role(request, account_id, member_id):
     account = get_account_for_admin(request.user, account_id)
     membership = get_membership(account, member_id)
     form = RoleForm(request.POST)
-    if form.is_valid():
-        try:
-            account_services.membership_role_set(
-                membership=membership, role=form.cleaned_data["role"], actor=Actor.for_user(request)
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, f"{membership.user.email} is now {_role_phrase(membership.role)}."
-            )
-            if membership.user_id == request.user.pk and membership.role != Role.ADMIN:
-                return redirect("home")  # no longer an admin: the page is not theirs now
-            return redirect("member_detail", account.public_id, membership.public_id)
+
+    def set_role(data):
+        actor = Actor.for_user(request)
+        return account_services.membership_role_set(
+            membership=membership, role=data["role"], actor=actor
+        )
+
+    if submit(form, set_role):
+        messages.success(
+            request, f"{membership.user.email} is now {_role_phrase(membership.role)}."
+        )
+        if membership.user_id == request.user.pk and membership.role != Role.ADMIN:
+            return redirect("home")  # no longer an admin: the page is not theirs now
+        return redirect("member_detail", account.public_id, membership.public_id)
     return _render_member(request, account, membership, role_form=form, status=400)
 
 
@@ -231,18 +232,16 @@ def member_grants(request, account_id, member_id):
     account = get_account_for_admin(request.user, account_id)
     membership = get_membership(account, member_id)
     form = GrantsForm(request.POST, account=account)
-    if form.is_valid():
-        try:
-            project_services.membership_grants_set(
-                membership=membership,
-                projects=form.cleaned_data["project_rows"],
-                actor=Actor.for_user(request),
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Access of {membership.user.email} saved.")
-            return redirect("member_detail", account.public_id, membership.public_id)
+
+    def set_grants(data):
+        actor = Actor.for_user(request)
+        return project_services.membership_grants_set(
+            membership=membership, projects=data["project_rows"], actor=actor
+        )
+
+    if submit(form, set_grants):
+        messages.success(request, f"Access of {membership.user.email} saved.")
+        return redirect("member_detail", account.public_id, membership.public_id)
     return _render_member(request, account, membership, grants_form=form, status=400)
 
 
