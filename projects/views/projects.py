@@ -5,7 +5,7 @@ from core.csv_stream import csv_response
 from core.lists import keyset_list
 from core.times import timestamp
 from projects.menu import MENU_ORDER, build_menu, menu_projects
-from projects.models import held_by
+from projects.models import held_by, sees
 
 from .common import PROJECT_SORTS
 
@@ -59,15 +59,19 @@ def project_list_csv(request):
     parsed = PROJECT_SORTS.parse(request.GET.get("sort"))
     _sort, order = parsed or PROJECT_SORTS.parse(PROJECT_SORTS.default)
     # The parent's columns only where the user may open the parent: an ASP's customer,
-    # granted one subproject, sees its parent's name in titles and nothing more.
+    # granted one subproject, sees its parent's name in titles and nothing more. The
+    # rule is `sees`, asked of the parent as projects.access.get_project_for_user asks
+    # it (the parent is top-level: no parent of its own).
     admin_accounts, granted = held_by(request.user)
     admin_accounts = {row["account_id"] for row in admin_accounts}
     granted = {row["project_id"] for row in granted}
 
     def parent(project):
         """The parent's ID and name, where the user may open it."""
-        if project.parent_id and (
-            project.account_id in admin_accounts or project.parent_id in granted
+        if project.parent_id and sees(
+            admin=project.account_id in admin_accounts,
+            granted=project.parent_id in granted,
+            parent_granted=False,
         ):
             return [project.parent.public_id, project.parent.name]
         return ["", ""]
