@@ -318,7 +318,7 @@ class KeyStateFilter(admin.SimpleListFilter):
         if self.value() == "active":
             return queryset.active()
         if self.value() == "revoked":
-            return queryset.filter(revoked_at__isnull=False)
+            return queryset.revoked()
         return queryset
 
 
@@ -364,7 +364,7 @@ class AccessKeyAdmin(NoSecretLookupsMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     @admin.action(description=_("Revoke selected access keys"), permissions=["revoke"])
     def revoke_keys(self, request, queryset):
         done = 0
-        for key in queryset.filter(revoked_at__isnull=True):
+        for key in queryset.listed():
             services.access_key_revoke(key=key, actor=Actor.for_admin(request))
             done += 1
         self.message_user(request, f"{done} access key(s) revoked.", messages.SUCCESS)

@@ -333,6 +333,11 @@ class AccessKeyQuerySet(models.QuerySet):
         still listed, marked expired, until someone revokes it)."""
         return self.filter(revoked_at__isnull=True)
 
+    def revoked(self):
+        """Keys that are revoked: the rest (kept for the audit trail, listed nowhere but
+        in the admin)."""
+        return self.filter(revoked_at__isnull=False)
+
     def active(self, now=None):
         """Keys that authenticate: not revoked, not expired, project not removed; those
         that count against ACCESS_KEYS_PER_PROJECT.

@@ -63,9 +63,7 @@ def _access_key(request, project_id: str, key_id: str) -> tuple[Project, AccessK
     project = request.principal.get_project(project_id, or_else=missing)
     key = None
     if is_well_formed_key_id(key_id):
-        key = AccessKey.objects.filter(
-            project=project, key_id=key_id, revoked_at__isnull=True
-        ).first()
+        key = AccessKey.objects.listed().filter(project=project, key_id=key_id).first()
     if key is None:
         raise missing
     return project, key
@@ -73,7 +71,7 @@ def _access_key(request, project_id: str, key_id: str) -> tuple[Project, AccessK
 
 def list_access_keys(request, project_id):
     project = _project(request, project_id)
-    keys = AccessKey.objects.filter(project=project, revoked_at__isnull=True)
+    keys = AccessKey.objects.listed().filter(project=project)
     page, next_token = keyset_page(
         request, keys, context=f"accessKeys:{project.public_id}", order=("created_at", "key_id")
     )

@@ -109,7 +109,7 @@ def _created_page(request, project, *, key=None, secret=None, key_id=None, repla
 
 
 def _active_key(project, key_id):
-    key = project.access_keys.filter(key_id=str(key_id), revoked_at__isnull=True).first()
+    key = project.access_keys.listed().filter(key_id=str(key_id)).first()
     if key is None:
         raise Http404("No such access key.")
     return key
