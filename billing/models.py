@@ -10,6 +10,8 @@ never change, whatever happens to prices, names or subprojects, and the models r
 to update or delete them.
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 
@@ -221,6 +223,12 @@ class SpendLimit(models.Model):
     def is_exceeded_in(self, month) -> bool:
         """As SpendLimit.exceeded(month), for this limit."""
         return self.exceeded_in == month
+
+    def percent_used_in(self, month) -> Decimal:
+        """The share of the limit used in `month` (the current month, for the pages and
+        the API), in percent: its state is that of an earlier month until usage of this
+        one arrives, and then nothing is used yet."""
+        return self.percent if self.month == month else Decimal(0)
 
     def blocks_sending_in(self, month) -> bool:
         """Whether the platform refuses this subproject's messages in `month`: a block

@@ -226,11 +226,12 @@ def _render_limit(request, project, form=None, status=200):
     writable = can_write(project)
     if form is None and writable:
         form = SpendLimitForm(initial=SpendLimitForm.initial_for(limit), currency=sheet.currency)
+    month = statements.current_month()
     context = {
         "project": project,
         "limit": limit,
-        "current": limit is not None and limit.month == statements.current_month(),
-        "exceeded": limit is not None and limit.is_exceeded_in(statements.current_month()),
+        "percent_used": limit.percent_used_in(month) if limit is not None else None,
+        "exceeded": limit is not None and limit.is_exceeded_in(month),
         "currency": sheet.currency,
         "form": form,
         "can_write": writable,

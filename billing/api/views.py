@@ -132,7 +132,7 @@ def _state(limit: SpendLimit) -> dict:
     month = statements.current_month()
     return {
         "mode": limit.mode.upper(),
-        "percentUsed": f"{limit.percent if limit.month == month else 0:.1f}",
+        "percentUsed": f"{limit.percent_used_in(month):.1f}",
         "exceeded": limit.is_exceeded_in(month),
     }
 
