@@ -109,6 +109,23 @@ def test_late_usage_rows_are_marked(client_for, member, project, subproject, usa
     assert f"{LAST:%B %Y}" in body
 
 
+def test_a_long_breakdown_pages_by_position_like_every_dashboard_list(client_for, member, project):
+    for sub in bulk_subprojects(project, 60):
+        add_usage(sub, 5, month=THIS)
+    client = client_for(member)
+    first = client.get(url(project, THIS)).content.decode()
+    shown = re.findall(r'<tr[^>]*data-project-id="(\w+)"', first)
+    assert len(shown) == 50 and "1\u201350 of 60 rows" in first
+    next_url = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert "cursor=" in next_url
+    second = client.get(next_url).content.decode()
+    rest = re.findall(r'<tr[^>]*data-project-id="(\w+)"', second)
+    assert len(rest) == 10 and not set(rest) & set(shown)
+    assert "51\u201360 of 60 rows" in second
+    tampered = client.get(url(project, THIS) + "?cursor=nonsense")
+    assert tampered.status_code == 400 and "no longer valid" in tampered.content.decode()
+
+
 @pytest.mark.parametrize("month", ["2026-13", "1999-00"])
 def test_an_impossible_month_is_404(client_for, member, project, month):
     assert (
