@@ -14,9 +14,6 @@ Amounts are decimal strings with the currency's decimals ("12.34"), never number
 
 import re
 from datetime import date
-from typing import Literal
-
-import pydantic
 
 from billing import limits, money, services, statements
 from billing.models import SpendLimit, Statement
@@ -26,6 +23,8 @@ from core.api.pagination import keyset_page
 from core.api.views import json_response
 from core.ids import looks_like_public_id
 from projects.models import Project
+
+from .bodies import PutSpendLimitRequest
 
 _MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
@@ -108,14 +107,6 @@ def get_statement(request, project_id, month):
 # --- Spend limits ----------------------------------------------------------------------
 
 
-class PutSpendLimit(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
-
-    amount: str | None = None
-    quantities: dict[str, int] | None = None
-    mode: Literal["NOTIFY", "BLOCK"]
-
-
 def _subproject(request, subproject_id: str) -> Project:
     """A subproject the caller reaches with its parent's key; else 404 as an unknown ID."""
     unknown = not_found(f"No subproject has the ID {subproject_id!r}.")
@@ -159,7 +150,7 @@ def get_spend_limit(request, subproject_id):
 
 
 def put_spend_limit(request, subproject_id):
-    body = parse_body(request, PutSpendLimit)
+    body = parse_body(request, PutSpendLimitRequest)
     project = _subproject(request, subproject_id)
     limit = services.spend_limit_set(
         project=project,

@@ -1,8 +1,14 @@
 """JSON request bodies: read one (`read_json`), or read and validate it with a pydantic
-model (`parse_body`), answering 400 INVALID_ARGUMENT that names what is wrong."""
+model (`parse_body`), answering 400 INVALID_ARGUMENT that names what is wrong.
+
+Each body is described once, by a `Body` model: the view validates with it and the
+OpenAPI document takes its schema from it (core.api.openapi.body_schema). A model's
+docstring and its fields' descriptions are the document's words.
+"""
 
 import json
 import re
+from typing import ClassVar
 
 import pydantic
 from django.core.exceptions import RequestDataTooBig
@@ -38,14 +44,29 @@ def read_json(request) -> dict:
     return data
 
 
-def parse_body(request, model: type[pydantic.BaseModel], *, ignore=()):
-    """Validate the JSON body with a pydantic model; errors name the field.
+IGNORED = "Read-only: a value sent here is ignored."
 
-    Fields named in `ignore` (e.g. a resource's read-only fields, which a contract says
-    are ignored in requests) are dropped before validation rather than refused.
-    """
+
+def _list_ignored(schema: dict, model: type["Body"]) -> None:
+    for name in model.ignored:
+        schema["properties"][name] = {"readOnly": True, "description": IGNORED}
+
+
+class Body(pydantic.BaseModel):
+    """A JSON request body: unknown fields are refused. The names in `ignored` (a
+    resource's read-only fields, which a contract says are ignored in requests) are
+    accepted with any value and dropped before validation; the schema lists them as
+    such, without a type."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", json_schema_extra=_list_ignored)
+    ignored: ClassVar[tuple[str, ...]] = ()
+
+
+def parse_body(request, model: type[Body]):
+    """Validate the JSON body with a Body model (strictly: no conversions, so that a
+    number is not taken for a name); errors name the field."""
     data = read_json(request)
-    data = {name: value for name, value in data.items() if name not in ignore}
+    data = {name: value for name, value in data.items() if name not in model.ignored}
     try:
         return model.model_validate(data, strict=True)
     except pydantic.ValidationError as e:

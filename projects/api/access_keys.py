@@ -14,7 +14,6 @@ key is gone for the API: it is not listed and its ID answers 404.
 """
 
 from django.views.decorators.debug import sensitive_variables
-from pydantic import BaseModel, ConfigDict
 
 from core.api.bodies import parse_body
 from core.api.errors import failed_precondition, not_found, permission_denied
@@ -25,17 +24,11 @@ from core.times import timestamp
 from projects import services
 from projects.models import AccessKey, Project
 
+from .bodies import CreateAccessKey, UpdateAccessKey
+
 # The query parameter that confirms deleting the very key the request is made with when
 # it is its project's last active key (otherwise the caller would lock itself out).
 ALLOW_SELF_DELETE = "allowSelfDelete"
-
-
-class AccessKeyBody(BaseModel):
-    """CreateAccessKey and UpdateAccessKey: one required field, nothing else."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    displayName: str  # the contract's camelCase name
 
 
 def serialize_access_key(key: AccessKey, project: Project) -> dict:
@@ -86,7 +79,7 @@ def list_access_keys(request, project_id):
 @sensitive_variables("secret")
 def create_access_key(request, project_id):
     project = _project(request, project_id)
-    body = parse_body(request, AccessKeyBody)
+    body = parse_body(request, CreateAccessKey)
     key, secret = services.access_key_create(
         project=project, display_name=body.displayName, actor=request.actor
     )
@@ -100,7 +93,7 @@ def get_access_key(request, project_id, key_id):
 
 def update_access_key(request, project_id, key_id):
     project, key = _access_key(request, project_id, key_id)
-    body = parse_body(request, AccessKeyBody)
+    body = parse_body(request, UpdateAccessKey)
     key = services.access_key_rename(key=key, display_name=body.displayName, actor=request.actor)
     return json_response(serialize_access_key(key, project))
 

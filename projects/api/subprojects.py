@@ -11,8 +11,6 @@ Suspend and resume (`POST /api/v1/subprojects/{id}:suspend` and `:resume`) are t
 parent's decision, like delete: a subproject's own key cannot.
 """
 
-import pydantic
-
 from core.api.bodies import parse_body
 from core.api.errors import failed_precondition, invalid_argument, not_found, permission_denied
 from core.api.idempotency import create_once
@@ -22,17 +20,8 @@ from core.times import timestamp
 from projects import services
 from projects.models import Project
 
-# Read-only fields of the Subproject schema. The contract says a value sent in a request
-# body is ignored, so these are dropped before validation instead of being refused.
-READ_ONLY_FIELDS = (
-    "subprojectId",
-    "parentProjectId",
-    "createTime",
-    "updateTime",
-    "deleted",
-    "state",
-    "suspendReason",
-)
+from .bodies import CreateSubproject, ResumeSubproject, SuspendSubproject, UpdateSubproject
+
 # What serialize_subproject reads of each row (the list loads only these).
 SERIALIZED_FIELDS = (
     "public_id",
@@ -46,33 +35,6 @@ SERIALIZED_FIELDS = (
 )
 
 NO_PARENT = "The parent project is invalid or does not exist."
-
-
-class CreateSubproject(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
-
-    displayName: str
-    labels: dict[str, str] = pydantic.Field(default_factory=dict)
-
-
-class SuspendSubproject(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
-
-    reason: str
-
-
-class ResumeSubproject(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
-
-
-class UpdateSubproject(pydantic.BaseModel):
-    """Both fields optional; an explicit null is refused (defaults are not validated,
-    so a missing field stays None while `"displayName": null` fails the str type)."""
-
-    model_config = pydantic.ConfigDict(extra="forbid")
-
-    displayName: str = None  # type: ignore[assignment]
-    labels: dict[str, str] = None  # type: ignore[assignment]
 
 
 def serialize_subproject(subproject: Project, parent_public_id: str) -> dict:
@@ -104,7 +66,7 @@ def _subproject(request, subproject_id: str) -> Project:
 
 
 def create_subproject(request, parent_id):
-    body = parse_body(request, CreateSubproject, ignore=READ_ONLY_FIELDS)
+    body = parse_body(request, CreateSubproject)
     request.principal.require_parent_key(
         failed_precondition(
             "A subproject's key cannot create subprojects: use the parent project's key."
@@ -177,7 +139,7 @@ def get_subproject(request, subproject_id):
 
 
 def update_subproject(request, subproject_id):
-    body = parse_body(request, UpdateSubproject, ignore=READ_ONLY_FIELDS)
+    body = parse_body(request, UpdateSubproject)
     subproject = _subproject(request, subproject_id)
     if body.displayName is not None or body.labels is not None:
         services.project_update(
