@@ -1,9 +1,21 @@
 """Billing's part of /api/openapi.json (the `api` package merges every app's part): statements
-and spend limits for customers' keys, and the internal sending check."""
+and spend limits for customers' keys, and the internal sending check. The request body
+is its model's schema (billing.api.bodies)."""
 
-from core.api.openapi import Fragment
+from core.api.openapi import (
+    Fragment,
+    body_schemas,
+    error_response,
+    error_responses,
+    json_body,
+    list_schema,
+    ok,
+    ref,
+)
 from core.api.pagination import PAGE_PARAMETERS
 from usage.metrics import CODES
+
+from .bodies import DECIMAL, PutSpendLimitRequest
 
 TAGS = [
     {
@@ -13,12 +25,7 @@ TAGS = [
     }
 ]
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_DECIMAL = {
-    "type": "string",
-    "pattern": "^[0-9]+(\\.[0-9]+)?$",
-    "description": 'A decimal string with the currency\'s decimals, e.g. "12.34".',
-}
+_DECIMAL = {"type": "string", **DECIMAL}
 _MONTH = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "YYYY-MM (UTC)."}
 _STATUS = {
     "type": "string",
@@ -77,17 +84,7 @@ SCHEMAS = {
             },
         ]
     },
-    "ListStatementsResponse": {
-        "type": "object",
-        "required": ["statements", "nextPageToken"],
-        "properties": {
-            "statements": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/StatementSummary"},
-            },
-            "nextPageToken": {"type": "string"},
-        },
-    },
+    "ListStatementsResponse": list_schema("statements", "StatementSummary"),
     "SpendLimitState": {
         "type": "object",
         "required": ["mode", "percentUsed", "exceeded"],
@@ -128,27 +125,7 @@ SCHEMAS = {
             },
         ]
     },
-    "PutSpendLimitRequest": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["mode"],
-        "description": "Either `amount` (in the account's currency) or `quantities`.",
-        "properties": {
-            "amount": _DECIMAL,
-            "quantities": {
-                "type": "object",
-                "additionalProperties": {"type": "integer", "minimum": 1},
-                "propertyNames": {"enum": list(CODES)},
-            },
-            "mode": {
-                "type": "string",
-                "enum": ["NOTIFY", "BLOCK"],
-                "description": "NOTIFY: emails to the account's admins at 50, 80 and 100 %; "
-                "BLOCK: the same, and sending is refused once 100 % is reached, until the "
-                "month ends or the limit is raised.",
-            },
-        },
-    },
+    **body_schemas(PutSpendLimitRequest),
     "SendingCheck": {
         "type": "object",
         "required": ["projectId", "sendingAllowed", "reason", "message", "spendLimit"],
@@ -176,20 +153,12 @@ _SUBPROJECT_ID = {
 }
 
 
-def _ok(schema: str, description: str = "OK") -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
-    }
-
-
 _SPEND_LIMIT_RESPONSES = {
-    "401": {"$ref": "#/components/responses/401Error"},
-    "404": {
-        "description": "No such subproject within the key's reach (a subproject's own key "
-        "included), or no limit set (GET).",
-        "content": {"application/json": {"schema": _ERROR}},
-    },
+    **error_responses(401),
+    "404": error_response(
+        "No such subproject within the key's reach (a subproject's own key included), or no "
+        "limit set (GET)."
+    ),
 }
 
 PATHS = {
@@ -207,12 +176,7 @@ PATHS = {
                 _PROJECT_ID,
                 *PAGE_PARAMETERS,
             ],
-            "responses": {
-                "200": _ok("ListStatementsResponse"),
-                "400": {"$ref": "#/components/responses/400Error"},
-                "401": {"$ref": "#/components/responses/401Error"},
-                "403": {"$ref": "#/components/responses/403Error"},
-            },
+            "responses": {"200": ok("ListStatementsResponse"), **error_responses(400, 401, 403)},
         }
     },
     "/v1/projects/{projectId}/statements/{month}": {
@@ -229,14 +193,11 @@ PATHS = {
                 {"name": "month", "in": "path", "required": True, "schema": _MONTH},
             ],
             "responses": {
-                "200": _ok("Statement"),
-                "400": {"$ref": "#/components/responses/400Error"},
-                "401": {"$ref": "#/components/responses/401Error"},
-                "404": {
-                    "description": "No such project within the key's reach, or a month that "
-                    "has not begun.",
-                    "content": {"application/json": {"schema": _ERROR}},
-                },
+                "200": ok("Statement"),
+                **error_responses(400, 401),
+                "404": error_response(
+                    "No such project within the key's reach, or a month that has not begun."
+                ),
             },
         }
     },
@@ -248,7 +209,7 @@ PATHS = {
             "description": "The limit and how much of it is used this month. The parent "
             "project's key only.",
             "parameters": [_SUBPROJECT_ID],
-            "responses": {"200": _ok("SpendLimit"), **_SPEND_LIMIT_RESPONSES},
+            "responses": {"200": ok("SpendLimit"), **_SPEND_LIMIT_RESPONSES},
         },
         "put": {
             "tags": ["Billing"],
@@ -259,17 +220,10 @@ PATHS = {
             "month's usage alerts and, in BLOCK mode, blocks). The parent project's key "
             "only; audited.",
             "parameters": [_SUBPROJECT_ID],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {"$ref": "#/components/schemas/PutSpendLimitRequest"}
-                    }
-                },
-            },
+            "requestBody": json_body(ref("PutSpendLimitRequest")),
             "responses": {
-                "200": _ok("SpendLimit"),
-                "400": {"$ref": "#/components/responses/400Error"},
+                "200": ok("SpendLimit"),
+                **error_responses(400),
                 **_SPEND_LIMIT_RESPONSES,
             },
         },
@@ -297,12 +251,9 @@ PATHS = {
             "security": [{"PlatformToken": []}],
             "parameters": [_PROJECT_ID],
             "responses": {
-                "200": _ok("SendingCheck"),
-                "401": {"$ref": "#/components/responses/401Error"},
-                "404": {
-                    "description": "No project has this ID.",
-                    "content": {"application/json": {"schema": _ERROR}},
-                },
+                "200": ok("SendingCheck"),
+                **error_responses(401),
+                "404": error_response("No project has this ID."),
             },
         }
     },

@@ -10,8 +10,13 @@ from django.urls import URLPattern, URLResolver, resolve
 from api import openapi
 from api import urls as api_urls
 from api.openapi import document
+from billing.api import bodies as billing_bodies
+from core.api.bodies import Body
+from core.api.openapi import body_schema
 from core.api.views import unknown_path
-from projects.api import access_keys
+from projects.api import access_keys, bodies
+from projects.api.openapi.contracts import ACCESS_KEYS_CONTRACT, SUBPROJECTS_CONTRACT, load
+from usage.api import bodies as usage_bodies
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -118,3 +123,131 @@ def test_v1alpha1_is_the_same_api_marked_deprecated(client):
     assert alias["get"]["deprecated"] is True
     assert alias["get"]["responses"] == paths["/v1/subprojects/{subprojectId}"]["get"]["responses"]
     assert resolve("/api/v1alpha1/subprojects/01ARZ3NDEKTSV4RRFFQ69G5FAV").func is not unknown_path
+
+
+# --- Request bodies: described once, by the models the views validate with ------------
+
+# Keywords that only describe; the others say what a schema accepts.
+_WORDS = {"description", "example", "examples", "title"}
+
+
+def _accepts(schema):
+    """What a schema accepts: the schema without its words."""
+    if isinstance(schema, dict):
+        return {key: _accepts(value) for key, value in schema.items() if key not in _WORDS}
+    if isinstance(schema, list):
+        return [_accepts(value) for value in schema]
+    return schema
+
+
+def _json_body(doc: dict, path: str, method: str) -> dict:
+    schema = doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    if "$ref" in schema:
+        schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _required(schema: dict) -> list[str]:
+    """The contract's required fields: listed, or said in words ("Required. …": the
+    access-keys contract, generated from protobuf, says it only so)."""
+    said = [
+        name
+        for name, spec in schema.get("properties", {}).items()
+        if spec.get("description", "").startswith("Required.")
+    ]
+    return sorted({*schema.get("required", []), *said})
+
+
+@pytest.mark.parametrize(
+    ("contract", "path", "method", "model", "resource"),
+    [
+        (
+            SUBPROJECTS_CONTRACT,
+            "/v1/projects/{parentProjectId}/subprojects",
+            "post",
+            bodies.CreateSubproject,
+            "Subproject",
+        ),
+        (
+            SUBPROJECTS_CONTRACT,
+            "/v1/subprojects/{subprojectId}",
+            "patch",
+            bodies.UpdateSubproject,
+            "Subproject",
+        ),
+        (
+            ACCESS_KEYS_CONTRACT,
+            "/v1/projects/{projectId}/accessKeys",
+            "post",
+            bodies.CreateAccessKey,
+            "AccessKey",
+        ),
+        (
+            ACCESS_KEYS_CONTRACT,
+            "/v1/projects/{projectId}/accessKeys/{accessKeyId}",
+            "patch",
+            bodies.UpdateAccessKey,
+            "AccessKey",
+        ),
+    ],
+)
+def test_a_contract_body_is_our_model_accepting_what_the_contract_accepts(
+    contract, path, method, model, resource
+):
+    """The contract stays the reference: our model (the served schema) has the same
+    fields, each accepting the same values, and requires the same ones. It differs only
+    by refusing unknown fields and by taking the resource's read-only fields with any
+    value, ignored, as the contract promises."""
+    published = load(contract)
+    theirs = _json_body(published, path, method)
+    ours = body_schema(model)
+    served = document()
+    assert _json_body(served, path, method) == ours
+    alias = "/v1alpha1/" + path.removeprefix("/v1/")
+    if alias in served["paths"]:
+        assert _json_body(served, alias, method) == ours
+
+    own = {name: spec for name, spec in ours["properties"].items() if name not in model.ignored}
+    assert _accepts(own) == _accepts(theirs["properties"])
+    assert sorted(ours.get("required", [])) == _required(theirs)
+    assert ours["type"] == theirs["type"] == "object"
+
+    assert ours["additionalProperties"] is False and "additionalProperties" not in theirs
+    read_only = {
+        name
+        for name, spec in served["components"]["schemas"][resource]["properties"].items()
+        if spec.get("readOnly")
+    }
+    assert set(model.ignored) == read_only
+    for name in model.ignored:
+        assert _accepts(ours["properties"][name]) == {"readOnly": True}  # any value
+
+
+def _models(base=Body):
+    for model in base.__subclasses__():
+        yield model
+        yield from _models(model)
+
+
+def test_every_json_request_body_in_the_document_is_a_models_schema():
+    schemas = {}
+    for model in _models():
+        schemas[model.__name__] = body_schema(model, schemas)
+    # (Every app's bodies are loaded: the views import them.)
+    assert {bodies.CreateSubproject, billing_bodies.PutSpendLimitRequest} <= set(_models())
+    assert usage_bodies.BatchRecordUsageRequest in set(_models())
+    doc = document()
+    found = 0
+    for path, item in doc["paths"].items():
+        for method in METHODS:
+            body = item.get(method, {}).get("requestBody")
+            if body is None or "application/json" not in body["content"]:
+                continue
+            found += 1
+            schema = _json_body(doc, path, method)
+            assert schema in schemas.values(), f"{method} {path}: not a model's schema"
+    # subprojects create and update (and their /v1alpha1 twins), suspend, resume, access
+    # keys create and update, the usage ingest, the spend limit
+    assert found == 10
+    for name in ("UsageRecord", "BatchRecordUsageRequest", "PutSpendLimitRequest"):
+        assert doc["components"]["schemas"][name] == schemas[name]

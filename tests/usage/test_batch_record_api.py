@@ -3,11 +3,14 @@
 import json
 from datetime import timedelta
 
+import pydantic
 import pytest
 from django.utils import timezone
 
 from tests.support.api_client import key_header
 from tests.usage.conftest import last_full_hour, record
+from usage import ingest
+from usage.api import bodies
 from usage.models import DailyUsage, FamilyDailyUsage, MonthlyUsage, UsageRecord
 
 URL = "/api/internal/v1/usage:batchRecord"
@@ -260,3 +263,53 @@ def test_record_ids_with_quotes_backslashes_and_braces_are_kept_exactly(
     assert list(UsageRecord.objects.values_list("record_id", flat=True)) == [odd]
     again = post(client, auth, {"records": [record(project, 2, record_id=odd)]})
     assert again.json() == {"accepted": 0, "duplicates": 1}
+
+
+# The documented record (usage.api.bodies.UsageRecord, the schema in /api/openapi.json)
+# and what usage.ingest.check() refuses: the same fields, the same refusals (but for what
+# a schema cannot know: the hour's window, whether a project exists).
+
+
+def _schema_refuses(body: dict) -> set[str]:
+    try:
+        bodies.UsageRecord.model_validate_json(json.dumps(body), strict=True)
+    except pydantic.ValidationError as error:
+        return {str(e["loc"][0]) if e["loc"] else "record" for e in error.errors()}
+    return set()
+
+
+def _ingest_refuses(body: dict) -> set[str]:
+    return {fault["field"] for fault in ingest.check([body], now=timezone.now()).faults}
+
+
+def test_the_documented_record_has_the_fields_ingest_checks():
+    assert tuple(bodies.UsageRecord.model_fields) == ingest.FIELDS
+    records = bodies.BatchRecordUsageRequest.model_json_schema()["properties"]["records"]
+    assert (records["minItems"], records["maxItems"]) == (1, ingest.MAX_BATCH)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("recordId", ""),
+        ("recordId", "has space"),
+        ("recordId", "x" * 129),
+        ("recordId", 7),
+        ("metric", "sms.nothing"),
+        ("quantity", -1),
+        ("quantity", 10**12 + 1),
+        ("quantity", 1.5),
+        ("quantity", "3"),
+        ("hour", "yesterday"),
+        ("projectId", None),
+        ("unknown", "x"),
+    ],
+)
+def test_the_documented_record_refuses_what_ingest_refuses(project, field, value):
+    good = record(project)
+    assert _schema_refuses(good) == _ingest_refuses(good) == set()
+    bad = {**good, field: value}
+    assert _schema_refuses(bad) == _ingest_refuses(bad) == {field}
+    missing = {name: v for name, v in good.items() if name != field}
+    if field in good:
+        assert _schema_refuses(missing) == _ingest_refuses(missing) == {field}

@@ -1,13 +1,24 @@
 """The usage endpoints' part of /api/openapi.json (the `api` package merges every app's part).
 
-Responses refer to the access-keys contract's shared error responses (400Error …).
+The ingest's request body is its model's schema (usage.api.bodies); responses refer to
+the access-keys contract's shared error responses (400Error …).
 """
 
-from core.api.openapi import Fragment
+from core.api.openapi import (
+    Fragment,
+    body_schemas,
+    error_response,
+    error_responses,
+    json_body,
+    list_schema,
+    ok,
+    ref,
+)
 from core.api.pagination import PAGE_PARAMETERS
-from usage.ingest import MAX_BATCH, MAX_QUANTITY
 from usage.metrics import CATALOGUE, CODES
 from usage.periods import MAX_MONTHS
+
+from .bodies import BatchRecordUsageRequest
 
 TAGS = [
     {"name": "Usage", "description": "Usage per project and subproject, for customers' keys."},
@@ -28,52 +39,9 @@ SECURITY_SCHEMES = {
 }
 
 _METRICS_TEXT = ", ".join(f"`{m.code}` ({m.unit})" for m in CATALOGUE)
-_ERROR = {"$ref": "#/components/schemas/Error"}
 
 SCHEMAS = {
-    "UsageRecord": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["recordId", "projectId", "metric", "hour", "quantity"],
-        "properties": {
-            "recordId": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 128,
-                "pattern": "^[!-~]+$",
-                "description": "The sender's ID of this record, unique for good. Sent again "
-                "with the same values it is a duplicate (counted once); with other values "
-                "the batch is refused.",
-            },
-            "projectId": {
-                "type": "string",
-                "description": "A Project ID that exists or existed (removed and purged "
-                "subprojects included).",
-            },
-            "metric": {"type": "string", "enum": list(CODES)},
-            "hour": {
-                "type": "string",
-                "format": "date-time",
-                "description": "The start of an hour, with a time zone, e.g. "
-                "2026-11-27T10:00:00Z; at most 1 hour ahead of the server's clock and not "
-                "older than the records' retention window (35 days by default).",
-            },
-            "quantity": {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY},
-        },
-    },
-    "BatchRecordUsageRequest": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["records"],
-        "properties": {
-            "records": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": MAX_BATCH,
-                "items": {"$ref": "#/components/schemas/UsageRecord"},
-            }
-        },
-    },
+    **body_schemas(BatchRecordUsageRequest),
     "BatchRecordUsageResponse": {
         "type": "object",
         "required": ["accepted", "duplicates"],
@@ -106,14 +74,7 @@ SCHEMAS = {
             "date": {"type": "string", "format": "date", "description": "With groupBy=day."},
         },
     },
-    "ListUsageResponse": {
-        "type": "object",
-        "required": ["usage", "nextPageToken"],
-        "properties": {
-            "usage": {"type": "array", "items": {"$ref": "#/components/schemas/Usage"}},
-            "nextPageToken": {"type": "string"},
-        },
-    },
+    "ListUsageResponse": list_schema("usage", "Usage"),
 }
 
 
@@ -159,19 +120,7 @@ PATHS = {
                 },
                 *PAGE_PARAMETERS,
             ],
-            "responses": {
-                "200": {
-                    "description": "OK",
-                    "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/ListUsageResponse"}
-                        }
-                    },
-                },
-                "400": {"$ref": "#/components/responses/400Error"},
-                "401": {"$ref": "#/components/responses/401Error"},
-                "403": {"$ref": "#/components/responses/403Error"},
-            },
+            "responses": {"200": ok("ListUsageResponse"), **error_responses(400, 401, 403)},
         }
     },
     "/internal/v1/usage:batchRecord": {
@@ -183,29 +132,13 @@ PATHS = {
             "nothing. Idempotent per recordId. A refused batch answers 400 INVALID_ARGUMENT "
             "with every fault in `details` (index, field, message) and records nothing.",
             "security": [{"PlatformToken": []}],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {"$ref": "#/components/schemas/BatchRecordUsageRequest"}
-                    }
-                },
-            },
+            "requestBody": json_body(ref("BatchRecordUsageRequest")),
             "responses": {
-                "200": {
-                    "description": "Recorded.",
-                    "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/BatchRecordUsageResponse"}
-                        }
-                    },
-                },
-                "400": {
-                    "description": "The batch is refused; `details` lists each fault as a "
-                    "RecordFault.",
-                    "content": {"application/json": {"schema": _ERROR}},
-                },
-                "401": {"$ref": "#/components/responses/401Error"},
+                "200": ok("BatchRecordUsageResponse", "Recorded."),
+                "400": error_response(
+                    "The batch is refused; `details` lists each fault as a RecordFault."
+                ),
+                **error_responses(401),
             },
         }
     },
