@@ -5,38 +5,20 @@ from django.urls import path
 
 from .views import invitations, members
 
+
+def _account_path(route: str, view):
+    """A page of one account, `<pid:account_id>/` + `route`, named after its view."""
+    return path(f"<pid:account_id>/{route}", view, name=view.__name__)
+
+
 urlpatterns = [
     path("invitation/", invitations.invitation_accept, name="invitation_accept"),
-    path("<pid:account_id>/members/", members.member_list, name="member_list"),
-    path("<pid:account_id>/members/invite/", members.member_invite, name="member_invite"),
-    path(
-        "<pid:account_id>/members/<pid:member_id>/",
-        members.member_detail,
-        name="member_detail",
-    ),
-    path(
-        "<pid:account_id>/members/<pid:member_id>/role/",
-        members.member_role,
-        name="member_role",
-    ),
-    path(
-        "<pid:account_id>/members/<pid:member_id>/grants/",
-        members.member_grants,
-        name="member_grants",
-    ),
-    path(
-        "<pid:account_id>/members/<pid:member_id>/remove/",
-        members.member_remove,
-        name="member_remove",
-    ),
-    path(
-        "<pid:account_id>/invitations/<pid:invitation_id>/resend/",
-        members.invitation_resend,
-        name="invitation_resend",
-    ),
-    path(
-        "<pid:account_id>/invitations/<pid:invitation_id>/cancel/",
-        members.invitation_cancel,
-        name="invitation_cancel",
-    ),
+    _account_path("members/", members.member_list),
+    _account_path("members/invite/", members.member_invite),
+    _account_path("members/<pid:member_id>/", members.member_detail),
+    _account_path("members/<pid:member_id>/role/", members.member_role),
+    _account_path("members/<pid:member_id>/grants/", members.member_grants),
+    _account_path("members/<pid:member_id>/remove/", members.member_remove),
+    _account_path("invitations/<pid:invitation_id>/resend/", members.invitation_resend),
+    _account_path("invitations/<pid:invitation_id>/cancel/", members.invitation_cancel),
 ]

@@ -1,19 +1,11 @@
 """The dashboard's usage pages (Project IDs: core.converters' <pid:…>)."""
 
-from django.urls import path
+from core.converters import project_path
 
 from . import views
 
 urlpatterns = [
-    path("projects/<pid:public_id>/usage/", views.project_usage, name="project_usage"),
-    path(
-        "projects/<pid:public_id>/usage/usage.csv",
-        views.project_usage_csv,
-        name="project_usage_csv",
-    ),
-    path(
-        "projects/<pid:public_id>/usage/daily.csv",
-        views.project_usage_daily_csv,
-        name="project_usage_daily_csv",
-    ),
+    project_path("usage/", views.project_usage),
+    project_path("usage/usage.csv", views.project_usage_csv),
+    project_path("usage/daily.csv", views.project_usage_daily_csv),
 ]
