@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 
 from django.core import signing
 from django.db import connection
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -396,3 +397,8 @@ def key_api_view(**handlers):
     """core.api.views.api_view for the customer API: callers authenticate with an access
     key (or its bearer token), and `request.principal` is their Principal."""
     return api_view(authenticate=access_key_caller, **handlers)
+
+
+def key_route(route: str, name: str, **handlers):
+    """A route of the customer API (under /api), named `name`: key_api_view(**handlers)."""
+    return path(route, key_api_view(**handlers), name=name)

@@ -4,16 +4,12 @@ with their access keys; the platform's services report it with platform tokens."
 from django.urls import path
 
 from core.api.views import api_view
-from projects.api.auth import key_api_view
+from projects.api.auth import key_route
 
 from . import platform_auth, views
 
 urlpatterns = [
-    path(
-        "v1/projects/<str:project_id>/usage",
-        key_api_view(get=views.list_usage),
-        name="api_usage",
-    ),
+    key_route("v1/projects/<str:project_id>/usage", "api_usage", get=views.list_usage),
     path(
         "internal/v1/usage:batchRecord",
         api_view(post=views.batch_record, authenticate=platform_auth.authenticate),
