@@ -1,4 +1,6 @@
-"""The base of management commands that change data through the services."""
+"""The base of management commands that change data through the services
+(ServiceCommand; RowCommand for a command about one row named by its ID), and the
+commands' one "No X has the ID …" (get_or_fail)."""
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
@@ -43,9 +45,39 @@ class ServiceCommand(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
 
     def get_or_fail(self, queryset, what: str, **lookup):
-        """The one row matching `lookup`, or a CommandError naming what was not found."""
-        found = queryset.filter(**lookup).first()
-        if found is None:
-            value = next(iter(lookup.values()))
-            raise CommandError(f"No {what} has the ID {value!r}.")
-        return found
+        return get_or_fail(queryset, what, **lookup)
+
+
+def get_or_fail(queryset, what: str, **lookup):
+    """The one row matching `lookup`, or a CommandError naming what was not found."""
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        value = next(iter(lookup.values()))
+        raise CommandError(f"No {what} has the ID {value!r}.")
+    return found
+
+
+class RowCommand(ServiceCommand):
+    """A command about one row, named by its first argument: `row` is that argument's
+    name and help; the row is found in `rows` by `lookup` (or the command fails saying
+    no `what` has that ID: get_or_fail) and handed to `act(row, **options)`. More
+    arguments: `add_options`."""
+
+    row: tuple[str, str]
+    rows = None  # a queryset
+    what = "row"
+    lookup = "public_id"
+
+    def add_arguments(self, parser):
+        parser.add_argument(self.row[0], help=self.row[1])
+        self.add_options(parser)
+
+    def add_options(self, parser):
+        pass
+
+    def handle(self, *args, **options):
+        value = options.pop(self.row[0])
+        return self.act(self.get_or_fail(self.rows, self.what, **{self.lookup: value}), **options)
+
+    def act(self, row, **options):
+        raise NotImplementedError

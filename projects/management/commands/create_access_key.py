@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from projects import services
-from projects.management.creating import CreateCommand
+from projects.management.creating import NAME_RULE, CreateCommand
 from projects.models import Project
 
 
@@ -28,27 +28,30 @@ class Command(CreateCommand):
         "With --expires-in-days N the key stops working N days from now (and its expiry "
         "is printed); without it the key never expires. "
         "Rules: the project must exist and not be removed; at most 10 active keys per "
-        "project; the name is unique among the project's keys, 1-255 characters after "
-        "trimming, without control or bidirectional-override characters. A top-level "
+        f"project; the name is unique among the project's keys, {NAME_RULE}. A top-level "
         "project's key also works on its subprojects."
     )
 
-    where = ("project_id", "Project ID of the project or subproject")
+    row = ("project_id", "Project ID of the project or subproject")
+    rows, what = Project.objects, "project"
     name_help = "display name of the key, unique in the project"
 
-    def add_options(self, parser):
+    def add_more(self, parser):
         parser.add_argument(
             "--expires-in-days",
             metavar="N",
             help="the key expires N days from now (a positive whole number); default: never",
         )
 
-    @sensitive_variables("secret")
-    def handle(self, *args, project_id, name, expires_in_days=None, **options):
+    def handle(self, *args, expires_in_days=None, **options):
+        # The expiry is checked before the project is looked up.
         expires_at = None
         if expires_in_days is not None:
             expires_at = _expires_at(expires_in_days, timezone.now())
-        project = self.get_or_fail(Project.objects, "project", public_id=project_id)
+        return super().handle(*args, expires_at=expires_at, **options)
+
+    @sensitive_variables("secret")
+    def act(self, project, *, name, expires_at, **options):
         key, secret = services.access_key_create(
             project=project, display_name=name, expires_at=expires_at, actor=self.actor
         )

@@ -1,8 +1,9 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from accounts.models import Account
+from core.commands import get_or_fail
 from projects.models import Project
 
 NAME_WIDTH = 40
@@ -27,13 +28,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         projects = Project.objects.order_by("id")
         if options["account"]:
-            if not Account.objects.filter(public_id=options["account"]).exists():
-                raise CommandError(f"No account has the ID {options['account']!r}.")
-            projects = projects.filter(account__public_id=options["account"])
+            account = get_or_fail(Account.objects, "account", public_id=options["account"])
+            projects = projects.filter(account=account)
         if options["parent"]:
-            if not Project.objects.filter(public_id=options["parent"]).exists():
-                raise CommandError(f"No project has the ID {options['parent']!r}.")
-            projects = projects.filter(parent__public_id=options["parent"])
+            parent = get_or_fail(Project.objects, "project", public_id=options["parent"])
+            projects = projects.filter(parent=parent)
         if not options["include_removed"]:
             projects = projects.alive()
         rows = projects.values_list(

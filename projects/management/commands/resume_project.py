@@ -1,22 +1,18 @@
-from core.commands import ServiceCommand
+from core.commands import RowCommand
 from projects import services
 from projects.models import Project
 
 
-class Command(ServiceCommand):
+class Command(RowCommand):
     help = (
         "Resume a suspended project or subproject (by the platform or its customer): its "
         "access keys work again on the next request. Resuming a project that is not "
         "suspended changes nothing and says so."
     )
+    row = ("project_id", "Project ID of the project or subproject")
+    rows, what = Project.objects.select_related("parent"), "project"
 
-    def add_arguments(self, parser):
-        parser.add_argument("project_id", help="Project ID of the project or subproject")
-
-    def handle(self, *args, project_id, **options):
-        project = self.get_or_fail(
-            Project.objects.select_related("parent"), "project", public_id=project_id
-        )
+    def act(self, project, **options):
         if not project.is_suspended:
             self.stdout.write(f"{project.title} ({project.public_id}) is not suspended.")
             return

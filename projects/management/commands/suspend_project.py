@@ -1,9 +1,9 @@
-from core.commands import ServiceCommand
+from core.commands import RowCommand
 from projects import services
 from projects.models import Project
 
 
-class Command(ServiceCommand):
+class Command(RowCommand):
     help = (
         "Suspend a project or subproject by the platform, with a reason: its access keys "
         "(and a top-level project's subprojects' keys) and their bearer tokens are refused "
@@ -13,15 +13,13 @@ class Command(ServiceCommand):
         "Suspending a suspended project changes its reason. Removed subprojects cannot be "
         "suspended."
     )
+    row = ("project_id", "Project ID of the project or subproject")
+    rows, what = Project.objects.select_related("parent"), "project"
 
-    def add_arguments(self, parser):
-        parser.add_argument("project_id", help="Project ID of the project or subproject")
+    def add_options(self, parser):
         parser.add_argument("--reason", required=True, help="why (shown to the customer)")
 
-    def handle(self, *args, project_id, reason, **options):
-        project = self.get_or_fail(
-            Project.objects.select_related("parent"), "project", public_id=project_id
-        )
+    def act(self, project, *, reason, **options):
         services.project_suspend(project=project, reason=reason, actor=self.actor)
         self.stdout.write(
             f"Suspended {project.title} ({project.public_id}) by the platform: "
