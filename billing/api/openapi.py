@@ -2,16 +2,7 @@
 and spend limits for customers' keys, and the internal sending check. The request body
 is its model's schema (billing.api.bodies)."""
 
-from core.api.openapi import (
-    Fragment,
-    body_schemas,
-    error_response,
-    error_responses,
-    json_body,
-    list_schema,
-    ok,
-    ref,
-)
+from core.api.openapi import Fragment, body_schemas, error, errors, json_body, list_schema, ok, ref
 from core.api.pagination import PAGE_PARAMETERS
 from usage.metrics import CODES
 
@@ -154,8 +145,8 @@ _SUBPROJECT_ID = {
 
 
 _SPEND_LIMIT_RESPONSES = {
-    **error_responses(401),
-    "404": error_response(
+    **errors(401),
+    "404": error(
         "No such subproject within the key's reach (a subproject's own key included), or no "
         "limit set (GET)."
     ),
@@ -176,7 +167,7 @@ PATHS = {
                 _PROJECT_ID,
                 *PAGE_PARAMETERS,
             ],
-            "responses": {"200": ok("ListStatementsResponse"), **error_responses(400, 401, 403)},
+            "responses": {"200": ok("ListStatementsResponse"), **errors(400, 401, 403)},
         }
     },
     "/v1/projects/{projectId}/statements/{month}": {
@@ -194,8 +185,8 @@ PATHS = {
             ],
             "responses": {
                 "200": ok("Statement"),
-                **error_responses(400, 401),
-                "404": error_response(
+                **errors(400, 401),
+                "404": error(
                     "No such project within the key's reach, or a month that has not begun."
                 ),
             },
@@ -223,7 +214,7 @@ PATHS = {
             "requestBody": json_body(ref("PutSpendLimitRequest")),
             "responses": {
                 "200": ok("SpendLimit"),
-                **error_responses(400),
+                **errors(400),
                 **_SPEND_LIMIT_RESPONSES,
             },
         },
@@ -252,8 +243,8 @@ PATHS = {
             "parameters": [_PROJECT_ID],
             "responses": {
                 "200": ok("SendingCheck"),
-                **error_responses(401),
-                "404": error_response("No project has this ID."),
+                **errors(401),
+                "404": error("No project has this ID."),
             },
         }
     },

@@ -103,12 +103,12 @@ def ok(schema: str, description: str = "OK") -> dict:
     return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
 
 
-def error_response(description: str) -> dict:
+def error(description: str) -> dict:
     """A response in the API's error shape, with its own description."""
     return {"description": description, "content": {"application/json": {"schema": ERROR}}}
 
 
-def error_responses(*statuses: int) -> dict:
+def errors(*statuses: int) -> dict:
     """The access-keys contract's shared error responses (400Error, 401Error, 403Error,
     404Error …) for these statuses, as our own operations refer to them."""
     return {str(status): {"$ref": f"#/components/responses/{status}Error"} for status in statuses}

@@ -4,16 +4,7 @@ The ingest's request body is its model's schema (usage.api.bodies); responses re
 the access-keys contract's shared error responses (400Error …).
 """
 
-from core.api.openapi import (
-    Fragment,
-    body_schemas,
-    error_response,
-    error_responses,
-    json_body,
-    list_schema,
-    ok,
-    ref,
-)
+from core.api.openapi import Fragment, body_schemas, error, errors, json_body, list_schema, ok, ref
 from core.api.pagination import PAGE_PARAMETERS
 from usage.metrics import CATALOGUE, CODES
 from usage.periods import MAX_MONTHS
@@ -120,7 +111,7 @@ PATHS = {
                 },
                 *PAGE_PARAMETERS,
             ],
-            "responses": {"200": ok("ListUsageResponse"), **error_responses(400, 401, 403)},
+            "responses": {"200": ok("ListUsageResponse"), **errors(400, 401, 403)},
         }
     },
     "/internal/v1/usage:batchRecord": {
@@ -135,10 +126,8 @@ PATHS = {
             "requestBody": json_body(ref("BatchRecordUsageRequest")),
             "responses": {
                 "200": ok("BatchRecordUsageResponse", "Recorded."),
-                "400": error_response(
-                    "The batch is refused; `details` lists each fault as a RecordFault."
-                ),
-                **error_responses(401),
+                "400": error("The batch is refused; `details` lists each fault as a RecordFault."),
+                **errors(401),
             },
         }
     },

@@ -2,7 +2,7 @@
 URL), the token endpoint, suspend and resume, and the Audit Events API, in the
 contracts' style. Request bodies are our models' schemas (projects.api.bodies)."""
 
-from core.api.openapi import body_schema, error_responses, json_body, list_schema, ok
+from core.api.openapi import body_schema, errors, json_body, list_schema, ok
 from core.api.pagination import PAGE_PARAMETERS
 from projects.api.bodies import ResumeSubproject, SuspendSubproject
 
@@ -223,7 +223,7 @@ AUDIT_EVENTS_PATH = {
             },
             *PAGE_PARAMETERS,
         ],
-        "responses": {"200": ok("ListAuditEventsResponse"), **error_responses(400, 401, 403)},
+        "responses": {"200": ok("ListAuditEventsResponse"), **errors(400, 401, 403)},
     }
 }
 
