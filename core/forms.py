@@ -1,13 +1,16 @@
 """Dashboard forms and the services behind them: a service's refusal (core.errors)
 shown on the form (`add_service_error`, the dashboard's one answer to it, whichever
-app's page the form is on), and a form's POST handed to its service (`submit`)."""
+app's page the form is on), a form's POST handed to its service (`submit`), and a
+button's (`perform`: a form without fields, whose refusal is a message)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 
+from .actors import Actor
 from .errors import InvalidValue, ServiceError
 
 
@@ -58,3 +61,19 @@ def submit(form: forms.Form, service: Callable[[dict], Any]) -> Submitted:
     except ServiceError as error:
         add_service_error(form, error)
         return Submitted(False)
+
+
+def perform(request, service: Callable[..., Any], /, *, done: str = "", **arguments) -> Submitted:
+    """A button's POST: `service(**arguments)`, acting as the signed-in user.
+
+    True (with the service's result) when the service did its work, `done` (if given)
+    then shown as a success message; false when it refused, its refusal shown as an
+    error message. The view says where to go next."""
+    try:
+        result = service(**arguments, actor=Actor.for_user(request))
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return Submitted(False)
+    if done:
+        messages.success(request, done)
+    return Submitted(True, result)

@@ -7,8 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.current import remember_project
 from core.actors import Actor
-from core.errors import ServiceError
-from core.forms import submit
+from core.forms import perform, submit
 from projects import services
 from projects.access import can_suspend, can_write, get_project_for_user, get_project_for_write
 from projects.contributions import detail_parts, load_row_flags, sections
@@ -115,12 +114,9 @@ def subproject_remove(request, public_id):
 @require_POST
 def subproject_restore(request, public_id):
     project = get_project_for_write(request.user, public_id, include_removed=True)
-    try:
-        services.subproject_restore(subproject=project, actor=Actor.for_user(request))
-    except ServiceError as error:
-        messages.error(request, error.message)
+    done = f"Subproject “{project.name}” restored."
+    if not perform(request, services.subproject_restore, subproject=project, done=done):
         return redirect("project_list")
-    messages.success(request, f"Subproject “{project.name}” restored.")
     return redirect("project_detail", project.public_id)
 
 
@@ -150,12 +146,8 @@ def project_suspend(request, public_id):
 @require_POST
 def project_resume(request, public_id):
     project = _get_project_to_suspend(request, public_id)
-    try:
-        services.project_resume(project=project, actor=Actor.for_user(request))
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"“{project.name}” is resumed: its access keys work again.")
+    done = f"“{project.name}” is resumed: its access keys work again."
+    perform(request, services.project_resume, project=project, done=done)
     return redirect("project_detail", project.public_id)
 
 

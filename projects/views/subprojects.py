@@ -12,8 +12,7 @@ from accounts.current import remember_project
 from core import form_tokens
 from core.actors import Actor
 from core.csv_stream import csv_response
-from core.errors import ServiceError
-from core.forms import submit
+from core.forms import perform, submit
 from core.lists import keyset_list
 from core.times import timestamp
 from projects import services
@@ -205,14 +204,10 @@ def subprojects_remove(request, public_id):
         )
         return redirect(list_url)
     if request.POST.get("confirm"):
-        try:
-            removed = services.subprojects_remove(
-                parent=parent, public_ids=ids, actor=Actor.for_user(request)
-            )
-        except ServiceError as error:
-            messages.error(request, error.message)
+        removal = perform(request, services.subprojects_remove, parent=parent, public_ids=ids)
+        if not removal:
             return redirect(list_url)
-        if removed:
+        if removed := removal.result:
             count = len(removed)
             messages.success(
                 request,

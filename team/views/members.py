@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import services as account_services
 from accounts.models import Account, Membership, Role
 from core.actors import Actor
-from core.errors import ServiceError
-from core.forms import submit
+from core.forms import perform, submit
 from core.lists import Column, Sorts, keyset_list
 from projects import services as project_services
 from projects.models import Project, ProjectGrant
@@ -139,13 +138,9 @@ def invitation_resend(request, account_id, invitation_id):
     """A new link (the previous one stops working), valid INVITATION_DAYS from now."""
     account = get_account_for_admin(request.user, account_id)
     invitation = get_invitation(account, invitation_id)
-    try:
-        invitation, token = services.invitation_resend(
-            invitation=invitation, actor=Actor.for_user(request)
-        )
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
+    resent = perform(request, services.invitation_resend, invitation=invitation)
+    if resent:
+        invitation, token = resent.result
         projects = invitation.projects.select_related("parent").order_by("created_at", "pk")
         _sent(request, invitation, token, list(projects))
     return redirect(members_url(account))
@@ -155,12 +150,8 @@ def invitation_resend(request, account_id, invitation_id):
 def invitation_cancel(request, account_id, invitation_id):
     account = get_account_for_admin(request.user, account_id)
     invitation = get_invitation(account, invitation_id)
-    try:
-        services.invitation_cancel(invitation=invitation, actor=Actor.for_user(request))
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"The invitation to {invitation.email} is cancelled.")
+    done = f"The invitation to {invitation.email} is cancelled."
+    perform(request, services.invitation_cancel, invitation=invitation, done=done)
     return redirect(members_url(account))
 
 
@@ -255,14 +246,9 @@ def member_remove(request, account_id, member_id):
         return render(
             request, "team/member_remove.html", {"account": account, "membership": membership}
         )
-    try:
-        account_services.membership_remove(membership=membership, actor=Actor.for_user(request))
-    except ServiceError as error:
-        messages.error(request, error.message)
+    done = f"{membership.user.email} is removed from {account.name}: signed out everywhere."
+    if not perform(request, account_services.membership_remove, membership=membership, done=done):
         return redirect("member_detail", account.public_id, membership.public_id)
-    messages.success(
-        request, f"{membership.user.email} is removed from {account.name}: signed out everywhere."
-    )
     if membership.user_id == request.user.pk:
         return redirect("login")
     return redirect(members_url(account))

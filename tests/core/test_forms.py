@@ -1,9 +1,12 @@
-"""core.forms.submit: a form's POST handed to its service, a refusal shown on the form."""
+"""core.forms: a form's POST handed to its service (submit), a refusal shown on the form;
+a button's (perform), a refusal shown as a message."""
 
 from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 
 from core.errors import InvalidValue, WrongState
-from core.forms import submit
+from core.forms import perform, submit
 
 
 class NameForm(forms.Form):
@@ -39,3 +42,27 @@ def test_a_refusal_is_shown_on_the_field_at_fault_or_above_the_form():
 
     assert not submit(form, wrong_state)
     assert form.non_field_errors() == ["Removed meanwhile."]
+
+
+def test_a_button_acts_as_the_user_and_says_what_it_did(rf, admin_user):
+    request = rf.post("/")
+    request.user = admin_user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    seen = []
+
+    def service(*, project, actor):
+        seen.append((project, actor.user, actor.source))
+        return "resumed"
+
+    done = perform(request, service, project="P", done="Resumed.")
+    assert done and done.result == "resumed" and seen == [("P", admin_user, "dashboard")]
+
+    def refuse(*, actor):
+        raise WrongState("Removed meanwhile.")
+
+    assert not perform(request, refuse, done="Never shown.")
+    assert [(m.level_tag, m.message) for m in get_messages(request)] == [
+        ("success", "Resumed."),
+        ("error", "Removed meanwhile."),
+    ]
