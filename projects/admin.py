@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
 from core.admin_errors import ServiceErrorsAdminMixin, report
+from core.admin_filters import ChoicesFilter
 from core.admin_lookups import NoSecretLookupsMixin
 from core.admin_readonly import ReadOnlyAdminMixin
 from core.errors import ServiceError
@@ -21,55 +22,38 @@ from . import services
 from .models import AccessKey, Project, ProjectGrant, Subproject
 
 
-class KindFilter(admin.SimpleListFilter):
+class KindFilter(ChoicesFilter):
     title = _("kind")
     parameter_name = "kind"
-
-    def lookups(self, request, model_admin):
-        return [("top", _("Top-level project")), ("sub", _("Subproject"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "top":
-            return queryset.filter(parent__isnull=True)
-        if self.value() == "sub":
-            return queryset.filter(parent__isnull=False)
-        return queryset
+    options = {
+        "top": (_("Top-level project"), lambda rows: rows.filter(parent__isnull=True)),
+        "sub": (_("Subproject"), lambda rows: rows.filter(parent__isnull=False)),
+    }
 
 
-class RemovedFilter(admin.SimpleListFilter):
+class RemovedFilter(ChoicesFilter):
     title = _("removed")
     parameter_name = "removed"
-
-    def lookups(self, request, model_admin):
-        return [("no", _("Active")), ("yes", _("Removed"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "no":
-            return queryset.alive()
-        if self.value() == "yes":
-            return queryset.removed()
-        return queryset
+    options = {
+        "no": (_("Active"), lambda rows: rows.alive()),
+        "yes": (_("Removed"), lambda rows: rows.removed()),
+    }
 
 
-class SuspendedFilter(admin.SimpleListFilter):
+class SuspendedFilter(ChoicesFilter):
     title = _("suspended")
     parameter_name = "suspended"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("platform", _("By the platform")),
-            ("customer", _("By the customer")),
-            ("no", _("Not suspended")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "platform":
-            return queryset.filter(suspended_at__isnull=False, suspended_by_platform=True)
-        if self.value() == "customer":
-            return queryset.filter(suspended_at__isnull=False, suspended_by_platform=False)
-        if self.value() == "no":
-            return queryset.filter(suspended_at__isnull=True)
-        return queryset
+    options = {
+        "platform": (
+            _("By the platform"),
+            lambda rows: rows.filter(suspended_at__isnull=False, suspended_by_platform=True),
+        ),
+        "customer": (
+            _("By the customer"),
+            lambda rows: rows.filter(suspended_at__isnull=False, suspended_by_platform=False),
+        ),
+        "no": (_("Not suspended"), lambda rows: rows.filter(suspended_at__isnull=True)),
+    }
 
 
 class SuspendForm(forms.Form):
@@ -307,19 +291,13 @@ class ProjectGrantAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.Mod
             self.delete_model(request, grant)
 
 
-class KeyStateFilter(admin.SimpleListFilter):
+class KeyStateFilter(ChoicesFilter):
     title = _("state")
     parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [("active", _("Active")), ("revoked", _("Revoked"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "active":
-            return queryset.active()
-        if self.value() == "revoked":
-            return queryset.revoked()
-        return queryset
+    options = {
+        "active": (_("Active"), lambda rows: rows.active()),
+        "revoked": (_("Revoked"), lambda rows: rows.revoked()),
+    }
 
 
 @admin.register(AccessKey)

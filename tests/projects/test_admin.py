@@ -1,5 +1,7 @@
 import pytest
 
+from core.actors import Actor
+from projects import services
 from projects.models import Project
 from tests.factories import AccountFactory, MembershipFactory, ProjectFactory
 
@@ -52,6 +54,24 @@ def test_filters_by_kind_and_removal(admin_client, project, subproject):
     assert {p.name for p in sub_only.context["cl"].result_list} == {"Taco Time", "Gone"}
     removed = admin_client.get("/admin/projects/project/?removed=yes")
     assert [p.name for p in removed.context["cl"].result_list] == ["Gone"]
+
+
+def test_filters_by_suspension_and_keys_by_state(admin_client, project, subproject):
+    platform = Actor.for_command("suspend_project")
+    services.project_suspend(project=subproject, reason="Unpaid", actor=platform)
+    kept, _ = services.access_key_create(project=project, display_name="Kept")
+    revoked, _ = services.access_key_create(project=project, display_name="Revoked")
+    services.access_key_revoke(key=revoked)
+
+    def shown(url):
+        return {row.pk for row in admin_client.get(url).context["cl"].result_list}
+
+    assert shown("/admin/projects/project/?suspended=platform") == {subproject.pk}
+    assert shown("/admin/projects/project/?suspended=customer") == set()
+    assert shown("/admin/projects/project/?suspended=no") == {project.pk}
+    assert shown("/admin/projects/accesskey/?state=active") == {kept.pk}
+    assert shown("/admin/projects/accesskey/?state=revoked") == {revoked.pk}
+    assert shown("/admin/projects/accesskey/") == {kept.pk, revoked.pk}
 
 
 def test_admin_creates_a_subproject_through_the_service(admin_client, project, operator):
