@@ -18,9 +18,7 @@ import argparse
 import base64
 import http.client
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,20 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def setup_environment(var_dir: str) -> dict:
-    env = {
-        "VAR_DIR": var_dir,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-secret-key-" + "x" * 40,
-        "ACCESS_KEY_PEPPER": "bench-pepper-" + "y" * 40,
-        "SECURE_SSL_REDIRECT": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-        "DATABASE_URL": f"sqlite:///{var_dir}/bench.sqlite3",
-    }
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "dashboard.settings"
-    return env
+def setup_environment(var_dir: str) -> None:
+    from bench.support.environment import server_environment
+
+    os.environ.update(server_environment(var_dir, log_level="WARNING"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{var_dir}/bench.sqlite3"
 
 
 def median_us(function, runs: int) -> float:
@@ -177,39 +166,6 @@ def in_process(path, auth_headers, key, runs=1500):
     print(f"    the hand-written SQL saves {(o - a) / o:.1%} of an authenticated request")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(port: int, env: dict, extra: list[str]) -> subprocess.Popen:
-    command = [
-        str(ROOT / ".venv/bin/gunicorn"),
-        "dashboard.wsgi",
-        "-w",
-        "2",
-        "-b",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        *extra,
-    ]
-    quiet = {"PYTHONWARNINGS": "ignore:No directory at"}  # no collectstatic here
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env, **quiet})
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError("gunicorn did not start")
-
-
 def _load(args):
     """One client process: `threads` threads sending requests until the deadline."""
     port, path, headers, seconds, threads = args
@@ -257,14 +213,14 @@ def main():
 
     warnings.filterwarnings("ignore", "No directory at")  # no collectstatic here
     with tempfile.TemporaryDirectory() as var_dir:
-        env = setup_environment(var_dir)
+        setup_environment(var_dir)
         import django
 
         django.setup()
-        from django.core.management import call_command
 
-        call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
+        from bench.support.environment import create_tables
+
+        create_tables()
         from accounts.models import Account
         from projects import services
 
@@ -280,13 +236,19 @@ def main():
         credentials = base64.b64encode(f"{key.key_id}:{secret}".encode()).decode()
         auth_headers = {"Authorization": f"Basic {credentials}"}
         in_process(path, auth_headers, key)
+        from bench.support.server import free_port, start_gunicorn
+
         port_auth, port_open = free_port(), free_port()
+        env = {**os.environ, "PYTHONWARNINGS": "ignore:No directory at"}  # no collectstatic
+        noauth = ["-c", str(ROOT / "bench/support/gunicorn_noauth.py")]
         servers = [
-            start_gunicorn(port_auth, env, []),
+            start_gunicorn(port_auth, env=env, seconds=30, log=None),
             start_gunicorn(
                 port_open,
-                {**env, "BENCH_NOAUTH_KEY_ID": key.key_id},
-                ["-c", str(ROOT / "bench/support/gunicorn_noauth.py")],
+                options=noauth,
+                env={**env, "BENCH_NOAUTH_KEY_ID": key.key_id},
+                seconds=30,
+                log=None,
             ),
         ]
         try:

@@ -41,22 +41,6 @@ POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/console_audit_bench"
 )
 ACTIONS = ["subproject.rename", "subproject.relabel", "access_key.create", "access_key.revoke"]
-COLUMNS = [
-    "time",
-    "action",
-    "actor_type",
-    "actor_id",
-    "actor_label",
-    "source",
-    "address",
-    "account_id",
-    "project_id",
-    "family_project_id",
-    "key_id",
-    "target_id",
-    "target_label",
-    "changes",
-]
 
 
 def setup_django(database_url: str, tmp: str):
@@ -71,18 +55,14 @@ def setup_django(database_url: str, tmp: str):
         }
     )
     sys.path.insert(0, str(ROOT))
-    import django
+    from bench.support.environment import setup_django
 
-    django.setup()
-    from django.conf import settings
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    setup_django()
 
 
 def entry_rows(parent, subprojects, account, count, user):
-    """`count` entries about the parent's subprojects, oldest first over the last year."""
+    """`count` entries about the parent's subprojects, oldest first over the last year:
+    a value for each column of AuditEvent but its ID, in the model's order."""
     rng = random.Random(count)
     start = datetime.now(UTC) - timedelta(days=365)
     step = timedelta(days=365) / count
@@ -114,22 +94,22 @@ def load(rows) -> None:
     from audit.models import AuditEvent
     from core.upsert import bulk_insert
 
+    columns = [f.name for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     with transaction.atomic():
         for batch in batched(rows, 50_000):
-            bulk_insert(AuditEvent, COLUMNS, batch)
+            bulk_insert(AuditEvent, columns, batch)
 
 
 def populate():
-    from django.core.management import call_command
     from django.db import connection
 
     from accounts.models import Account, Membership, Role, User
     from audit.models import AuditEvent
+    from bench.support.environment import create_tables
     from core.ids import new_public_id
     from projects.models import Project
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    create_tables()
     account = Account.objects.create(name="Bench")
     user = User.objects.create_user("bench@example.com", "x")
     Membership.objects.create(account=account, user=user, role=Role.ADMIN)

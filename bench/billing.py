@@ -19,7 +19,6 @@ Options (environment): BENCH_N (page requests per case, default 15), BENCH_CLOSE
 """
 
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -35,19 +34,10 @@ SUBPROJECTS = 1000
 
 def configure(tmp: str) -> str | None:
     """Settings for a throwaway database; the PostgreSQL database to drop, if any."""
-    os.environ.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ACCESS_KEY_PEPPER": secrets.token_urlsafe(50),
-            "SECURE_SSL_REDIRECT": "0",
-            "ALLOWED_HOSTS": "testserver,127.0.0.1",
-            "VAR_DIR": tmp,
-            "LOG_LEVEL": "ERROR",
-            "DJANGO_SETTINGS_MODULE": "dashboard.settings",
-        }
-    )
     sys.path.insert(0, str(ROOT))
+    from bench.support.environment import server_environment
+
+    os.environ.update(server_environment(tmp, allowed_hosts="testserver,127.0.0.1"))
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
@@ -73,15 +63,6 @@ def drop(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}_billing_bench"')
 
 
-def plain_static():
-    from django.conf import settings
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def month_with_31_days(today: date) -> date:
     from usage.periods import add_months, month_end, month_of
 
@@ -92,11 +73,11 @@ def month_with_31_days(today: date) -> date:
 
 
 def populate():
-    from django.core.management import call_command
     from django.db import connection, transaction
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    from bench.support.environment import create_tables
+
+    create_tables()
     from accounts.models import Account, Membership, Role, User
     from core.ids import new_public_id
     from projects.models import Project
@@ -252,16 +233,11 @@ def page_figures(user, parent, month, label):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         postgres = configure(tmp)
-        import django
+        from bench.support.environment import setup_django
 
-        django.setup()
-        from django.conf import settings
+        setup_django()
         from django.db import connection
-        from django.test.utils import setup_test_environment
 
-        setup_test_environment()
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        plain_static()
         print(f"Billing ({connection.vendor}); building the data")
         try:
             user, parent, month = populate()

@@ -21,13 +21,10 @@ import base64
 import json
 import os
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -41,12 +38,6 @@ THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 SUBPROJECTS = 200
 CREATE_EVERY = 10
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def admin_sql(statement: str) -> None:
@@ -70,10 +61,10 @@ def populate() -> dict:
     import django
 
     django.setup()
-    from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    from bench.support.environment import create_tables
+
+    create_tables()
     from accounts.models import Account
     from projects import services
     from projects.models import Project
@@ -93,20 +84,6 @@ def populate() -> dict:
         "parent": parent.public_id,
         "subprojects": ids,
     }
-
-
-def start_server(port: int, log) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "dashboard.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS)]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1).read()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"gunicorn on port {port} did not become ready")
 
 
 def requests_for(case: dict, n: int) -> tuple[str, str, bytes]:
@@ -190,9 +167,17 @@ def main():
         try:
             configure(tmp, database)
             case = populate()
+            from bench.support.server import free_port, start_gunicorn
+
             ports = [free_port(), free_port()]
             log = open(Path(tmp) / "gunicorn.log", "w")  # noqa: SIM115
-            servers = [start_server(port, log) for port in ports]
+            threads = ["--worker-class", "gthread", "--threads", str(THREADS)]
+            servers = [
+                start_gunicorn(
+                    port, workers=WORKERS, options=threads, ready="/readyz", seconds=30, log=log
+                )
+                for port in ports
+            ]
             cache = os.environ.get("CACHE_URL", "the database")
             print(
                 f"Two servers on ports {ports[0]} and {ports[1]} ({WORKERS} gthread workers x "

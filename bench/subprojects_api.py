@@ -32,22 +32,18 @@ TARGET_RATIO = 1.5
 
 def configure(tmp: str) -> bool:
     """Environment for this process and the server; True when the database is ours."""
-    own_database = not os.environ.get("DATABASE_URL")
     sys.path.insert(0, str(ROOT))
-    from bench.support.environment import server_environment
+    from bench.support import environment
 
-    os.environ.update(server_environment(tmp))
-    if own_database:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    return own_database
+    return environment.configure(tmp)
 
 
 def populate():
     """Two parents with SIZES subprojects each, a key for each; returns the cases."""
-    from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    from bench.support.environment import create_tables
+
+    create_tables()
 
     from accounts.models import Account
     from core.api.pagination import make_page_token

@@ -77,19 +77,10 @@ def main() -> int:
 
 def configure(backend: str, tmp: str) -> str | None:
     """Settings from the environment, as in production; the PostgreSQL database to drop."""
-    os.environ.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-secret-key-" + "x" * 40,
-            "ACCESS_KEY_PEPPER": "bench-pepper-" + "y" * 40,
-            "SECURE_SSL_REDIRECT": "0",
-            "ALLOWED_HOSTS": "testserver",
-            "LOG_LEVEL": "WARNING",
-            "VAR_DIR": tmp,
-            "DJANGO_SETTINGS_MODULE": "dashboard.settings",
-        }
-    )
     sys.path.insert(0, str(ROOT))
+    from bench.support.environment import server_environment
+
+    os.environ.update(server_environment(tmp, log_level="WARNING", allowed_hosts="testserver"))
     if backend == "sqlite":
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
         return None
@@ -116,14 +107,13 @@ def populate(sizes: list[int]):
     """One account with a parent per size (all of them in one table), the operator
     (staff, and admin of that account), and two users whose accounts have 50 and 5,000
     top-level projects."""
-    from django.core.management import call_command
     from django.db import connection
 
     from accounts.models import Account, Membership, Role, User
+    from bench.support.environment import create_tables
     from projects.models import Project
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    create_tables()
 
     def bulk(projects):
         for start in range(0, len(projects), BATCH):
@@ -229,12 +219,10 @@ def measure(options) -> int:
 def _measure(options, sizes) -> int:
     import warnings
 
-    import django
-
     warnings.filterwarnings("ignore", "No directory at")  # no collectstatic here
+    from bench.support.environment import setup_django
 
-    django.setup()
-    from django.conf import settings
+    setup_django(test_environment=False)
     from django.contrib import admin
     from django.db import connection
     from django.test import Client
@@ -242,12 +230,6 @@ def _measure(options, sizes) -> int:
 
     from projects.models import Project
 
-    # No collectstatic here: plain static URLs instead of the manifest's.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     admin.site.get_model_admin(Project).list_per_page = 50
 
     print(f"== {connection.vendor}: dashboard pages, DEBUG off, cached templates")

@@ -145,11 +145,11 @@ def main() -> int:
         import django
 
         django.setup()
-        from django.core.management import call_command
         from django.db import connection
 
-        call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
+        from bench.support.environment import create_tables
+
+        create_tables()
         from accounts.models import Account
         from projects.models import Project
         from usage import services
@@ -188,7 +188,7 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait()
-            cleanup(account, parent, project_ids, token, run)
+            cleanup(account, parent, token, run)
     h, c = sum(http) / len(http), sum(raw) / len(raw)
     print(
         f"  mean: HTTP {h:,.0f} records/s, COPY {c:,.0f} rows/s, ratio {h / c:.2f} (target >= 0.25)"
@@ -196,16 +196,12 @@ def main() -> int:
     return 0
 
 
-def cleanup(account, parent, project_ids, token, run):
-    from projects.models import Project
-    from usage.models import DailyUsage, FamilyDailyUsage, MonthlyUsage, UsageRecord
+def cleanup(account, parent, token, run):
+    from bench.support.cleanup import delete_family
+    from usage.models import UsageRecord
 
     UsageRecord.objects.filter(record_id__startswith=run).delete()
-    for model in (DailyUsage, MonthlyUsage):
-        model.objects.filter(project_public_id__in=project_ids).delete()
-    FamilyDailyUsage.objects.filter(family_public_id=parent.public_id).delete()
-    Project.objects.filter(parent=parent).delete()
-    parent.delete()
+    delete_family(parent)
     token.delete()
     account.delete()
 

@@ -21,7 +21,6 @@ Options (environment): BENCH_N (page requests per case, default 15).
 import json
 import os
 import resource
-import secrets
 import statistics
 import subprocess
 import sys
@@ -38,40 +37,18 @@ CSV_DAYS = 200  # 1,000 subprojects x 5 metrics x 200 days = 1,000,000 rows
 
 
 def configure(tmp: str) -> bool:
-    own_database = not os.environ.get("DATABASE_URL")
-    os.environ.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-            "ACCESS_KEY_PEPPER": os.environ.get("ACCESS_KEY_PEPPER") or secrets.token_urlsafe(50),
-            "SECURE_SSL_REDIRECT": "0",
-            "ALLOWED_HOSTS": "testserver,127.0.0.1",
-            "VAR_DIR": tmp,
-            "LOG_LEVEL": "ERROR",
-            "DJANGO_SETTINGS_MODULE": "dashboard.settings",
-        }
-    )
-    if own_database:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    """Environment for this process and its CSV children; True when the database is ours."""
     sys.path.insert(0, str(ROOT))
-    return own_database
+    from bench.support import environment
 
-
-def plain_static():
-    """No collectstatic here: static URLs without the manifest (DEBUG stays off)."""
-    from django.conf import settings
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    return environment.configure(tmp, allowed_hosts="testserver,127.0.0.1")
 
 
 def populate():
-    from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    from bench.support.environment import create_tables
+
+    create_tables()
     from django.db import transaction
 
     from accounts.models import Account, Membership, Role, User
@@ -167,10 +144,9 @@ def csv_child(args):
     """In a fresh process: fetch the daily CSV (streamed), or write the same rows another
     way; print figures as JSON."""
     mode, parent_id, user_email, start, end = args
-    import django
+    from bench.support.environment import setup_django
 
-    django.setup()
-    plain_static()
+    setup_django(test_environment=False)
     from django.db import connection
 
     from accounts.models import User
@@ -268,17 +244,11 @@ def main():
         return csv_child(sys.argv[2:])
     with tempfile.TemporaryDirectory() as tmp:
         own_database = configure(tmp)
-        import django
+        from bench.support.environment import setup_django
 
-        django.setup()
+        setup_django()
         from django.db import connection
-        from django.test.utils import setup_test_environment
 
-        setup_test_environment()
-        from django.conf import settings
-
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        plain_static()
         print(f"Usage reads ({connection.vendor}); building the data")
         account, user, parents, today = populate()
         try:
@@ -291,14 +261,10 @@ def main():
 
 
 def cleanup(account, user, parents):
-    from projects.models import Project
-    from usage.models import DailyUsage, FamilyDailyUsage, MonthlyUsage
+    from bench.support.cleanup import delete_family
 
     for parent in parents.values():
-        for model in (DailyUsage, MonthlyUsage, FamilyDailyUsage):
-            model.objects.filter(family_public_id=parent.public_id).delete()
-        Project.objects.filter(parent=parent).delete()
-        parent.delete()
+        delete_family(parent)
     user.delete()
     account.delete()
 

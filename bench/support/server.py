@@ -1,7 +1,8 @@
-"""A benchmark's gunicorn on 127.0.0.1: a free port, and a server that answers /healthz."""
+"""A benchmark's gunicorn on 127.0.0.1: a free port, and a server that answers."""
 
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -15,19 +16,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, *, workers: int = 2) -> subprocess.Popen:
-    """gunicorn serving the dashboard with this process's environment, once /healthz
-    answers (SystemExit if it does not within 10 s)."""
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "dashboard.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--access-logfile", "/dev/null"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(100):
+def start_gunicorn(
+    port: int,
+    *,
+    workers: int = 2,
+    options=(),
+    env=None,
+    ready: str = "/healthz",
+    seconds: float = 10,
+    log=subprocess.DEVNULL,
+) -> subprocess.Popen:
+    """gunicorn serving the dashboard (this process's environment, or `env`; more of
+    gunicorn's `options`), once `ready` answers (SystemExit if it does not within
+    `seconds`). Its output goes to `log` (None: this process's)."""
+    command = [sys.executable, "-m", "gunicorn", "dashboard.wsgi", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--access-logfile", "/dev/null", *options]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{ready}", timeout=1).read()
             return server
         except OSError:
             time.sleep(0.1)
     server.kill()
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"gunicorn on port {port} did not start")
