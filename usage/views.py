@@ -159,46 +159,45 @@ def project_usage(request, public_id):
     return render(request, "usage/project_usage.html", context, status=status)
 
 
-def _csv_response(project, choices, header, rows, suffix: str):
+def _usage_csv(request, public_id, header: list[str], rows, suffix: str = ""):
+    """A CSV of the usage the page's choices (period, sort) select, or the page with
+    what is wrong with them: `rows(scope, choices)` writes its lines."""
+    project, form, valid, choices = _project_and_choices(request, public_id)
+    if not valid:
+        return _refused(request, project, form)
     period = choices.period
     name = f"usage-{project.public_id}-{period.start}-{period.end}{suffix}"
-    return csv_response(name, header, rows, stamped=False)
+    return csv_response(name, header, rows(Scope.of(project), choices), stamped=False)
 
 
 @require_GET
 def project_usage_csv(request, public_id):
     """The page's table, every row (all pages) in the page's order, then its total."""
-    project, form, valid, choices = _project_and_choices(request, public_id)
-    if not valid:
-        return _refused(request, project, form)
-    scope = Scope.of(project)
-    table = UsageTable(scope, choices.period, sort=choices.sort, descending=choices.descending)
 
-    def rows():
+    def rows(scope, choices):
+        table = UsageTable(scope, choices.period, sort=choices.sort, descending=choices.descending)
         for row in table:
             yield [row.name, row.public_id, row.label, *row.quantities]
         totals = queries.family_totals(scope, choices.period)
         yield ["Total", "", "", *(totals.get(m.code, 0) for m in CATALOGUE)]
 
     header = ["Project", "Project ID", "State", *(m.label for m in CATALOGUE)]
-    return _csv_response(project, choices, header, rows(), "")
+    return _usage_csv(request, public_id, header, rows)
 
 
 @require_GET
 def project_usage_daily_csv(request, public_id):
     """One line per project, metric and day with usage: for re-billing tools."""
-    project, form, valid, choices = _project_and_choices(request, public_id)
-    if not valid:
-        return _refused(request, project, form)
-    scope = Scope.of(project)
-    names = queries.scope_names(scope)
 
-    def rows():
-        for day, public_id, metric, quantity in queries.daily_rows(scope, choices.period):
+    def rows(scope, choices):
+        names = queries.scope_names(scope)  # read before the answer starts
+
+        def line(day, public_id, metric, quantity):
             name, state = names.get(public_id, (public_id, queries.UNKNOWN))
             unit = METRICS[metric].unit if metric in METRICS else ""
-            label = queries.STATE_LABELS[state]
-            yield [day, public_id, name, label, metric, unit, quantity]
+            return [day, public_id, name, queries.STATE_LABELS[state], metric, unit, quantity]
+
+        return (line(*row) for row in queries.daily_rows(scope, choices.period))
 
     header = ["Date", "Project ID", "Project", "State", "Metric", "Unit", "Quantity"]
-    return _csv_response(project, choices, header, rows(), "-daily")
+    return _usage_csv(request, public_id, header, rows, "-daily")
