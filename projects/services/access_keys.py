@@ -12,7 +12,7 @@ from core.errors import AlreadyExists, InvalidValue, LimitReached, WrongState
 from core.validation import NAME_MAX_LENGTH
 from projects.models import AccessKey, Project
 
-from .rows import commit, locked, locked_project, validated
+from .rows import commit, insert, locked, locked_project, validated
 
 
 @sensitive_variables("secret")
@@ -49,15 +49,10 @@ def access_key_create(
         expires_at=expires_at,
         replaces=replaces,
     )
-    _validated_key(key).save()
     # The expiry is part of the key's creation; its passing is not a change (nothing
     # is written then), so it has no entry of its own.
-    trail.record(
-        actor,
-        "access_key.create",
-        key=key,
-        changes=trail.created({"display_name": key.display_name, "expires_at": key.expires_at}),
-    )
+    fields = ("display_name", "expires_at")
+    insert(key, actor, "access_key.create", fields, target="key", check=_validated_key)
     return key, secret
 
 

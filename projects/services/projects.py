@@ -4,26 +4,18 @@ dismissed reminders."""
 from django.db import transaction
 
 from accounts.models import Account
-from audit import trail
 from audit.actions import project_action
 from core.actors import SYSTEM, Actor
 from core.errors import InvalidParent, WrongState
 from projects.models import Project, ReminderDismissal
 
-from .rows import commit, locked_project, validated
+from .rows import commit, insert, locked_project, validated
 
 
 @transaction.atomic
 def project_create(*, account: Account, name: str, labels=None, actor: Actor = SYSTEM) -> Project:
     project = Project(account=account, name=name, labels=labels or {}, created_by=actor.user)
-    validated(project).save()
-    trail.record(
-        actor,
-        "project.create",
-        project=project,
-        changes=trail.created({"name": project.name, "labels": project.labels}),
-    )
-    return project
+    return insert(project, actor, "project.create", ("name", "labels"))
 
 
 @transaction.atomic

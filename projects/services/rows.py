@@ -1,7 +1,8 @@
 """What every projects service does to the row it changes: lock it (SELECT … FOR UPDATE on
 PostgreSQL; SQLite serialises writers), validate it with the model's rules (as typed
 errors), and save only the fields that changed with their audit entry, in the caller's
-transaction."""
+transaction (`commit`); or, for a new row, validate and insert it with its creation's
+entry (`insert`)."""
 
 from django.core.exceptions import ValidationError
 
@@ -45,4 +46,14 @@ def commit(stored, instance, actor: Actor, action, before: dict, *, target="proj
         trail.record(actor, name, changes=changes, **{target: stored})
     for field in [*before, "updated_at"]:
         setattr(instance, field, getattr(stored, field))
+    return instance
+
+
+def insert(instance, actor: Actor, action: str, fields, *, target="project", check=validated):
+    """Validate a new row (`check`: validated, or a service's own wrapper of it), insert
+    it and write its creation's audit entry, which records `fields`, in the caller's
+    transaction."""
+    check(instance).save()
+    created = trail.created({field: getattr(instance, field) for field in fields})
+    trail.record(actor, action, changes=created, **{target: instance})
     return instance

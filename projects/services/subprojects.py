@@ -14,7 +14,7 @@ from core.errors import InvalidValue, WrongState
 from projects.models import Project, Subproject
 from projects.signals import subprojects_purging
 
-from .rows import commit, locked, locked_project, validated
+from .rows import commit, insert, locked, locked_project
 
 
 @transaction.atomic
@@ -32,14 +32,8 @@ def subproject_create(
         labels=labels or {},
         created_by=actor.user,
     )
-    validated(subproject).save()
+    insert(subproject, actor, "subproject.create", ("name", "labels"))
     _count_subprojects(parent, +1)
-    trail.record(
-        actor,
-        "subproject.create",
-        project=subproject,
-        changes=trail.created({"name": subproject.name, "labels": subproject.labels}),
-    )
     return subproject
 
 
