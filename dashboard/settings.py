@@ -172,9 +172,10 @@ DATABASES["default"]["ENGINE"] = _METRICS_DATABASES.get(
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Nothing needs the cache to be correct: sessions, idempotency records and failure
-# counters live in the database (core/), so a cache outage changes no answer (README,
-# "Degraded modes"). It must still be shared by every app server if anything is ever
-# cached: the database by default, Redis (pip install '.[redis]') when CACHE_URL says so.
+# counters live in the database (core/), so a cache outage changes no answer
+# (docs/operations.md, "Degraded modes"). It must still be shared by every app server if
+# anything is ever cached: the database by default, Redis (pip install '.[redis]') when
+# CACHE_URL says so.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://django_cache")}
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     # Django culls a third of the table past MAX_ENTRIES (300 by default); expired rows

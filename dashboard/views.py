@@ -35,7 +35,7 @@ def home(request):
 @require_GET
 def help_access_keys(request):
     """What access keys reach and how to rotate one: the Access keys section's "Learn
-    more" (the README's "Access keys" section says the same for developers)."""
+    more" (docs/user-guide.md's "Access keys" says the same at length)."""
     return render(request, "help/access_keys.html")
 
 

@@ -57,7 +57,7 @@ def test_readyz_is_not_ready_with_migrations_pending(client, db, monkeypatch):
 
 
 def test_an_unreachable_cache_is_reported_but_still_ready(client, db, settings):
-    """Nothing needs the cache to answer correctly (README: Degraded modes)."""
+    """Nothing needs the cache to answer correctly (docs/operations.md: Degraded modes)."""
     pytest.importorskip("redis")
     settings.CACHES = {
         "default": {

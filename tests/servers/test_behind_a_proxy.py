@@ -1,10 +1,12 @@
-"""Behind a reverse proxy set up as the README says (TRUSTED_PROXIES names the proxy;
-the proxy appends to X-Forwarded-For), each client is counted at its own address: one
-noisy client cannot lock out the others that share the proxy.
+"""Behind a reverse proxy set up as docs/operations.md says ("Behind a proxy":
+TRUSTED_PROXIES names the proxy; the proxy appends to X-Forwarded-For), each client is
+counted at its own address: one noisy client cannot lock out the others that share the
+proxy.
 
 Before the fix every request arrived from the proxy's address and ~50 bad sign-ins
-locked everyone out; the README's gunicorn `--forwarded-allow-ips` advice did not help
-(gunicorn reads X-Forwarded-For only for the scheme, never for REMOTE_ADDR).
+locked everyone out; gunicorn's `--forwarded-allow-ips`, which earlier documentation
+advised, did not help (gunicorn reads X-Forwarded-For only for the scheme, never for
+REMOTE_ADDR).
 """
 
 import pytest
