@@ -2,8 +2,10 @@
 
 import pytest
 
+from api.openapi import document
 from audit.models import AuditEvent
 from billing.models import SpendLimit
+from billing.services import MAX_LIMIT_QUANTITY
 from tests.billing.conftest import THIS
 from tests.support.api_client import call, error_of, key_header
 
@@ -83,3 +85,21 @@ def test_bad_bodies_are_refused_with_a_message(client, project, subproject, body
     status, word, text = error_of(response)
     assert (status, word) == (400, "INVALID_ARGUMENT") and message in text
     assert not SpendLimit.objects.exists()
+
+
+def test_null_is_leaving_one_out_as_the_document_says(client, project, subproject):
+    """The served schema (billing.api.bodies, ADR 0105) says amount and quantities may be
+    null, and a quantity at most 10^15: what the API always did; the hand-written schema
+    it replaced said neither."""
+    schema = document()["components"]["schemas"]["PutSpendLimitRequest"]["properties"]
+    for name in ("amount", "quantities"):
+        assert {"type": "null"} in schema[name]["anyOf"]
+    (quantities,) = [s for s in schema["quantities"]["anyOf"] if s.get("type") == "object"]
+    assert quantities["additionalProperties"]["maximum"] == MAX_LIMIT_QUANTITY
+
+    auth = key_header(project)
+    body = {"amount": None, "quantities": {"sms.outbound": 5}, "mode": "NOTIFY"}
+    response = call(client, "PUT", url(subproject), auth, body)
+    assert response.status_code == 200 and response.json()["quantities"] == {"sms.outbound": 5}
+    too_many = {"quantities": {"sms.outbound": MAX_LIMIT_QUANTITY + 1}, "mode": "NOTIFY"}
+    assert error_of(call(client, "PUT", url(subproject), auth, too_many))[0] == 400
