@@ -15,7 +15,7 @@ alert already sent that month.
 import logging
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Context, Decimal, DivisionByZero, InvalidOperation, localcontext
 
 from django.conf import settings
 from django.db import transaction
@@ -28,10 +28,19 @@ from core.upsert import upsert
 from usage import queries
 
 from . import money, prices
-from .models import LimitMode, SpendAlert, SpendLimit
+from .models import PERCENT_DECIMALS, PERCENT_MAX_DIGITS, LimitMode, SpendAlert, SpendLimit
 from .statements import current_month
 
 THRESHOLDS = (50, 80, 100)
+# The largest share the percent columns store (numeric(12,1)): usage far past a limit
+# shows as this, and the limit is exceeded all the same.
+PERCENT_MAX = Decimal(10) ** (PERCENT_MAX_DIGITS - PERCENT_DECIMALS) - Decimal(1).scaleb(
+    -PERCENT_DECIMALS
+)
+# Exact arithmetic for any usage ingest accepts (a month's total fits a bigint: 19
+# digits) at any price (18 digits): the default context's 28 digits would round or
+# raise InvalidOperation when an amount is rounded to the currency.
+EXACT = Context(prec=64, traps=[InvalidOperation, DivisionByZero])
 log = logging.getLogger(__name__)
 
 
@@ -45,7 +54,10 @@ class Usage:
 
     @property
     def percent(self) -> Decimal:
-        return (self.ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+        """The share used, as stored and shown: at most PERCENT_MAX."""
+        with localcontext(EXACT):
+            share = (self.ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+        return min(share, PERCENT_MAX)
 
     def reached(self) -> list[int]:
         return [t for t in THRESHOLDS if self.ratio * 100 >= t]
@@ -53,7 +65,13 @@ class Usage:
 
 def used(limit: SpendLimit, quantities: dict[str, int], sheet: prices.PriceSheet) -> Usage:
     """How much of `limit` these month's quantities {metric: quantity} use, at the
-    prices of `sheet` (each metric's amount rounded as on a statement line)."""
+    prices of `sheet` (each metric's amount rounded as on a statement line), in exact
+    decimals."""
+    with localcontext(EXACT):
+        return _used(limit, quantities, sheet)
+
+
+def _used(limit: SpendLimit, quantities: dict[str, int], sheet: prices.PriceSheet) -> Usage:
     if limit.amount is not None:
         if sheet.currency != limit.currency:  # prevented by prices_set; never compare
             return Usage(Decimal(0), None, quantities)
@@ -104,22 +122,39 @@ def evaluate_locked(limits: list[SpendLimit], *, now=None) -> list[SpendAlert]:
             for (project, metric), quantity in month_usage.items()
             if project == limit.project.public_id
         }
-        found = used(limit, quantities, sheets[limit.project.account_id])
-        state = {
-            "month": month,
-            "percent": found.percent,
-            "exceeded_in": month if found.ratio >= 1 else None,
-        }
-        changed = [name for name, value in state.items() if getattr(limit, name) != value]
-        if changed:
-            for name in changed:
-                setattr(limit, name, state[name])
-            limit.save(update_fields=[*changed, "updated_at"])
-        fired += _fire(limit, month, found)
+        # Each limit in its own savepoint: one that fails (logged; it keeps its last
+        # state) never rolls back the others' states, nor their blocking.
+        kept = {name: getattr(limit, name) for name in _STATE}
+        try:
+            with transaction.atomic():
+                fired += _evaluate_one(limit, month, quantities, sheets[limit.project.account_id])
+        except Exception:
+            for name, value in kept.items():  # as the row is again
+                setattr(limit, name, value)
+            log.exception("spend limit of %s could not be evaluated", limit.project.public_id)
     if fired:
         alerts = list(fired)
         transaction.on_commit(lambda: send_alert_emails(alerts))
     return fired
+
+
+_STATE = ("month", "percent", "exceeded_in")
+
+
+def _evaluate_one(limit: SpendLimit, month: date, quantities, sheet) -> list[SpendAlert]:
+    """Save one limit's state (only what changed); the alerts it fired."""
+    found = used(limit, quantities, sheet)
+    state = {
+        "month": month,
+        "percent": found.percent,
+        "exceeded_in": month if found.ratio >= 1 else None,
+    }
+    changed = [name for name, value in state.items() if getattr(limit, name) != value]
+    if changed:
+        for name in changed:
+            setattr(limit, name, state[name])
+        limit.save(update_fields=[*changed, "updated_at"])
+    return _fire(limit, month, found)
 
 
 def _fire(limit: SpendLimit, month: date, found: Usage) -> list[SpendAlert]:

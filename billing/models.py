@@ -176,6 +176,11 @@ class StatementLine(FrozenModel):
         return f"{self.project_public_id} {self.metric} {self.usage_month:%Y-%m}: {self.amount}"
 
 
+# A share of a limit, in percent (billing.limits.PERCENT_MAX is the largest stored).
+PERCENT_MAX_DIGITS = 12
+PERCENT_DECIMALS = 1
+
+
 class LimitMode(models.TextChoices):
     NOTIFY = "notify", "Notify"  # alerts only
     BLOCK = "block", "Block"  # alerts, and sending refused once 100 % is reached
@@ -196,7 +201,9 @@ class SpendLimit(models.Model):
     # State in `month` (the month last evaluated): the share of the limit used, and the
     # month in which 100 % was reached (the flag in lists; blocks sending in block mode).
     month = models.DateField(null=True, blank=True)
-    percent = models.DecimalField(max_digits=12, decimal_places=1, default=0)
+    percent = models.DecimalField(
+        max_digits=PERCENT_MAX_DIGITS, decimal_places=PERCENT_DECIMALS, default=0
+    )
     exceeded_in = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -243,7 +250,7 @@ class SpendAlert(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     threshold = models.PositiveSmallIntegerField()
-    percent = models.DecimalField(max_digits=12, decimal_places=1)
+    percent = models.DecimalField(max_digits=PERCENT_MAX_DIGITS, decimal_places=PERCENT_DECIMALS)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

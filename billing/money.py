@@ -22,6 +22,8 @@ PRICE_INTEGER_DIGITS = 12
 PRICE_MAX_DIGITS = PRICE_DECIMALS + PRICE_INTEGER_DIGITS
 AMOUNT_DECIMALS = 4  # the largest minor unit in ISO 4217 (CLF, UYW)
 AMOUNT_MAX_DIGITS = 28
+# The largest amount a limit may be (ten of the 28 digits spare for sums of lines).
+MAX_AMOUNT = Decimal(10) ** (AMOUNT_MAX_DIGITS - AMOUNT_DECIMALS - 4)
 
 
 def _currencies() -> dict[str, int]:
@@ -111,9 +113,12 @@ def clean_amount(value, currency: str, *, field: str = "amount") -> Decimal:
     amount = _decimal(value, field=field, example="100.00")
     if amount <= 0:
         raise InvalidValue("must be more than zero.", field=field)
-    if amount != amount.quantize(quantum(currency), rounding=ROUND_HALF_UP):
+    # The size first: rounding 1e26 to cents needs more digits than Decimal's 28.
+    if amount >= MAX_AMOUNT:
+        raise InvalidValue(f"must be less than {MAX_AMOUNT:,}.", field=field)
+    if -amount.as_tuple().exponent > minor_unit(currency) and amount != amount.quantize(
+        quantum(currency), rounding=ROUND_HALF_UP
+    ):
         decimals = minor_unit(currency)
         raise InvalidValue(f"has more than {decimals} decimals for {currency}.", field=field)
-    if amount >= Decimal(10) ** (AMOUNT_MAX_DIGITS - AMOUNT_DECIMALS - 4):
-        raise InvalidValue("is too large.", field=field)
     return amount

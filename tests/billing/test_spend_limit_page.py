@@ -79,6 +79,7 @@ def test_a_top_level_project_has_no_spend_limit_page(client_for, admin_user, pro
         ({"kind": "amount", "amount": "", "mode": "notify"}, "either an amount or quantities"),
         ({"kind": "amount", "amount": "12.345", "mode": "notify"}, "2 decimals"),
         ({"kind": "amount", "amount": "lots", "mode": "notify"}, "not a decimal"),
+        ({"kind": "amount", "amount": "1e26", "mode": "notify"}, "must be less than"),
         ({"kind": "quantities", "mode": "notify"}, "either an amount or quantities"),
         ({"kind": "amount", "amount": "5", "mode": "loud"}, "Select a valid choice"),
     ],
