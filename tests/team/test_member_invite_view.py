@@ -6,12 +6,14 @@ import smtplib
 import pytest
 from django.core import mail
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Role
 from audit.models import AuditEvent
 from core.credentials import hash_secret
 from team import services as team_services
 from team.models import Invitation
+from tests.support.tasks import run_worker
 
 from .conftest import link_in, members_url
 
@@ -129,23 +131,45 @@ def test_the_form_needs_its_csrf_token(admin_user, account):
     assert not Invitation.objects.exists()
 
 
-def test_a_mail_server_failure_keeps_the_invitation_and_says_what_to_do(
-    client_for, admin_user, account, project, monkeypatch
+def test_a_mail_server_failure_keeps_the_invitation_and_retries_the_email(
+    client_for, admin_user, account, project, database_queue, settings, monkeypatch
 ):
     def fail(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("gone")
 
-    monkeypatch.setattr("team.emails.send_mail", fail)
+    monkeypatch.setattr("core.emails.send_mail", fail)
+    settings.EMAIL_RETRY_SCHEDULE = [600]
     client = client_for(admin_user)
     response = client.post(
         invite_url(account),
         {"email": "new@example.com", "role": "viewer", "projects": [project.public_id]},
         follow=True,
     )
-    assert "the email could not be sent. Check the email settings, then use Resend." in (
-        response.content.decode()
-    )
+    # The request only queued the email: the mail server's state is not its business.
+    assert "Invitation sent to new@example.com." in response.content.decode()
     assert Invitation.objects.filter(email="new@example.com").exists()
+
+    run_worker()
+
+    assert mail.outbox == []
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["args"][3] == ["new@example.com"]
+    assert retry.args_kwargs["kwargs"] == {"attempt": 2}
+
+
+def test_the_invitation_email_is_sent_by_the_worker(
+    client_for, admin_user, account, project, database_queue
+):
+    client_for(admin_user).post(
+        invite_url(account),
+        {"email": "new@example.com", "role": "viewer", "projects": [project.public_id]},
+    )
+    assert mail.outbox == []
+
+    run_worker()
+
+    assert [m.to for m in mail.outbox] == [["new@example.com"]]
+    assert "?token=" in mail.outbox[0].body
 
 
 # --- From a subproject's details panel ---------------------------------------------------

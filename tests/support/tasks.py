@@ -1,0 +1,16 @@
+"""The real task queue in tests: the database backend (most tests run tasks at once, with
+Django's immediate backend) and its worker, run in the test's own process."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker(**options) -> str:
+    """`manage.py worker --batch`: every task due now, then return; its output."""
+    out = StringIO()
+    options = {"batch": True, "reload": False, "startup_delay": False, "interval": 0, **options}
+    call_command("worker", stdout=out, **options)
+    return out.getvalue()
