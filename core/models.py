@@ -42,3 +42,16 @@ class FailureCount(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class ScheduledJob(models.Model):
+    """When a job of settings.TASK_SCHEDULE is next due (core.schedule). Workers enqueue
+    a due job and move its time on in one transaction, the row locked, so a job is
+    enqueued once per due time however many workers tick."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.name} at {self.next_run_at:%Y-%m-%d %H:%M}"

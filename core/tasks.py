@@ -7,8 +7,10 @@ row is written on the same connection).
 """
 
 from datetime import timedelta
+from io import StringIO
 
-from django.tasks import TaskContext, task_backends
+from django.core.management import call_command
+from django.tasks import TaskContext, TaskResultStatus, task, task_backends
 from django.utils import timezone
 
 
@@ -25,3 +27,27 @@ def retry_later(context: TaskContext, schedule: list[int], attempt: int, *args, 
         *args, **kwargs, attempt=attempt + 1
     )
     return True
+
+
+@task
+def run_command(name: str, *args: str) -> str:
+    """A management command as a task (the scheduled jobs, core.schedule): its output."""
+    out = StringIO()
+    call_command(name, *args, stdout=out)
+    return out.getvalue()
+
+
+def requeue_stale(now=None) -> int:
+    """Tasks a worker claimed more than TASK_STALE_AFTER seconds ago and never finished
+    (the worker was killed or its machine lost) are made ready again: at least once, never
+    lost. How many."""
+    from django.conf import settings
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.TASK_STALE_AFTER)
+    return (
+        DBTaskResult.objects.running()
+        .filter(started_at__lt=cutoff)
+        .update(status=TaskResultStatus.READY)
+    )

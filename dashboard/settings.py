@@ -278,6 +278,22 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 # for them; `manage.py worker` runs them (`make run` starts one; production runs as
 # many as it likes, they share the queue). Tests run tasks at once (pyproject.toml).
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# The scheduled jobs (core.schedule): management commands that the workers enqueue,
+# every so many seconds or daily at a UTC time. The README and docs/operations.md say
+# the same; each command can still be run by hand or from cron.
+TASK_SCHEDULE = {
+    "check_spend_limits": {"command": ["check_spend_limits"], "every": 15 * 60},
+    "purge_removed_subprojects": {"command": ["purge_removed_subprojects"], "at": "03:15"},
+    "purge_expired_records": {"command": ["purge_expired_records"], "at": "03:45"},
+    "purge_usage_records": {"command": ["purge_usage_records"], "at": "04:00"},
+    "purge_audit_events": {"command": ["purge_audit_events"], "at": "04:30"},
+    # Finished tasks (an email's body among them) are kept a week for the admin site.
+    "prune_task_results": {"command": ["prune_db_task_results", "--min-age-days=7"], "at": "05:00"},
+}
+# How often each worker looks for due jobs; after how long a task claimed by a worker
+# that never finished it (killed, its machine lost) is run again.
+SCHEDULE_TICK = env.int("SCHEDULE_TICK", default=30)
+TASK_STALE_AFTER = env.int("TASK_STALE_AFTER", default=15 * 60)
 # Seconds between the attempts to send an email the mail server refused or could not
 # take (then the email is given up and the failure logged): about a day in all.
 EMAIL_RETRY_SCHEDULE = env.list(

@@ -1,15 +1,60 @@
+import logging
+import os
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
+
+from core import schedule
+from core.tasks import requeue_stale
+
+logger = logging.getLogger("core.schedule")
+
+
+def tick() -> None:
+    """Enqueue the scheduled jobs that are due, and make stale tasks ready again."""
+    schedule.enqueue_due()
+    if stale := requeue_stale():
+        logger.warning("Requeued %d task(s) whose worker stopped in their middle", stale)
+
+
+def ticking(stop: threading.Event) -> None:
+    while not stop.wait(settings.SCHEDULE_TICK):
+        try:
+            close_old_connections()
+            tick()
+        except Exception:  # a database hiccup: the next tick tries again
+            logger.exception("Scheduler tick failed")
+    connection.close()
 
 
 class Command(db_worker.Command):
     help = (
-        "Run the background work: emails (with retries) and every other task the console "
-        "enqueues, from the database queue (django-tasks-db's worker, all queues by "
-        "default). Run as many as you like, on any servers sharing the database: each "
-        "task is claimed by one worker. Stops after the task in hand on SIGINT/SIGTERM. "
-        "`make run` starts one beside the web server."
+        "Run the background work: emails (with retries), the scheduled jobs "
+        "(settings.TASK_SCHEDULE) and every other task the console enqueues, from the "
+        "database queue (django-tasks-db's worker, all queues by default). Run as many "
+        "as you like, on any servers sharing the database: each task is claimed by one "
+        "worker, each scheduled run enqueued once. Stops after the task in hand on "
+        "SIGINT/SIGTERM. `make run` starts one beside the web server."
     )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.set_defaults(queue_name="*")
+        parser.add_argument(
+            "--no-schedule",
+            action="store_false",
+            dest="schedule",
+            help="Do not enqueue the scheduled jobs from this worker.",
+        )
+
+    def handle(self, *args, schedule=True, **options):
+        # With --reload (DEBUG), the process that only watches files does not tick.
+        watcher = options["reload"] and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
+        if schedule and not watcher:
+            tick()  # at once: due jobs and stale tasks, before the first task
+            if not options["batch"]:
+                threading.Thread(target=ticking, args=(threading.Event(),), daemon=True).start()
+        return super().handle(*args, **options)
