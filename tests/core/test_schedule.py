@@ -78,7 +78,7 @@ def test_the_worker_runs_the_due_jobs(settings, database_queue, account, subproj
     add_usage(subproject, 100, month=THIS)  # written without the ingest's signal
     DBTaskResult.objects.all().delete()
 
-    run_worker()  # ticks at start: check_spend_limits, then the alert emails it queued
+    run_worker(schedule=True)  # ticks at start: check_spend_limits, then its alert emails
 
     run = DBTaskResult.objects.get(task_path="core.tasks.run_command")
     assert run.status == "SUCCESSFUL"

@@ -9,8 +9,16 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def run_worker(**options) -> str:
-    """`manage.py worker --batch`: every task due now, then return; its output."""
+    """`manage.py worker --batch --no-schedule`: every task due now, then return; its
+    output. `schedule=True` also enqueues the scheduled jobs due (core.schedule)."""
     out = StringIO()
-    options = {"batch": True, "reload": False, "startup_delay": False, "interval": 0, **options}
+    options = {
+        "batch": True,
+        "reload": False,
+        "startup_delay": False,
+        "interval": 0,
+        "schedule": False,
+        **options,
+    }
     call_command("worker", stdout=out, **options)
     return out.getvalue()
