@@ -2,6 +2,7 @@
 Django's immediate backend) and its worker, run in the test's own process."""
 
 from io import StringIO
+from unittest import mock
 
 from django.core.management import call_command
 
@@ -20,5 +21,10 @@ def run_worker(**options) -> str:
         "schedule": False,
         **options,
     }
-    call_command("worker", stdout=out, **options)
+    # The worker closes connections it finds in a transaction (a long-lived process's
+    # hygiene); in a test that transaction is the test's own, so it must stay open.
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("worker", stdout=out, **options)
     return out.getvalue()
