@@ -12,7 +12,7 @@ from django.http import Http404
 from accounts.models import Membership, Role
 from core.ids import looks_like_public_id
 
-from .models import Project, ProjectGrant, sees
+from .models import Project, ProjectGrant, decides, sees
 
 
 def get_project_for_user(user, public_id: str, *, include_removed: bool = False) -> Project:
@@ -68,14 +68,26 @@ def can_write(project: Project) -> bool:
     return Role.can_write(getattr(project, "user_role", None))
 
 
-def can_suspend(project: Project) -> bool:
-    """Whether that user may suspend and resume it: account admins any project of their
-    account; members a subproject of a project they are granted (an ASP pausing one of
-    its customers), not a project of their own. Viewers never. The platform's
+def can_decide(project: Project) -> bool:
+    """Whether the user `project` was fetched for may remove, restore, suspend and
+    resume it (projects.models.decides): account admins any project of their account;
+    members a subproject of a project they are granted, not a project of their own;
+    never viewers, nor a customer granted only the subproject. The platform's
     suspensions are the service's rule (projects.services.project_suspend)."""
-    role = getattr(project, "user_role", None)
-    if role == Role.ADMIN:
-        return True
-    return (
-        role == Role.MEMBER and project.is_subproject and getattr(project, "parent_visible", False)
+    return decides(
+        role=getattr(project, "user_role", None),
+        is_subproject=project.is_subproject,
+        parent_granted=bool(getattr(project, "parent_granted", False)),
     )
+
+
+def get_project_to_decide(user, public_id: str, **kwargs) -> Project:
+    """As get_project_for_write, and 403 for those who do not decide its existence
+    and suspension (can_decide)."""
+    project = get_project_for_write(user, public_id, **kwargs)
+    if not can_decide(project):
+        raise PermissionDenied(
+            "Only account admins, and members of its parent project, remove, restore, "
+            "suspend or resume a subproject."
+        )
+    return project

@@ -45,6 +45,20 @@ def sees(*, admin, granted, parent_granted):
     return admin | granted | parent_granted
 
 
+def decides(*, role, is_subproject: bool, parent_granted: bool) -> bool:
+    """Whether a user decides a project's existence and suspension for the customer
+    (remove, restore, suspend, resume): the rule, written once. An account admin decides
+    for any project of the account; a member for a subproject of a project they are
+    granted (an ASP removing or pausing one of its customers). Never a viewer, and never
+    a login granted only the subproject itself (the ASP's own customer: removing a
+    customer is the ASP's decision). Asked by the dashboard on a project read with these
+    facts (projects.access.can_decide) and by the services for every interface
+    (projects.services.decisions)."""
+    if role == Role.ADMIN:
+        return True
+    return role == Role.MEMBER and is_subproject and parent_granted
+
+
 def visibility(user) -> dict[str, Q]:
     """The facts `sees` takes, for `user` and any project, as conditions on Project
     rows: subqueries on what the user holds in their current account (held_by)."""

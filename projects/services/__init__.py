@@ -16,7 +16,8 @@ project's parent and account with it, which the entry names, so recording costs 
 other query.
 
 One module per subdomain: projects (name, labels), subprojects (create, remove,
-restore, purge), access_keys, suspension, grants; rows holds what they all do to the row
+restore, purge), access_keys, suspension, grants, decisions (who removes, restores,
+suspends and resumes); rows holds what they all do to the row
 they change. Import the functions from here: `from projects import services`.
 """
 
@@ -27,6 +28,7 @@ from .access_keys import (
     access_key_rotate,
     rotated_name,
 )
+from .decisions import is_platform, may_decide, require_decider
 from .grants import check_grantable, grant_remove, grant_set, membership_grants_set
 from .projects import project_create, project_update, reminder_dismiss
 from .subprojects import (
@@ -39,7 +41,7 @@ from .subprojects import (
     subproject_restore,
     subprojects_remove,
 )
-from .suspension import is_platform, project_resume, project_suspend
+from .suspension import project_resume, project_suspend
 
 __all__ = [
     "PURGE_BATCH",
@@ -52,6 +54,7 @@ __all__ = [
     "grant_remove",
     "grant_set",
     "is_platform",
+    "may_decide",
     "membership_grants_set",
     "project_create",
     "project_resume",
@@ -59,6 +62,7 @@ __all__ = [
     "project_update",
     "purge_removed_subprojects",
     "reminder_dismiss",
+    "require_decider",
     "rotated_name",
     "subproject_counts_refresh",
     "subproject_create",

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from audit import trail
 from core.actors import SYSTEM, Actor
-from core.errors import InvalidValue, WrongState
+from core.errors import InvalidValue, NotAllowed, WrongState
 from projects.models import Project, Subproject
 from projects.signals import subprojects_purging
 
+from .decisions import may_decide, require_decider
 from .rows import commit, insert, locked, locked_project
 
 
@@ -60,6 +61,7 @@ def subproject_remove(*, subproject: Project, actor: Actor = SYSTEM) -> Project:
     restore_window(), then `purge_removed_subprojects` deletes it.
     """
     _require_subproject(subproject)
+    require_decider(subproject, actor)
     parent, stored = _locked_family(subproject)
     before = {"removed_at": stored.removed_at}
     if stored.removed_at is None:
@@ -87,6 +89,8 @@ def subprojects_remove(*, parent: Project, public_ids, actor: Actor = SYSTEM) ->
     parent = locked_project(parent.pk)
     if parent.parent_id is not None:
         raise WrongState("This is a subproject: it has no subprojects to remove.")
+    if not may_decide(actor, account_id=parent.account_id, parent_id=parent.pk):
+        raise NotAllowed("Only the project's admins and members remove its subprojects.")
     chosen = list(
         parent.subprojects.alive()
         .filter(public_id__in=public_ids)
@@ -111,6 +115,7 @@ def subprojects_remove(*, parent: Project, public_ids, actor: Actor = SYSTEM) ->
 @transaction.atomic
 def subproject_restore(*, subproject: Project, actor: Actor = SYSTEM) -> Project:
     _require_subproject(subproject)
+    require_decider(subproject, actor)
     parent, stored = _locked_family(subproject)
     before = {"removed_at": stored.removed_at}
     if stored.removed_at is not None and timezone.now() >= stored.restore_deadline:

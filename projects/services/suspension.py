@@ -5,20 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.actions import project_action
-from core.actors import SYSTEM, Actor, Kind, Source
+from core.actors import SYSTEM, Actor
 from core.errors import InvalidValue, NotAllowed, WrongState
 from core.validation import clean_display_name
 from projects.models import Project
 
+from .decisions import is_platform, require_decider
 from .rows import commit, locked_project
-
-
-def is_platform(actor: Actor) -> bool:
-    """Whether `actor` acts for the platform (operators in the admin, commands,
-    maintenance, the platform's services) rather than for a customer."""
-    return actor.source in (Source.ADMIN, Source.COMMAND, Source.INTERNAL) or (
-        actor.kind == Kind.PLATFORM_TOKEN
-    )
 
 
 def _clean_reason(reason) -> str:
@@ -37,10 +30,11 @@ def project_suspend(*, project: Project, reason: str, actor: Actor = SYSTEM) -> 
     customer; a customer suspending a project the platform has suspended is refused, and
     the platform suspending a customer's suspension takes it over. Suspending a
     suspended project again changes only its reason. Who may suspend what in the
-    dashboard and the API is decided there (projects.access.can_suspend, parent keys).
+    dashboard and the API is the one rule of projects.services.decisions (NotAllowed).
     `project` is updated in place.
     """
     reason = _clean_reason(reason)
+    require_decider(project, actor)
     stored = locked_project(project.pk)
     if stored.removed_at is not None:
         raise WrongState("This subproject has been removed: restore it before suspending it.")
@@ -62,6 +56,7 @@ def project_suspend(*, project: Project, reason: str, actor: Actor = SYSTEM) -> 
 def project_resume(*, project: Project, actor: Actor = SYSTEM) -> Project:
     """Lift a suspension; customers cannot lift the platform's. Resuming a project that
     is not suspended changes nothing. `project` is updated in place."""
+    require_decider(project, actor)
     stored = locked_project(project.pk)
     before = _suspension_fields(stored)
     if stored.suspended_by_platform and not is_platform(actor):

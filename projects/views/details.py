@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -9,7 +8,13 @@ from accounts.current import remember_project
 from core.actors import Actor
 from core.forms import perform, submit
 from projects import services
-from projects.access import can_suspend, can_write, get_project_for_user, get_project_for_write
+from projects.access import (
+    can_decide,
+    can_write,
+    get_project_for_user,
+    get_project_for_write,
+    get_project_to_decide,
+)
 from projects.contributions import detail_parts, load_row_flags, sections
 from projects.forms import LabelsForm, NameForm, SuspendForm
 from projects.models import ReminderDismissal
@@ -38,7 +43,7 @@ def _render_details(
         "access_keys": keys,
         "limit": limit,
         "limit_reached": sum(key.is_active for key in keys) >= limit,
-        "can_suspend": can_suspend(project),
+        "can_decide": can_decide(project),
         "suspend_form": suspend_form or SuspendForm(),
         "service_api_reminder": project.is_subproject
         and not ReminderDismissal.objects.filter(
@@ -96,7 +101,7 @@ def _after_removal_url(subproject):
 @require_http_methods(["GET", "POST"])
 def subproject_remove(request, public_id):
     """GET asks for confirmation, naming the subproject; POST removes it."""
-    project = get_project_for_write(request.user, public_id)
+    project = get_project_to_decide(request.user, public_id)
     if request.method == "GET" or not project.is_subproject:
         status = 200 if project.is_subproject else 400
         return render(
@@ -113,24 +118,17 @@ def subproject_remove(request, public_id):
 
 @require_POST
 def subproject_restore(request, public_id):
-    project = get_project_for_write(request.user, public_id, include_removed=True)
+    project = get_project_to_decide(request.user, public_id, include_removed=True)
     done = f"Subproject “{project.name}” restored."
     if not perform(request, services.subproject_restore, subproject=project, done=done):
         return redirect("project_list")
     return redirect("project_detail", project.public_id)
 
 
-def _get_project_to_suspend(request, public_id):
-    project = get_project_for_write(request.user, public_id)
-    if not can_suspend(project):
-        raise PermissionDenied("Only account admins, and members of its parent, suspend it.")
-    return project
-
-
 @require_POST
 def project_suspend(request, public_id):
     """Suspend with a reason: its access keys are refused until it is resumed."""
-    project = _get_project_to_suspend(request, public_id)
+    project = get_project_to_decide(request.user, public_id)
     form = SuspendForm(request.POST)
 
     def suspend(data):
@@ -145,7 +143,7 @@ def project_suspend(request, public_id):
 
 @require_POST
 def project_resume(request, public_id):
-    project = _get_project_to_suspend(request, public_id)
+    project = get_project_to_decide(request.user, public_id)
     done = f"“{project.name}” is resumed: its access keys work again."
     perform(request, services.project_resume, project=project, done=done)
     return redirect("project_detail", project.public_id)

@@ -10,8 +10,11 @@ from projects import services
 from projects.api import auth
 from tests.support.api_client import call, error_of
 
-# An ASP suspending its customer (not the platform: SYSTEM, the default actor, is).
-CUSTOMER = Actor(Kind.ACCESS_KEY, "00000000-0000-4000-8000-000000000000", Source.API)
+
+def asp(project_key) -> Actor:
+    """An ASP suspending its customer with the parent's key (not the platform: SYSTEM,
+    the default actor, is)."""
+    return Actor(Kind.ACCESS_KEY, project_key[0].key_id, Source.API)
 
 
 def get_sub(client, sub, authorization):
@@ -29,12 +32,12 @@ def bearer(client, authorization) -> str:
 
 
 def test_a_suspended_subprojects_key_and_token_are_refused_then_work_again(
-    client, subproject, subproject_key
+    client, subproject, subproject_key, project_key
 ):
     _, basic = subproject_key
     token = bearer(client, basic)
     assert get_sub(client, subproject, basic).status_code == 200
-    services.project_suspend(project=subproject, reason="Unpaid invoice", actor=CUSTOMER)
+    services.project_suspend(project=subproject, reason="Unpaid invoice", actor=asp(project_key))
     for authorization in (basic, token):
         response = get_sub(client, subproject, authorization)
         status, word, message = error_of(response)
@@ -42,7 +45,7 @@ def test_a_suspended_subprojects_key_and_token_are_refused_then_work_again(
         assert f"The project {subproject.public_id} is suspended" in message
         assert "Unpaid invoice" in message and "by the platform" not in message
         assert "WWW-Authenticate" not in response
-    services.project_resume(project=subproject, actor=CUSTOMER)
+    services.project_resume(project=subproject, actor=asp(project_key))
     assert get_sub(client, subproject, basic).status_code == 200
     assert get_sub(client, subproject, token).status_code == 200
 
@@ -94,8 +97,9 @@ def test_the_token_endpoint_refuses_a_suspended_projects_key(client, subproject,
     assert "is suspended" in response.json()["error_description"]
 
 
-def test_the_lookup_stays_one_query(django_assert_num_queries, project, subproject):
-    services.project_suspend(project=project, reason="Unpaid", actor=CUSTOMER)
+def test_the_lookup_stays_one_query(django_assert_num_queries, project, subproject, admin_user):
+    admin = Actor(Kind.USER, str(admin_user.pk), Source.DASHBOARD, user=admin_user)
+    services.project_suspend(project=project, reason="Unpaid", actor=admin)
     key, _ = services.access_key_create(project=subproject, display_name="k")
     auth._active_key(key.key_id)  # sets last_used_at
     with django_assert_num_queries(1):

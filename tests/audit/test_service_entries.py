@@ -140,14 +140,16 @@ def test_access_key_rename_and_revoke(project, actor):
     assert only_event("access_key.revoke").key_id == key.key_id
 
 
-def test_suspend_and_resume(subproject, project, actor):
+def test_suspend_and_resume(subproject, project, actor, admin_user):
     services.project_suspend(project=subproject, reason="Unpaid invoice", actor=actor)
     event = only_event("subproject.suspend")
     assert event.changes["suspend_reason"] == {"before": "", "after": "Unpaid invoice"}
     assert event.family_project_id == project.public_id
     services.project_resume(project=subproject, actor=actor)
     assert only_event("subproject.resume").changes["suspend_reason"]["after"] == ""
-    services.project_suspend(project=project, reason="Abuse", actor=actor)
+    # A top-level project is suspended by an account admin (projects.models.decides).
+    admin = Actor(Kind.USER, str(admin_user.pk), Source.DASHBOARD, user=admin_user)
+    services.project_suspend(project=project, reason="Abuse", actor=admin)
     assert only_event("project.suspend").project_id == project.public_id
 
 
