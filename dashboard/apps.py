@@ -7,3 +7,6 @@ class DashboardConfig(AppConfig):
 
     name = "dashboard"
     verbose_name = "Dashboard"
+
+    def ready(self):
+        from dashboard import checks  # noqa: F401  (registers the deploy checks)

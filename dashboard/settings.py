@@ -12,16 +12,19 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from dashboard import environment as env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
 # A .env file beside manage.py is read if present; real environment variables win.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=False)
+# Every value is checked as it is read (dashboard/environment.py): a mistake stops
+# start-up with a message naming the variable and what it accepts.
+DEBUG = env.boolean("DEBUG", default=False)
 
 # Local state (the SQLite file, the development secret) lives in one ignored folder.
-VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = Path(env.string("VAR_DIR", default=str(BASE_DIR / "var")))
 
 
 def _development_secret(name: str) -> str:
@@ -37,7 +40,7 @@ def _development_secret(name: str) -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = env("SECRET_KEY", default="")
+SECRET_KEY = env.string("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -48,7 +51,7 @@ if not SECRET_KEY:
 
 # Access-key secrets are hashed with their own pepper, never SECRET_KEY: rotating the
 # session-signing key must not invalidate every customer's credentials.
-ACCESS_KEY_PEPPER = env("ACCESS_KEY_PEPPER", default="")
+ACCESS_KEY_PEPPER = env.string("ACCESS_KEY_PEPPER")
 if not ACCESS_KEY_PEPPER:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -56,17 +59,23 @@ if not ACCESS_KEY_PEPPER:
             "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
     ACCESS_KEY_PEPPER = _development_secret("access_key_pepper")
+# Rotation (docs/operations.md, "Rotating secrets"): the old values, comma separated,
+# newest first. Sessions and signed tokens made with a SECRET_KEY_FALLBACKS key still
+# verify; access keys, platform tokens and invitations hashed with a fallback pepper
+# still match, and keys and tokens are re-hashed with the current pepper on their next use.
+SECRET_KEY_FALLBACKS = env.string_list("SECRET_KEY_FALLBACKS", default=[])
+ACCESS_KEY_PEPPER_FALLBACKS = env.string_list("ACCESS_KEY_PEPPER_FALLBACKS", default=[])
 
 # Networks of the reverse proxies in front of the app servers (e.g. 10.0.0.0/8). Only a
 # request from one of them has its X-Forwarded-For read, for the client's address
 # (core/client.py). Empty: the header is ignored, REMOTE_ADDR is the client.
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXIES = env.string_list("TRUSTED_PROXIES", default=[])
 
 # Who may read /metrics (Prometheus): clients from these networks (client_address, so
 # behind a proxy the real client), or a request with `Authorization: Bearer
 # METRICS_TOKEN`. Both empty (the default): /metrics answers 404 to everyone.
-METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
-METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.string_list("METRICS_ALLOWED_NETWORKS", default=[])
+METRICS_TOKEN = env.string("METRICS_TOKEN")
 for _name, _networks in (
     ("TRUSTED_PROXIES", TRUSTED_PROXIES),
     ("METRICS_ALLOWED_NETWORKS", METRICS_ALLOWED_NETWORKS),
@@ -79,8 +88,8 @@ for _name, _networks in (
                 f"{_name}: {_network!r} is not an address or network (e.g. 10.0.0.0/8)."
             ) from None
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The apps, lowest layer first (pyproject.toml's import-linter contracts keep imports
 # one way: an app imports only those above it in this list, never one below).
@@ -152,9 +161,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": env.database("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.integer("CONN_MAX_AGE", default=0, minimum=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server, commands and tests share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -177,7 +186,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (docs/operations.md, "Degraded modes"). It must still be shared by every app server if
 # anything is ever cached: the database by default, Redis (pip install '.[redis]') when
 # CACHE_URL says so.
-CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://django_cache")}
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     # Django culls a third of the table past MAX_ENTRIES (300 by default); expired rows
     # are culled first.
@@ -226,14 +235,16 @@ STORAGES = {
 }
 
 # --- Transport security: on unless DEBUG, each switch overridable ---------------------
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.boolean("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.boolean("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.integer(
+    "SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", default=not DEBUG)
 # Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO.
-_proxy_header = env("SECURE_PROXY_SSL_HEADER", default="")
+_proxy_header = env.string("SECURE_PROXY_SSL_HEADER")
 SECURE_PROXY_SSL_HEADER = (_proxy_header, "https") if _proxy_header else None
 # Probes and scrapers speak plain HTTP to each app server.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
@@ -262,16 +273,14 @@ SECURE_CSP = {
 # smtp+tls://…, implicit TLS as smtp+ssl://…; consolemail:// prints each email (with its
 # link) on the server's output. Default: the console with DEBUG (`make run` prints the
 # links), else an SMTP server on localhost:25. Tests use Django's locmem backend.
-EMAIL_CONFIG = env.email_url_config(
-    env("EMAIL_URL", default="") or ("consolemail://" if DEBUG else "smtp://localhost:25")
-)
+EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update({name: value for name, value in EMAIL_CONFIG.items() if value not in (None, "")})
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Console <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", default="Console <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the dashboard is, for links in emails (no request there to build them from).
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL = env.http_url("SITE_URL", default="http://127.0.0.1:8000")
 # How long a password-reset link works (Django's setting), in seconds: one hour.
-PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+PASSWORD_RESET_TIMEOUT = env.integer("PASSWORD_RESET_TIMEOUT", default=60 * 60, minimum=1)
 
 # --- Background work: Django's Tasks framework on the database (ADR 0125) -------------
 # Tasks are rows in the database, written in the transaction of the change that asks
@@ -306,19 +315,15 @@ SUBPROJECT_RESTORE_DAYS = 30
 # Raw usage records are kept this many days (then purge_usage_records deletes them);
 # a record for an hour older than this is refused as too late. Daily and monthly
 # totals are kept for good.
-USAGE_RECORD_RETENTION_DAYS = env.int("USAGE_RECORD_RETENTION_DAYS", default=35)
-if USAGE_RECORD_RETENTION_DAYS < 1:
-    raise ImproperlyConfigured(
-        "USAGE_RECORD_RETENTION_DAYS must be a whole number of days, 1 or more."
-    )
+USAGE_RECORD_RETENTION_DAYS = env.integer("USAGE_RECORD_RETENTION_DAYS", default=35, minimum=1)
 
 # Where a customer creates the Service API (e.g. an SMS service plan) that a new
 # subproject needs before it can send messages; the dashboard links there from the new
 # subproject's row and its details page. "{project_id}" in it is replaced by the
 # subproject's Project ID.
-SERVICE_API_URL = env("SERVICE_API_URL", default="https://dashboard.sinch.com/sms/api/services")
-if not SERVICE_API_URL.startswith(("https://", "http://")):
-    raise ImproperlyConfigured("SERVICE_API_URL must be an http(s) address.")
+SERVICE_API_URL = env.http_url(
+    "SERVICE_API_URL", default="https://dashboard.sinch.com/sms/api/services"
+)
 
 # A form posted without a valid CSRF token (an expired session, a page open for days)
 # gets a page in the dashboard's look that says what to do.
@@ -328,9 +333,12 @@ CSRF_FAILURE_VIEW = "dashboard.views.csrf_failure"
 # One line per request from core.request_log (logger "console.request"), and every
 # record carries the request's ID. LOG_FORMAT=json (the default: one JSON object per
 # line, for log collectors) or plain (for reading in a terminal; `make run`).
-LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
-if LOG_FORMAT not in ("json", "plain"):
-    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
+LOG_FORMAT = env.choice(
+    "LOG_FORMAT", default="plain" if DEBUG else "json", choices=("json", "plain")
+)
+LOG_LEVEL = env.choice(
+    "LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -346,7 +354,7 @@ LOGGING = {
             "filters": ["request_id"],
         }
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # At DEBUG this logger prints the whole template context of a failed variable
@@ -356,4 +364,4 @@ LOGGING = {
 }
 
 # The operators' admin; a less obvious path can be set per deployment.
-ADMIN_URL = env("ADMIN_URL", default="admin/")
+ADMIN_URL = env.string("ADMIN_URL", default="admin/")

@@ -1,7 +1,7 @@
 """/healthz (liveness) and /readyz (readiness): unauthenticated, cheap."""
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connections
 
 from dashboard import views
 
@@ -9,6 +9,21 @@ from dashboard import views
 def test_healthz_needs_no_sign_in(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_healthz_never_touches_the_database(client, db, django_assert_num_queries, monkeypatch):
+    """Liveness must not fail with the database: every server would be restarted."""
+    with django_assert_num_queries(0):
+        assert client.get("/healthz").status_code == 200
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    wrapper = connections["default"]  # the object itself, not the thread-local proxy
+    with monkeypatch.context() as patched:
+        patched.setattr(wrapper, "ensure_connection", refuse)
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 503
 
 
 def test_readyz_when_everything_answers(client, db):

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,6 +21,9 @@ def manage(*args, **env):
         "SESSION_",
         "CSRF_",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DATABASE_URL",
+        "CACHE_URL",
+        "CONN_",
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     clean.update(env)
@@ -32,20 +37,36 @@ def manage(*args, **env):
     )
 
 
+PRODUCTION = {
+    "SECRET_KEY": "x7Jq2-production-like-secret-Zr9vLw0pQm3Tn8sKd4Yb6Hc1Ue5Gf",
+    "ACCESS_KEY_PEPPER": "another-production-like-secret-value",
+    "ALLOWED_HOSTS": "console.example.com",
+    "DEBUG": "0",
+}
+
+
 def test_check_deploy_is_clean_with_only_secret_key_and_hosts(tmp_path):
+    # The deploy check connects to the database and the cache: set up as a deploy does.
+    for step in ("migrate", "createcachetable"):
+        ran = manage(step, **PRODUCTION, VAR_DIR=str(tmp_path))
+        assert ran.returncode == 0, ran.stderr
     result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        SECRET_KEY="x7Jq2-production-like-secret-Zr9vLw0pQm3Tn8sKd4Yb6Hc1Ue5Gf",
-        ACCESS_KEY_PEPPER="another-production-like-secret-value",
-        ALLOWED_HOSTS="console.example.com",
-        DEBUG="0",
-        VAR_DIR=str(tmp_path),
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, VAR_DIR=str(tmp_path)
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_connects_to_the_database_and_the_cache(tmp_path):
+    nowhere = "postgres://console:hunter2@127.0.0.1:9/console"  # the discard port
+    result = manage("check", "--deploy", **PRODUCTION, VAR_DIR=str(tmp_path), DATABASE_URL=nowhere)
+    assert result.returncode != 0
+    assert "console.E001" in result.stderr and "DATABASE_URL" in result.stderr
+    assert "hunter2" not in result.stdout + result.stderr
+    # SQLite answers, but the database cache's table was never made.
+    result = manage("check", "--deploy", **PRODUCTION, VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "console.E002" in result.stderr and "createcachetable" in result.stderr
 
 
 def test_secret_key_is_required_without_debug(tmp_path):
@@ -58,3 +79,34 @@ def test_debug_makes_a_local_secret(tmp_path):
     result = manage("check", DEBUG="1", VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "secret_key.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "accepts"),
+    [
+        ("DATABASE_URL", "notaurl", "a database URL"),
+        ("CONN_MAX_AGE", "abc", "a whole number"),
+        ("CONN_MAX_AGE", "-1", "a whole number, 0 or more"),
+        ("DEBUG", "maybe", "a boolean"),
+        ("SECURE_HSTS_SECONDS", "1y", "a whole number"),
+        ("CACHE_URL", "memcache", "a cache URL"),
+        ("EMAIL_URL", "mail.example.com", "an email URL"),
+        ("SITE_URL", "console.example.com", "an http:// or https:// address"),
+        ("LOG_FORMAT", "xml", "json or plain"),
+        ("USAGE_RECORD_RETENTION_DAYS", "0", "a whole number, 1 or more"),
+    ],
+)
+def test_a_wrong_value_stops_start_up_naming_the_variable(tmp_path, name, value, accepts):
+    result = manage("check", **{**PRODUCTION, name: value}, VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert f"{name}={value!r} is not valid: {name} accepts {accepts}" in last_line
+
+
+def test_a_database_url_password_is_never_printed(tmp_path):
+    result = manage(
+        "check", **PRODUCTION, VAR_DIR=str(tmp_path), DATABASE_URL="nosuch://u:hunter2@h/db"
+    )
+    assert result.returncode != 0 and "DATABASE_URL" in result.stderr
+    assert "hunter2" not in result.stderr

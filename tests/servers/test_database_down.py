@@ -13,7 +13,7 @@ pytestmark = pytest.mark.servers
 @pytest.fixture
 def server(start_server):
     nowhere = f"postgres://postgres@127.0.0.1:{free_port()}/console"
-    return start_server(workers=1, DATABASE_URL=nowhere, up_status=503)
+    return start_server(workers=1, DATABASE_URL=nowhere)
 
 
 def test_everything_is_a_503_with_retry_after(server):
@@ -43,6 +43,9 @@ def test_everything_is_a_503_with_retry_after(server):
     page = requests.get(server.url("/projects/"), cookies={"sessionid": "x" * 32}, timeout=30)
     assert page.status_code == 503 and "Temporarily unavailable" in page.text
     assert page.headers["X-Request-ID"] in page.text
+    # Liveness answers (restarting the server would not bring the database back);
+    # readiness does not.
+    assert requests.get(server.url("/healthz"), timeout=30).status_code == 200
     ready = requests.get(server.url("/readyz"), timeout=30)
     assert ready.status_code == 503 and ready.json()["checks"]["database"] == "unreachable"
     assert server.server_errors() == []
