@@ -9,7 +9,9 @@ Only HMAC-SHA256(ACCESS_KEY_PEPPER, secret) is stored. A fast hash is right here
 the secret is random and long, so it cannot be guessed the way a password can, and
 checking it must cost microseconds on every API request, not the 100 ms a password
 hasher spends. The pepper is its own setting, not SECRET_KEY, so rotating SECRET_KEY
-does not invalidate every customer's keys.
+does not invalidate every customer's keys. The pepper itself rotates through
+ACCESS_KEY_PEPPER_FALLBACKS: a hash made with an older pepper still matches, and is
+re-hashed with the current one the first time it is used (rehash_if_old).
 """
 
 import hashlib
@@ -69,14 +71,42 @@ def is_well_formed(secret: str, prefix: str = PREFIX) -> bool:
 
 
 @sensitive_variables()
-def hash_secret(secret: str) -> str:
-    pepper = settings.ACCESS_KEY_PEPPER.encode()
-    return hmac.new(pepper, secret.encode(), hashlib.sha256).hexdigest()
+def hash_secret(secret: str, pepper: str | None = None) -> str:
+    """The hash stored for `secret`: with the current pepper unless one is given."""
+    pepper = settings.ACCESS_KEY_PEPPER if pepper is None else pepper
+    return hmac.new(pepper.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+@sensitive_variables()
+def all_hashes(secret: str) -> list[str]:
+    """`secret`'s hash under the current pepper, then under each of
+    ACCESS_KEY_PEPPER_FALLBACKS (older peppers, kept while their hashes are re-hashed
+    on use): what to look a stored hash up by."""
+    return [hash_secret(secret)] + [
+        hash_secret(secret, pepper) for pepper in settings.ACCESS_KEY_PEPPER_FALLBACKS
+    ]
 
 
 @sensitive_variables()
 def secret_matches(secret: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(hash_secret(secret), stored_hash)
+    """True when `stored_hash` is `secret`'s hash under the current pepper or a
+    fallback. Every pepper is tried, so the time taken does not say which matched."""
+    matched = False
+    for candidate in all_hashes(secret):
+        matched |= hmac.compare_digest(candidate, stored_hash)
+    return matched
+
+
+def rehash_if_old(queryset, field: str, stored_hash: str, secret: str) -> None:
+    """Re-hash a credential found under an older pepper with the current one.
+
+    A compare-and-set (`UPDATE … WHERE pk = … AND hash = <the old hash>`): two requests
+    racing both compute the same new hash, the second updates nothing, and neither
+    overwrites a hash changed meanwhile (a rotation). `queryset` is the credential's own
+    row (`Model.objects.filter(pk=…)`)."""
+    current = hash_secret(secret)
+    if not hmac.compare_digest(current, stored_hash):
+        queryset.filter(**{field: stored_hash}).update(**{field: current})
 
 
 def is_well_formed_key_id(key_id: str) -> bool:

@@ -23,7 +23,7 @@ from accounts.models import Account, Membership, Role, User
 from accounts.services import check_role, membership_set
 from audit import trail
 from core.actors import SYSTEM, Actor
-from core.credentials import hash_secret
+from core.credentials import all_hashes, hash_secret
 from core.errors import AlreadyExists, InvalidValue, NotAllowed, WrongState
 from projects.services import check_grantable, grant_set
 
@@ -158,7 +158,9 @@ def invitation_for_token(token: str) -> Invitation | None:
     if not isinstance(token, str) or len(token) != _TOKEN_LENGTH:
         return None
     return (
-        Invitation.objects.select_related("account").filter(token_hash=hash_secret(token)).first()
+        Invitation.objects.select_related("account")
+        .filter(token_hash__in=all_hashes(token))
+        .first()
     )
 
 

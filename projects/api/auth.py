@@ -322,6 +322,9 @@ def key_for_credentials(key_id: str, secret: str, target: str | None = None) -> 
     key = _active_key(key_id, target)
     if key is None or not credentials.secret_matches(secret, key.secret_hash):
         return None
+    credentials.rehash_if_old(
+        AccessKey.objects.filter(pk=key.pk), "secret_hash", key.secret_hash, secret
+    )
     return key
 
 

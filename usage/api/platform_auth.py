@@ -36,10 +36,13 @@ def token_for_secret(secret: str) -> PlatformToken | None:
     if not credentials.is_well_formed(secret, PLATFORM_TOKEN_PREFIX):
         return None
     token = PlatformToken.objects.filter(
-        secret_hash=credentials.hash_secret(secret), revoked_at__isnull=True
+        secret_hash__in=credentials.all_hashes(secret), revoked_at__isnull=True
     ).first()
     if token is None:
         return None
+    credentials.rehash_if_old(
+        PlatformToken.objects.filter(pk=token.pk), "secret_hash", token.secret_hash, secret
+    )
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         PlatformToken.objects.filter(pk=token.pk).update(last_used_at=now)
