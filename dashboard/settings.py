@@ -12,7 +12,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from dashboard import environment as env
+from dashboard.environment import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -286,7 +286,9 @@ PASSWORD_RESET_TIMEOUT = env.integer("PASSWORD_RESET_TIMEOUT", default=60 * 60, 
 # Tasks are rows in the database, written in the transaction of the change that asks
 # for them; `manage.py worker` runs them (`make run` starts one; production runs as
 # many as it likes, they share the queue). Tests run tasks at once (pyproject.toml).
-TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+TASKS = {
+    "default": {"BACKEND": env.string("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
 # The scheduled jobs (core.schedule): management commands that the workers enqueue,
 # every so many seconds or daily at a UTC time. The README and docs/operations.md say
 # the same; each command can still be run by hand or from cron.
@@ -301,12 +303,12 @@ TASK_SCHEDULE = {
 }
 # How often each worker looks for due jobs; after how long a task claimed by a worker
 # that never finished it (killed, its machine lost) is run again.
-SCHEDULE_TICK = env.int("SCHEDULE_TICK", default=30)
-TASK_STALE_AFTER = env.int("TASK_STALE_AFTER", default=15 * 60)
+SCHEDULE_TICK = env.integer("SCHEDULE_TICK", default=30, minimum=1)
+TASK_STALE_AFTER = env.integer("TASK_STALE_AFTER", default=15 * 60, minimum=1)
 # Seconds between the attempts to send an email the mail server refused or could not
 # take (then the email is given up and the failure logged): about a day in all.
-EMAIL_RETRY_SCHEDULE = env.list(
-    "EMAIL_RETRY_SCHEDULE", cast=int, default=[30, 120, 600, 1800, 7200, 21600, 57600]
+EMAIL_RETRY_SCHEDULE = env.integer_list(
+    "EMAIL_RETRY_SCHEDULE", default=[30, 120, 600, 1800, 7200, 21600, 57600]
 )
 
 # --- Product limits --------------------------------------------------------------------

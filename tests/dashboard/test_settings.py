@@ -94,6 +94,8 @@ def test_debug_makes_a_local_secret(tmp_path):
         ("SITE_URL", "console.example.com", "an http:// or https:// address"),
         ("LOG_FORMAT", "xml", "json or plain"),
         ("USAGE_RECORD_RETENTION_DAYS", "0", "a whole number, 1 or more"),
+        ("SCHEDULE_TICK", "0", "a whole number, 1 or more"),
+        ("EMAIL_RETRY_SCHEDULE", "30,soon", "whole numbers, 0 or more, separated by commas"),
     ],
 )
 def test_a_wrong_value_stops_start_up_naming_the_variable(tmp_path, name, value, accepts):
@@ -110,3 +112,19 @@ def test_a_database_url_password_is_never_printed(tmp_path):
     )
     assert result.returncode != 0 and "DATABASE_URL" in result.stderr
     assert "hunter2" not in result.stderr
+
+
+def test_django_environs_own_readers_name_the_variable_too(monkeypatch):
+    """Settings added later with env.int(…) or env.bool(…) are checked as well."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from dashboard.environment import env
+
+    monkeypatch.setenv("SOME_COUNT", "ten")
+    with pytest.raises(ImproperlyConfigured, match="SOME_COUNT"):
+        env.int("SOME_COUNT", default=1)
+    monkeypatch.setenv("SOME_SWITCH", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="SOME_SWITCH='maybe' is not valid"):
+        env.bool("SOME_SWITCH", default=False)
+    monkeypatch.setenv("SOME_SWITCH", "yes")
+    assert env.bool("SOME_SWITCH") is True
