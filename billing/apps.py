@@ -11,7 +11,13 @@ class BillingConfig(AppConfig):
         from . import flags, receivers  # noqa: F401 - spend limits hear about new usage
 
         contributions.add_section(
-            contributions.Section("Billing", "billing", order=40, top_level_only=True)
+            contributions.Section(
+                "Billing",
+                "billing",
+                order=40,
+                top_level_only=True,
+                current_for=("billing", "billing_month", "spend_limit"),
+            )
         )
         contributions.add_row_flag(
             contributions.RowFlag("limit_flag", flags.with_limit_flag, flags.badge)

@@ -3,7 +3,8 @@
 An app registers its parts in its AppConfig.ready():
 
 - `Section`: a page of a project a person can go to (Usage, Billing…), listed in the
-  Projects menu's row options and on the project's details page;
+  lasting navigation of every page (dashboard.navigation), in the Projects menu's row
+  options and on the project's details page;
 - `RowFlag`: a value every project list loads in its own query (no query per row) and
   the badge it shows beside the project's name (billing: "Over spend limit");
 - `detail_part(slot, template)`: a template included on a project's details page at
@@ -24,7 +25,19 @@ class Section:
     label: str
     url_name: str  # a URL taking the project's public ID
     order: int
-    top_level_only: bool = False  # a subproject has none (Subprojects, Billing)
+    top_level_only: bool = False  # a subproject has none (Subprojects)
+    # A subproject's section shown only to those who see its parent (its bill: what the
+    # ASP re-bills that customer is not the customer's business).
+    parent_viewers_only: bool = False
+    # The pages (URL names) on which the navigation marks this section as the current one.
+    current_for: tuple[str, ...] = ()
+    # A part of the url_name's page (#anchor) rather than a page of its own: only in the
+    # navigation (Access keys and Settings are sections of the details page).
+    anchor: str = ""
+
+    @property
+    def is_page(self) -> bool:
+        return not self.anchor
 
 
 @dataclass(frozen=True)
@@ -40,13 +53,19 @@ _parts: dict[str, list[str]] = {}
 
 
 def add_section(section: Section) -> None:
-    if all(s.url_name != section.url_name for s in _sections):
+    if all((s.url_name, s.anchor) != (section.url_name, section.anchor) for s in _sections):
         _sections.append(section)
         _sections.sort(key=lambda s: s.order)
 
 
-def sections(*, subproject: bool) -> list[Section]:
-    return [s for s in _sections if not (subproject and s.top_level_only)]
+def sections(*, subproject: bool, parent_visible: bool = False) -> list[Section]:
+    """The sections of a project, in order; of a subproject, those it has (and those for
+    its parent's viewers only when `parent_visible`)."""
+    return [
+        s
+        for s in _sections
+        if not (subproject and (s.top_level_only or (s.parent_viewers_only and not parent_visible)))
+    ]
 
 
 def add_row_flag(flag: RowFlag) -> None:

@@ -9,7 +9,7 @@ MENU_LIMIT rows, and a link to the Projects page for the rest.
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Lower, StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils.functional import SimpleLazyObject
@@ -193,18 +193,21 @@ def build_menu(user, q: str = "") -> Menu:
 
 
 def current_project(request):
-    """The project the top bar names: the one the page's view opened (free), or the
-    user's current project if they may still see it (one query)."""
+    """The project the top bar and the navigation name: the one the page's view opened
+    (free), or the user's current project if they may still see it (one query), with
+    `parent_visible` as projects.access sets it (whether the user sees its parent)."""
     opened = getattr(request, "current_project", None)
     if opened is not None:
         return opened
     user = request.user
     if not user.current_project_id:
         return None
+    parent_seen = Project.objects.visible_to(user).filter(pk=OuterRef("parent_id"))
     return (
         Project.objects.visible_to(user)
         .alive()
         .select_related("parent")
+        .annotate(parent_visible=Exists(parent_seen))
         .filter(pk=user.current_project_id)
         .first()
     )

@@ -10,4 +10,4 @@ class UsageConfig(AppConfig):
 
         from . import receivers  # noqa: F401 - keeps purged subprojects' names
 
-        add_section(Section("Usage", "project_usage", order=30))
+        add_section(Section("Usage", "project_usage", order=30, current_for=("project_usage",)))

@@ -180,7 +180,9 @@ def _around_html(name: str, urlconf, script_prefix: str) -> tuple[str, str]:
 def _menu_options(subproject: bool) -> list[tuple[str, str]]:
     """(label, URL name) of a row's options: the project's sections, as every app
     registered them (projects.contributions)."""
-    return [(s.label, s.url_name) for s in contributions.sections(subproject=subproject)]
+    return [
+        (s.label, s.url_name) for s in contributions.sections(subproject=subproject) if s.is_page
+    ]
 
 
 @register.simple_tag

@@ -39,6 +39,7 @@ def keys_url(project: Project) -> str:
 def access_key_create(request, public_id):
     """GET: the form. POST: create the key and answer with its secret, shown this once."""
     project = get_project_for_write(request.user, public_id)
+    request.current_project = project  # the navigation's project (not remembered)
     form = AccessKeyForm(request.POST or None)
 
     def make(data):
@@ -122,6 +123,7 @@ def access_key_rotate(request, public_id, key_id):
     """GET: what rotating does, and the new key's name. POST: create the successor and
     answer with its secret, shown this once; the old key keeps working until revoked."""
     project = get_project_for_write(request.user, public_id)
+    request.current_project = project  # the navigation's project (not remembered)
     old = _active_key(project, key_id)
     form = RotateKeyForm(request.POST or None, initial={"display_name": services.rotated_name(old)})
 
@@ -141,6 +143,7 @@ def access_key_rotate(request, public_id, key_id):
 @require_http_methods(["GET", "POST"])
 def access_key_revoke(request, public_id, key_id):
     project = get_project_for_write(request.user, public_id)
+    request.current_project = project  # the navigation's project (not remembered)
     key = _active_key(project, key_id)
     if request.method == "POST":
         services.access_key_revoke(key=key, actor=Actor.for_user(request))

@@ -42,6 +42,8 @@ def _filtered(request, public_id):
     """The project (404 unless visible, removed ones included: their history stays),
     the filter form, and its events filtered (None when the filters are invalid)."""
     project = get_project_for_user(request.user, public_id, include_removed=True)
+    if project.removed_at is None:
+        request.current_project = project  # the navigation's project (not remembered)
     form = ActivityFilterForm(request.GET)
     events = None
     if form.is_valid():

@@ -15,7 +15,7 @@ from projects.access import (
     get_project_for_write,
     get_project_to_decide,
 )
-from projects.contributions import detail_parts, load_row_flags, sections
+from projects.contributions import detail_parts, load_row_flags
 from projects.forms import LabelsForm, NameForm, SuspendForm
 from projects.models import ReminderDismissal
 
@@ -50,7 +50,6 @@ def _render_details(
             user=request.user, project=project, reminder=ReminderDismissal.SERVICE_API
         ).exists(),
         "service_api_url": service_api_url(project.public_id),
-        "sections": [s for s in sections(subproject=project.is_subproject) if s.order > 0],
         "parts": detail_parts(),
     }
     if project.parent_visible:  # its flags (the spend limit's), for those who see billing

@@ -14,6 +14,19 @@
     });
   });
 
+  // The lasting navigation folds into one button on a phone (the stylesheet decides when):
+  // here the button is shown and opens and closes it.
+  document.querySelectorAll("[data-site-nav]").forEach(function (nav) {
+    const toggle = nav.querySelector(".site-nav-toggle");
+    toggle.hidden = false;
+    nav.classList.add("is-collapsible");
+    toggle.addEventListener("click", function () {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("is-open", open);
+    });
+  });
+
   // Sign-in: the browser's time zone, which a first sign-in takes as the user's.
   document.querySelectorAll("[data-browser-time-zone]").forEach(function (input) {
     try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* none */ }

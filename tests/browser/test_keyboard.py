@@ -66,12 +66,12 @@ def test_a_rows_options(sign_in, live_server, admin_user, project, viewport):
     expect(menu.get_by_role("menuitem", name="Details")).to_be_focused()
     page.keyboard.press("ArrowDown")
     expect(menu.get_by_role("menuitem", name="Subprojects")).to_be_focused()
-    page.keyboard.press("End")  # the last item: Billing, on a top-level project
-    expect(menu.get_by_role("menuitem", name="Billing")).to_be_focused()
+    page.keyboard.press("End")  # the last item: Activity, as in the navigation
+    expect(menu.get_by_role("menuitem", name="Activity")).to_be_focused()
     page.keyboard.press("ArrowDown")
     expect(menu.get_by_role("menuitem", name="Details")).to_be_focused()
     page.keyboard.press("ArrowUp")
-    expect(menu.get_by_role("menuitem", name="Billing")).to_be_focused()
+    expect(menu.get_by_role("menuitem", name="Activity")).to_be_focused()
     page.keyboard.press("Home")
     expect(menu.get_by_role("menuitem", name="Details")).to_be_focused()
     check_screen(page, "a row's options open")
