@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 
 from .actions import PROJECT_ACTIONS
+from .models import ASP_ONLY_ACTIONS
 
 EARLIEST, LATEST = date(2000, 1, 1), date(9998, 12, 31)
 
@@ -32,6 +33,14 @@ class ActivityFilterForm(forms.Form):
     )
     since = _date_field("From")
     until = _date_field("To")
+
+    def __init__(self, *args, customer: bool = False, **kwargs):
+        """`customer`: an ASP's customer is looking, who is not offered the ASP's own
+        actions (models.ASP_ONLY_ACTIONS) to filter on."""
+        super().__init__(*args, **kwargs)
+        if customer:
+            field = self.fields["action"]
+            field.choices = [c for c in field.choices if c[0] not in ASP_ONLY_ACTIONS]
 
     def clean(self):
         data = super().clean()

@@ -7,6 +7,8 @@ subprojects, by the top-level project's ID (the project itself, or a subproject'
 parent), so a parent's Activity, which includes its subprojects', is one index range.
 """
 
+from dataclasses import dataclass
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
@@ -54,6 +56,38 @@ class AuditEventQuerySet(models.QuerySet):
         return self.filter(user | other)
 
 
+# The ASP's own business, never shown to its customer (what it pays and how it limits
+# the customer are between the ASP and the platform).
+ASP_ONLY_ACTIONS = ("spend_limit.set", "spend_limit.remove", "statement.close")
+# Fields of an entry's changes its customer does not see: labels are the ASP's notes.
+ASP_ONLY_FIELDS = frozenset({"labels"})
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    """How an ASP's customer sees its own subproject's entries: a login granted only the
+    subproject (the Activity page and its CSV) or the subproject's own key (the API).
+
+    The ASP's spend-limit and statement entries are left out (`events`); its staff and
+    its automation keys are "<ASP account name> staff" (type "staff"), without an email
+    or a Key ID; no entry shows a client address; labels are left out of the changes.
+    The customer's own logins and keys are named as usual."""
+
+    asp_name: str
+    own_users: frozenset = frozenset()  # actor IDs (users' keys) of the customer's logins
+    own_keys: frozenset = frozenset()  # the subproject's Key IDs
+
+    def events(self, queryset):
+        return queryset.exclude(action__in=ASP_ONLY_ACTIONS)
+
+    def actor(self, event, actor: dict) -> dict:
+        if actor["type"] == Kind.USER and event.actor_id not in self.own_users:
+            return {"type": "staff", "id": ""}
+        if actor["type"] == Kind.ACCESS_KEY and actor["id"] not in self.own_keys:
+            return {"type": "staff", "id": ""}
+        return actor
+
+
 # Entries written by the platform itself (operators, commands, maintenance, platform
 # services): customers see them as "the platform", without a staff email or address.
 PLATFORM_SOURCES = frozenset({Source.ADMIN, Source.COMMAND, Source.INTERNAL})
@@ -89,6 +123,10 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     objects = AuditEventQuerySet.as_manager()
+
+    # A CustomerView when an ASP's customer is looking (set by the page, CSV or API
+    # that shows the entry): the properties below then show what it may see.
+    viewer: CustomerView | None = None
 
     class Meta:
         ordering = ["-time", "-id"]
@@ -134,10 +172,12 @@ class AuditEvent(models.Model):
         """{"type", "id"} as customers see it: a user by their email at the time (their
         database key is never published); an operator as "operator", unnamed."""
         if self.actor_type == Kind.USER and self.source == Source.ADMIN:
-            return {"type": "operator", "id": ""}
-        if self.actor_type == Kind.USER:
-            return {"type": Kind.USER, "id": self.actor_label}
-        return {"type": self.actor_type, "id": self.actor_id}
+            actor = {"type": "operator", "id": ""}
+        elif self.actor_type == Kind.USER:
+            actor = {"type": Kind.USER, "id": self.actor_label}
+        else:
+            actor = {"type": self.actor_type, "id": self.actor_id}
+        return actor if self.viewer is None else self.viewer.actor(self, actor)
 
     @property
     def actor_display(self) -> str:
@@ -149,7 +189,15 @@ class AuditEvent(models.Model):
             Kind.PLATFORM_TOKEN: f"Platform token {actor['id']}",
             Kind.COMMAND: f"Platform command {actor['id']}",
             Kind.SYSTEM: "The platform",
+            "staff": f"{self.viewer.asp_name} staff" if self.viewer else "Staff",
         }.get(actor["type"], actor["id"])
+
+    @property
+    def public_changes(self) -> dict:
+        """The changes, without those its viewer may not see (an ASP's customer: labels)."""
+        if self.viewer is None:
+            return self.changes
+        return {k: v for k, v in self.changes.items() if k not in ASP_ONLY_FIELDS}
 
     @property
     def change_lines(self) -> list[tuple[str, str, str]]:
@@ -161,14 +209,15 @@ class AuditEvent(models.Model):
                 _as_text(change.get("before")),
                 _as_text(change.get("after")),
             )
-            for name, change in sorted(self.changes.items())
+            for name, change in sorted(self.public_changes.items())
             if isinstance(change, dict)
         ]
 
     @property
     def public_address(self) -> str:
-        """The client address, except the platform's own (operators, commands)."""
-        return "" if self.by_platform else self.address
+        """The client address, except the platform's own (operators, commands); none
+        for an ASP's customer."""
+        return "" if self.by_platform or self.viewer is not None else self.address
 
 
 def _as_text(value) -> str:

@@ -15,7 +15,7 @@ class BillingConfig(AppConfig):
                 "Billing",
                 "billing",
                 order=40,
-                top_level_only=True,
+                parent_viewers_only=True,  # a subproject's own bill: not its customer's
                 current_for=("billing", "billing_month", "spend_limit"),
             )
         )
@@ -23,3 +23,13 @@ class BillingConfig(AppConfig):
             contributions.RowFlag("limit_flag", flags.with_limit_flag, flags.badge)
         )
         contributions.add_detail_part("overview", "billing/includes/billed_through.html")
+        # Billing is for those who see the top-level project (a subproject's own bill too).
+        contributions.add_page_section(
+            contributions.PageSection(
+                "billing",
+                "Billing",
+                "billing/includes/billing_section.html",
+                30,
+                shown=lambda project: not project.is_subproject or project.parent_visible,
+            )
+        )

@@ -22,12 +22,12 @@ queries whatever the number of subprojects.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from projects.models import Project
@@ -290,15 +290,19 @@ class MonthSummary:
         return money.text(self.total, self.currency)
 
 
+def _open_candidates(parent: Project, now=None) -> set[date]:
+    """The months that may be shown as estimates: the current month, and the months
+    with usage up to OPEN_MONTHS_SHOWN before it (those closed are left out later)."""
+    current = current_month(now)
+    oldest = add_months(current, -OPEN_MONTHS_SHOWN)
+    return {current} | {m for m in queries.usage_months(Scope.of(parent)) if oldest <= m <= current}
+
+
 def open_summaries(parent: Project, *, sheet=None, now=None) -> list[MonthSummary]:
     """The months shown as estimates, newest first, with their totals: the current
     month, and the months with usage up to OPEN_MONTHS_SHOWN before it that are not
     closed."""
-    current = current_month(now)
-    oldest = add_months(current, -OPEN_MONTHS_SHOWN)
-    candidates = {current} | {
-        m for m in queries.usage_months(Scope.of(parent)) if oldest <= m <= current
-    }
+    candidates = _open_candidates(parent, now)
     sheet = sheet or prices.sheet_for(parent.account_id)
     totals = estimated_totals(parent, candidates, sheet=sheet)
     return [
@@ -316,4 +320,59 @@ def summaries(parent: Project, *, sheet=None, now=None) -> list[MonthSummary]:
         .values_list("month", "currency", "total")
     ]
     found = open_summaries(parent, sheet=sheet, now=now) + closed
+    return sorted(found, key=lambda s: s.month, reverse=True)
+
+
+# --- A subproject's bill: its part of its parent's statements --------------------------
+#
+# What an ASP re-bills one customer. It is never computed on its own: it is the
+# subproject's lines of the parent's statement (estimate or closed), so its figures
+# equal those lines to the cent, whatever the prices, the rounding or late usage.
+
+
+def part_of(statement: MonthStatement, public_id: str) -> MonthStatement:
+    """One project's lines of a family's statement (a subproject's bill for the month):
+    the same lines, the total their sum."""
+    lines = [line for line in statement.lines if line.project_public_id == public_id]
+    return replace(statement, lines=lines, stored_total=None)
+
+
+def closed_parts(parent: Project, public_id: str):
+    """The parent's closed statements, each with `part`: the sum of this project's
+    stored lines (None where it had none)."""
+    lines = Q(lines__project_public_id=public_id)
+    return Statement.objects.filter(project=parent).annotate(
+        part=Sum("lines__amount", filter=lines)
+    )
+
+
+def open_part_summaries(parent: Project, public_id: str, *, sheet=None, now=None):
+    """The open months (as open_summaries), newest first, with one project's part of
+    each: the sum of its lines of the estimate, rounded as they are."""
+    sheet = sheet or prices.sheet_for(parent.account_id)
+    amount, currency = money.line_amount, sheet.currency
+    found = _quantities(parent, _open_candidates(parent, now))
+    return [
+        MonthSummary(
+            month,
+            ESTIMATE,
+            currency,
+            sum(
+                (amount(q, sheet.unit_price(m), currency) for p, m, _, q in rows if p == public_id),
+                Decimal(0),
+            ),
+        )
+        for month, rows in sorted(found.items(), reverse=True)
+    ]
+
+
+def part_summaries(parent: Project, public_id: str, *, sheet=None, now=None) -> list[MonthSummary]:
+    """Every month of the parent's Billing page, newest first, with one project's part
+    of its total: the open months' from the same lines as the estimates, the closed
+    ones' from the stored lines (zero where it had none). A fixed number of queries."""
+    closed = [
+        MonthSummary(s.month, CLOSED, s.currency, s.part or Decimal(0))
+        for s in closed_parts(parent, public_id).order_by("-month")
+    ]
+    found = open_part_summaries(parent, public_id, sheet=sheet, now=now) + closed
     return sorted(found, key=lambda s: s.month, reverse=True)

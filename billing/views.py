@@ -1,10 +1,12 @@
-"""The Billing pages of a top-level project, its statement CSV, and a subproject's
-spend limit page.
+"""The Billing pages of a top-level project, its statement CSV, a subproject's own bill
+(its part of its parent's statements: what the ASP re-bills that customer), and a
+subproject's spend limit page.
 
 Who sees billing: everyone who may open the top-level project (account admins, and
 members and viewers granted it), read-only; a user granted only a subproject gets 404
-(never prices, never other customers). A subproject's spend limit is seen by those who
-may open its parent and set by its writers (admins, members granted the parent).
+(never prices, never other customers, nor its own bill: the ASP's cost). A subproject's
+bill and spend limit are seen by those who may open its parent; the limit is set by its
+writers (admins, members granted the parent).
 Each page costs a fixed number of queries whatever the number of subprojects
 (tests/billing/test_billing_page.py).
 """
@@ -27,8 +29,9 @@ from core.csv_stream import csv_response
 from core.forms import submit
 from core.lists import keyset_list
 from projects.access import can_write, get_project_for_user
+from usage import queries
 from usage.metrics import CATALOGUE, METRICS
-from usage.queries import STATE_LABELS
+from usage.queries import ACTIVE, REMOVED, STATE_LABELS, Scope
 
 from . import limits, money, prices, services, statements
 from .forms import SpendLimitForm
@@ -37,11 +40,18 @@ from .models import SpendLimit
 ROWS_PER_PAGE = 50
 
 
-def _parent_for_user(request, public_id):
-    """The top-level project if the user may see its billing; else 404."""
-    project = get_project_for_user(request.user, public_id)
-    if project.is_subproject:
+def _billing_project(request, public_id):
+    """The project whose billing the user may see: a top-level project they may open,
+    or a subproject (removed ones too: a customer who left is still billed for its
+    last months) whose parent they may open; else 404. A project still alive becomes
+    the current one."""
+    project = get_project_for_user(request.user, public_id, include_removed=True)
+    if project.is_subproject and not project.parent_visible:
         raise Http404("Billing belongs to the top-level project.")
+    if project.removed_at is None:
+        remember_project(request, project)
+    elif not project.is_subproject:
+        raise Http404("No such project.")
     return project
 
 
@@ -55,9 +65,11 @@ def _month(text: str) -> date:
 
 @require_GET
 def billing(request, public_id):
-    """The months: each with its total and status (estimate or closed)."""
-    project = _parent_for_user(request, public_id)
-    remember_project(request, project)
+    """The months: each with its total and status (estimate or closed); of a
+    subproject, its part of each."""
+    project = _billing_project(request, public_id)
+    if project.is_subproject:
+        return _subproject_billing(request, project)
     sheet = prices.sheet_for(project.account_id)
     context = {
         "project": project,
@@ -69,6 +81,18 @@ def billing(request, public_id):
         ],
     }
     return render(request, "billing/billing.html", context)
+
+
+def _subproject_billing(request, subproject):
+    parent = subproject.parent
+    sheet = prices.sheet_for(parent.account_id)
+    context = {
+        "project": subproject,
+        "parent": parent,
+        "sheet": sheet,
+        "months": statements.part_summaries(parent, subproject.public_id, sheet=sheet),
+    }
+    return render(request, "billing/subproject_billing.html", context)
 
 
 @dataclass
@@ -83,6 +107,7 @@ class Row:
     amounts: dict[str, Decimal] = field(default_factory=dict)
     quantities: dict[str, int] = field(default_factory=dict)
     flag: str = ""
+    bill_url: str = ""  # a subproject's own bill for the month
 
     @property
     def total(self) -> Decimal:
@@ -114,18 +139,40 @@ def rows_of(statement: statements.MonthStatement, flags: dict[str, str]) -> list
 
 
 def _statement_or_404(project, month_text):
+    """The month's statement of a top-level project, or a subproject's part of its
+    parent's; 404 for a month that has not begun."""
     month = _month(month_text)
-    statement = statements.statement_of(project, month)
+    parent = project.parent if project.is_subproject else project
+    statement = statements.statement_of(parent, month)
     if statement is None:
         raise Http404("That month has not begun.")
+    if project.is_subproject:
+        return statements.part_of(statement, project.public_id)
     return statement
+
+
+def _link_bills(project, statement, rows) -> None:
+    """Each subproject's row links to its own bill for the month: those still there
+    (alive or removed, not purged). A closed statement's lines do not say which are,
+    so their names are read (two queries)."""
+    if statement.is_closed:
+        states = {pid: state for pid, (_, state) in queries.scope_names(Scope.of(project)).items()}
+    else:
+        states = {row.public_id: row.state for row in rows}
+    label = f"{statement.month:%Y-%m}"
+    for row in rows:
+        if not row.is_parent and states.get(row.public_id) in (ACTIVE, REMOVED):
+            row.bill_url = reverse("billing_month", args=[row.public_id, label])
 
 
 @require_GET
 def billing_month(request, public_id, month):
-    """A month's statement: per subproject (and the parent's own usage) and metric."""
-    project = _parent_for_user(request, public_id)
+    """A month's statement: per subproject (and the parent's own usage) and metric; of a
+    subproject, its lines."""
+    project = _billing_project(request, public_id)
     statement = _statement_or_404(project, month)
+    if project.is_subproject:
+        return _subproject_month(request, project, statement)
     flags = limits.flags_of(project) if not statement.is_closed else {}
     rows = rows_of(statement, flags)
     list_url = reverse("billing_month", args=[project.public_id, f"{statement.month:%Y-%m}"])
@@ -148,6 +195,7 @@ def billing_month(request, public_id, month):
             for m in CATALOGUE
         ]
         row.total_text = shown(row.total)
+    _link_bills(project, statement, page.rows)
     totals = {m.code: Decimal(0) for m in CATALOGUE}
     for line in statement.lines:
         totals[line.metric] = totals.get(line.metric, Decimal(0)) + line.amount
@@ -170,6 +218,31 @@ def billing_month(request, public_id, month):
     return render(request, "billing/month.html", context, status=400 if page.error else 200)
 
 
+def _subproject_month(request, subproject, statement):
+    label = f"{statement.month:%Y-%m}"
+    shown = functools.partial(money.grouped, currency=statement.currency)
+    lines = [
+        {
+            "line": line,
+            "metric": METRICS.get(line.metric),
+            "quantity": f"{line.quantity:,}",
+            "unit_price": money.price_text(line.unit_price),
+            "amount": shown(line.amount),
+        }
+        for line in statement.lines
+    ]
+    context = {
+        "project": subproject,
+        "parent": subproject.parent,
+        "statement": statement,
+        "lines": lines,
+        "total_text": shown(statement.total),
+        "csv_url": reverse("billing_month_csv", args=[subproject.public_id, label]),
+        "parent_url": reverse("billing_month", args=[subproject.parent.public_id, label]),
+    }
+    return render(request, "billing/subproject_month.html", context)
+
+
 CSV_COLUMNS = [
     "Month",
     "Status",
@@ -189,8 +262,9 @@ CSV_COLUMNS = [
 @require_GET
 def billing_month_csv(request, public_id, month):
     """One line per project, metric (and usage month: late usage has its own lines),
-    with the Project IDs, for the ASP's own invoicing. Streamed."""
-    project = _parent_for_user(request, public_id)
+    with the Project IDs, for the ASP's own invoicing; of a subproject, its own lines
+    (one customer's bill). Streamed."""
+    project = _billing_project(request, public_id)
     statement = _statement_or_404(project, month)
     label = f"{statement.month:%Y-%m}"
 

@@ -7,8 +7,11 @@ An app registers its parts in its AppConfig.ready():
   options and on the project's details page;
 - `RowFlag`: a value every project list loads in its own query (no query per row) and
   the badge it shows beside the project's name (billing: "Over spend limit");
+- `PageSection`: a section of a project's details page (Usage, Billing, People with
+  access…), in order among the page's own (Overview, Access keys, Settings, Danger
+  zone), with its entry in the page's "On this page" navigation;
 - `detail_part(slot, template)`: a template included on a project's details page at
-  `slot` ("overview", "after_keys"), rendered with the page's context.
+  `slot` ("overview"), rendered with the page's context.
 
 projects registers its own sections (Details, Subprojects, Activity) the same way, so
 the order of everything is one list.
@@ -47,7 +50,20 @@ class RowFlag:
     badge: Callable  # project -> HTML (safe) for a row that has it, "" otherwise
 
 
+@dataclass(frozen=True)
+class PageSection:
+    anchor: str  # its id on the page, and the in-page navigation's link (#anchor)
+    title: str
+    template: str  # its content (below its heading), rendered with the page's context
+    order: int
+    # Whether it shows, given the project as projects.access loaded it (user_role,
+    # parent_visible) for the user looking.
+    shown: Callable = lambda project: True
+    wraps: bool = False  # the template draws its own <section> (and heading)
+
+
 _sections: list[Section] = []
+_page_sections: list[PageSection] = []
 _flags: list[RowFlag] = []
 _parts: dict[str, list[str]] = {}
 
@@ -93,6 +109,18 @@ def load_row_flags(project) -> None:
 def row_badges(project) -> str:
     """Every flag's badge for this row (each escaped by its own app)."""
     return mark_safe("".join(flag.badge(project) for flag in _flags))  # noqa: S308
+
+
+def add_page_section(section: PageSection) -> None:
+    if all(s.anchor != section.anchor for s in _page_sections):
+        _page_sections.append(section)
+        _page_sections.sort(key=lambda s: s.order)
+
+
+def page_sections(project) -> list[PageSection]:
+    """The sections of this project's details page that show to the user it was loaded
+    for, in order."""
+    return [s for s in _page_sections if s.shown(project)]
 
 
 def add_detail_part(slot: str, template: str) -> None:

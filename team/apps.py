@@ -6,7 +6,17 @@ class TeamConfig(AppConfig):
     verbose_name = "Team: members and invitations"
 
     def ready(self):
-        from projects.contributions import add_detail_part
+        from accounts.models import Role
+        from projects.contributions import PageSection, add_page_section
 
-        # A subproject's details page: invite an ASP's customer user, granted it alone.
-        add_detail_part("after_keys", "team/includes/customer_invite.html")
+        # A subproject's details page, for the account's admins: who has access to it,
+        # the pending invitations, and inviting an ASP's customer user granted it alone.
+        add_page_section(
+            PageSection(
+                "people",
+                "People with access",
+                "team/includes/people_section.html",
+                40,
+                shown=lambda p: p.is_subproject and getattr(p, "user_role", None) == Role.ADMIN,
+            )
+        )

@@ -12,7 +12,8 @@ TAGS = [
     {
         "name": "Billing",
         "description": "Monthly statements of a top-level project and spend limits of its "
-        "subprojects, for the parent project's keys.",
+        "subprojects, for the parent project's keys; each subproject's own bill (its lines "
+        "of those statements), for the parent's key or the subproject's own.",
     }
 ]
 
@@ -76,6 +77,30 @@ SCHEMAS = {
         ]
     },
     "ListStatementsResponse": list_schema("statements", "StatementSummary"),
+    "SubprojectBill": {
+        "type": "object",
+        "required": ["subprojectId", "parentProjectId"],
+        "properties": {
+            "subprojectId": {"type": "string"},
+            "parentProjectId": {
+                "type": "string",
+                "description": "The top-level project whose statements these are part of.",
+            },
+        },
+    },
+    "ListSubprojectStatementsResponse": {
+        "allOf": [
+            ref("SubprojectBill"),
+            list_schema("statements", "StatementSummary"),
+        ],
+        "description": "Each month's total is the sum of the subproject's lines of the "
+        "parent's statement of that month (0 where it had none).",
+    },
+    "SubprojectStatement": {
+        "allOf": [ref("SubprojectBill"), ref("Statement")],
+        "description": "The subproject's lines of its parent's statement: the same lines, "
+        "to the cent; the total is their sum.",
+    },
     "SpendLimitState": {
         "type": "object",
         "required": ["mode", "percentUsed", "exceeded"],
@@ -188,6 +213,45 @@ PATHS = {
                 **errors(400, 401),
                 "404": error(
                     "No such project within the key's reach, or a month that has not begun."
+                ),
+            },
+        }
+    },
+    "/v1/subprojects/{subprojectId}/statements": {
+        "get": {
+            "tags": ["Billing"],
+            "summary": "List a subproject's statements",
+            "operationId": "BillingService_ListSubprojectStatements",
+            "description": "A subproject's bill for every month of its parent's statements, "
+            "newest first (the open months, estimates, lead the first page; then the closed "
+            "ones, pageSize a page): what an ASP re-bills that customer, equal to the "
+            "subproject's lines of the parent's statements to the cent. The parent's key or "
+            "the subproject's own; removed subprojects too. Any other ID answers 403 as an "
+            "unknown ID does.",
+            "parameters": [_SUBPROJECT_ID, *PAGE_PARAMETERS],
+            "responses": {
+                "200": ok("ListSubprojectStatementsResponse"),
+                **errors(400, 401, 403),
+            },
+        }
+    },
+    "/v1/subprojects/{subprojectId}/statements/{month}": {
+        "get": {
+            "tags": ["Billing"],
+            "summary": "Get a subproject's statement",
+            "operationId": "BillingService_GetSubprojectStatement",
+            "description": "One month of a subproject's bill: its lines of the parent's "
+            "statement (the same lines, amounts and late usage) and their total. The "
+            "parent's key or the subproject's own.",
+            "parameters": [
+                _SUBPROJECT_ID,
+                {"name": "month", "in": "path", "required": True, "schema": _MONTH},
+            ],
+            "responses": {
+                "200": ok("SubprojectStatement"),
+                **errors(400, 401),
+                "404": error(
+                    "No such subproject within the key's reach, or a month that has not begun."
                 ),
             },
         }

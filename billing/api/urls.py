@@ -18,6 +18,16 @@ urlpatterns = [
         get=views.get_statement,
     ),
     key_route(
+        "v1/subprojects/<str:subproject_id>/statements",
+        "api_subproject_statements",
+        get=views.list_subproject_statements,
+    ),
+    key_route(
+        "v1/subprojects/<str:subproject_id>/statements/<str:month>",
+        "api_subproject_statement",
+        get=views.get_subproject_statement,
+    ),
+    key_route(
         "v1/subprojects/<str:subproject_id>/spendLimit",
         "api_spend_limit",
         get=views.get_spend_limit,

@@ -5,6 +5,9 @@ customer's hands, never sees prices or siblings and gets the answer an unknown I
 - GET /api/v1/projects/{projectId}/statements: the months, newest first (the open
   months, estimates, lead the first page; then closed statements, keyset-paginated);
 - GET /api/v1/projects/{projectId}/statements/{YYYY-MM}: one month with its lines;
+A subproject's bill (its part of its parent's statements, the same lines), for the
+parent's key or the subproject's own:
+- GET /api/v1/subprojects/{subprojectId}/statements, and .../statements/{YYYY-MM};
 - GET, PUT, DELETE /api/v1/subprojects/{subprojectId}/spendLimit.
 For the platform's services (platform tokens):
 - GET /api/internal/v1/projects/{projectId}/limits: may this project send now?
@@ -81,14 +84,15 @@ def _month(text: str) -> date:
         raise invalid_argument(f"month: must be YYYY-MM, e.g. 2026-11, not {text!r}.") from None
 
 
-def get_statement(request, project_id, month):
-    parent = _parent(
-        request, project_id, not_found(f"No project with a statement has the ID {project_id!r}.")
-    )
+def _statement_of(parent, month: str):
     wanted = _month(month)
     statement = statements.statement_of(parent, wanted)
     if statement is None:
         raise not_found(f"{wanted:%Y-%m} has not begun: it has no statement yet.")
+    return statement
+
+
+def _statement_body(statement) -> dict:
     body = _summary(statement.month, statement.status, statement.currency, statement.total)
     body["lines"] = [
         {
@@ -101,7 +105,62 @@ def get_statement(request, project_id, month):
         }
         for line in statement.lines
     ]
-    return json_response(body)
+    return body
+
+
+def get_statement(request, project_id, month):
+    parent = _parent(
+        request, project_id, not_found(f"No project with a statement has the ID {project_id!r}.")
+    )
+    return json_response(_statement_body(_statement_of(parent, month)))
+
+
+# --- A subproject's bill ---------------------------------------------------------------
+
+
+def _billed_subproject(request, subproject_id: str, or_else) -> Project:
+    """A subproject the caller's key reaches (its parent's key, or its own; removed ones
+    too: a customer who left is still billed), else `or_else`."""
+    project = request.principal.get_project(subproject_id, or_else=or_else, include_removed=True)
+    if not project.is_subproject:
+        raise or_else
+    return project
+
+
+def list_subproject_statements(request, subproject_id):
+    subproject = _billed_subproject(
+        request,
+        subproject_id,
+        permission_denied(
+            "The subproject does not exist or your access key cannot read its statements."
+        ),
+    )
+    parent, public_id = subproject.parent, subproject.public_id
+    page, next_token = keyset_page(
+        request,
+        statements.closed_parts(parent, public_id).only("month", "currency"),
+        context=f"subproject-statements:{public_id}",
+        order=("-month",),
+    )
+    items = [_summary(s.month, statements.CLOSED, s.currency, s.part or 0) for s in page]
+    if not request.GET.get("pageToken"):  # the open months lead the first page
+        items = [
+            _summary(s.month, s.status, s.currency, s.total)
+            for s in statements.open_part_summaries(parent, public_id)
+        ] + items
+    return json_response(
+        {"subprojectId": public_id, "parentProjectId": parent.public_id, "statements": items}
+        | {"nextPageToken": next_token}
+    )
+
+
+def get_subproject_statement(request, subproject_id, month):
+    subproject = _billed_subproject(
+        request, subproject_id, not_found(f"No subproject has the ID {subproject_id!r}.")
+    )
+    statement = statements.part_of(_statement_of(subproject.parent, month), subproject.public_id)
+    body = {"subprojectId": subproject.public_id, "parentProjectId": subproject.parent.public_id}
+    return json_response(body | _statement_body(statement))
 
 
 # --- Spend limits ----------------------------------------------------------------------

@@ -5,6 +5,8 @@ outside the key's scope, as for an unknown one). A top-level project's key reads
 project's entries and its subprojects' (removed and purged ones included: their history
 stays); a subproject's key reads only its subproject's. Entries made by the platform
 (operators, commands) name no staff member and no address (AuditEvent.public_actor).
+A subproject's own key is its customer's: it reads them as the customer's login does
+(projects.customers: no spend-limit entries, the ASP's staff unnamed, no addresses).
 """
 
 from audit.models import AuditEvent
@@ -12,6 +14,7 @@ from core.api.errors import permission_denied
 from core.api.pagination import keyset_page
 from core.api.views import json_response
 from core.times import timestamp
+from projects.customers import customer_view
 
 
 def serialize_event(event: AuditEvent) -> dict:
@@ -23,7 +26,7 @@ def serialize_event(event: AuditEvent) -> dict:
         "clientAddress": event.public_address,
         "projectId": event.project_id,
         "targetId": event.target_id,
-        "changes": event.changes,
+        "changes": event.public_changes,
     }
 
 
@@ -35,12 +38,19 @@ def list_audit_events(request, project_id):
             "The project does not exist or your access key cannot read its audit events."
         ),
     )
+    events = AuditEvent.objects.for_project(project)
+    viewer = None
+    if request.principal.project.is_subproject:  # the subproject's own key
+        viewer = customer_view(project)
+        events = viewer.events(events)
     page, next_token = keyset_page(
         request,
-        AuditEvent.objects.for_project(project),
+        events,
         context=f"auditEvents:{project.public_id}",
         order=("-time", "-id"),
     )
+    for event in page:
+        event.viewer = viewer
     return json_response(
         {"auditEvents": [serialize_event(event) for event in page], "nextPageToken": next_token}
     )

@@ -21,6 +21,7 @@ from core.csv_stream import csv_response
 from core.lists import keyset_list
 from core.times import timestamp
 from projects.access import get_project_for_user
+from projects.customers import customer_view, is_customer_login
 
 PER_PAGE = 50
 ORDER = ("-time", "-id")
@@ -40,22 +41,32 @@ CSV_COLUMNS = [
 
 def _filtered(request, public_id):
     """The project (404 unless visible, removed ones included: their history stays),
-    the filter form, and its events filtered (None when the filters are invalid)."""
+    the filter form, its events filtered (None when the filters are invalid), and the
+    CustomerView to show them with when the user is the subproject's customer."""
     project = get_project_for_user(request.user, public_id, include_removed=True)
     if project.removed_at is None:
         request.current_project = project  # the navigation's project (not remembered)
-    form = ActivityFilterForm(request.GET)
+    viewer = customer_view(project) if is_customer_login(project) else None
+    form = ActivityFilterForm(request.GET, customer=viewer is not None)
     events = None
     if form.is_valid():
         events = form.apply(
             AuditEvent.objects.for_project(project), timezone.get_current_timezone()
         )
-    return project, form, events
+        if viewer is not None:
+            events = viewer.events(events)
+    return project, form, events, viewer
+
+
+def _seen_by(events, viewer):
+    for event in events:
+        event.viewer = viewer
+        yield event
 
 
 @require_GET
 def project_activity(request, public_id):
-    project, form, events = _filtered(request, public_id)
+    project, form, events, viewer = _filtered(request, public_id)
     query = form.query()
     page = None
     if events is not None:
@@ -73,7 +84,7 @@ def project_activity(request, public_id):
         "project": project,
         "form": form,
         "page": page,
-        "events": page.rows if page else [],
+        "events": list(_seen_by(page.rows, viewer)) if page else [],
         "query": query,
     }
     return render(request, "audit/activity.html", context, status=400 if form.errors else 200)
@@ -91,16 +102,17 @@ def _csv_row(event: AuditEvent) -> list[str]:
         event.project_id,
         event.target_id,
         event.target_label,
-        json.dumps(event.changes, ensure_ascii=False, sort_keys=True),
+        json.dumps(event.public_changes, ensure_ascii=False, sort_keys=True),
     ]
 
 
 @require_GET
 def project_activity_csv(request, public_id):
     """Every entry the filters select, streamed (bounded memory at any size)."""
-    project, form, events = _filtered(request, public_id)
+    project, form, events, viewer = _filtered(request, public_id)
     if events is None:
         context = {"project": project, "form": form, "events": [], "query": form.query()}
         return render(request, "audit/activity.html", context, status=400)
-    rows = (_csv_row(event) for event in events.order_by(*ORDER).iterator(2000))
+    ordered = events.order_by(*ORDER).iterator(2000)
+    rows = (_csv_row(event) for event in _seen_by(ordered, viewer))
     return csv_response(f"activity-{project.public_id}", CSV_COLUMNS, rows)

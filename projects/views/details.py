@@ -15,7 +15,7 @@ from projects.access import (
     get_project_for_write,
     get_project_to_decide,
 )
-from projects.contributions import detail_parts, load_row_flags
+from projects.contributions import detail_parts, load_row_flags, page_sections
 from projects.forms import LabelsForm, NameForm, SuspendForm
 from projects.models import ReminderDismissal
 
@@ -45,12 +45,17 @@ def _render_details(
         "limit_reached": sum(key.is_active for key in keys) >= limit,
         "can_decide": can_decide(project),
         "suspend_form": suspend_form or SuspendForm(),
+        # The Service API step is the ASP's to take: never shown to its customer's login.
         "service_api_reminder": project.is_subproject
+        and project.parent_visible
         and not ReminderDismissal.objects.filter(
             user=request.user, project=project, reminder=ReminderDismissal.SERVICE_API
         ).exists(),
         "service_api_url": service_api_url(project.public_id),
         "parts": detail_parts(),
+        "page_sections": page_sections(project),
+        # Labels are the ASP's own notes: not shown to its customer's login.
+        "show_labels": not project.is_subproject or project.parent_visible,
     }
     if project.parent_visible:  # its flags (the spend limit's), for those who see billing
         load_row_flags(project)

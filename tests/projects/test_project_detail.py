@@ -19,7 +19,7 @@ def test_subproject_details_panel(client_for, member, project, subproject):
     body = response.content.decode()
     assert response.status_code == 200
     assert "<bdi>Acme Production</bdi> &gt; <bdi>Taco Time</bdi>" in body
-    assert '<h2 id="project-id-title">Project ID</h2>' in body
+    assert '<h2 id="overview-title">Overview</h2>' in body
     assert f'data-copy="{subproject.public_id}"' in body
     assert "General settings" in body
     assert f'action="/projects/{subproject.public_id}/rename/"' in body
@@ -28,10 +28,49 @@ def test_subproject_details_panel(client_for, member, project, subproject):
     assert f'href="/projects/{subproject.public_id}/remove/"' in body
 
 
+def test_a_subproject_page_in_sections_danger_zone_last(client_for, admin_user, subproject):
+    """Overview, access keys near the top, usage, billing, people with access, settings,
+    and the danger zone last; the in-page navigation links each, in that order."""
+    body = client_for(admin_user).get(url(subproject)).content.decode()
+    order = ["overview", "access-keys", "usage", "billing", "people", "settings", "danger-zone"]
+    places = [body.index(f'id="{anchor}"') for anchor in order]
+    assert places == sorted(places)
+    nav = body[body.index('aria-label="On this page"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert [a for a in order if f'href="#{a}"' in nav] == order
+    links = [nav.index(f'href="#{a}"') for a in order]
+    assert links == sorted(links)
+    # Suspend and remove are in the last section, after everything else.
+    assert body.index('id="suspension"') > places[-1]
+    assert body.index(f'href="/projects/{subproject.public_id}/remove/"') > places[-1]
+
+
+def test_the_people_with_access_and_pending_invitations(
+    client_for, admin_user, account, subproject
+):
+    from team import services as team_services
+
+    membership = MembershipFactory(account=account, role=Role.VIEWER)
+    GrantFactory(membership=membership, project=subproject)
+    team_services.invitation_create(
+        account=account, email="next@tacotime.example", role=Role.VIEWER, projects=[subproject]
+    )
+    body = client_for(admin_user).get(url(subproject)).content.decode()
+    people = body[body.index('id="people"') : body.index('id="settings"')]
+    assert membership.user.email in people and "Has access" in people
+    assert "next@tacotime.example" in people and "Invited, until" in people
+    assert "Send invitation" in people
+
+
+def test_people_with_access_is_for_admins(client_for, member, subproject):
+    body = client_for(member).get(url(subproject)).content.decode()
+    assert 'id="people"' not in body
+
+
 def test_subproject_details_lead_back_to_the_parent(client_for, member, project, subproject):
     body = client_for(member).get(url(subproject)).content.decode()
     subprojects_page = f'href="/projects/{project.public_id}/subprojects/"'
-    assert f"{subprojects_page}><bdi>Acme Production</bdi> · Subprojects</a>" in body
+    assert f"<bdi>Acme Production</bdi></a> \u203a <a {subprojects_page}>Subprojects</a>" in body
     billing = f'href="/projects/{project.public_id}/billing/" data-billed-through'
     assert f"billed through <a {billing}><bdi>Acme Production" in body
     assert f'href="/projects/{subproject.public_id}/spend-limit/"' in body

@@ -172,12 +172,15 @@ AUDIT_EVENT_SCHEMAS = {
                             "command",
                             "operator",
                             "system",
+                            "staff",
                         ],
                     },
                     "id": {
                         "type": "string",
                         "description": "A user's email at the time, a Key ID, a platform "
-                        "token's ID or a command's name; empty for an operator.",
+                        "token's ID or a command's name; empty for an operator, and for "
+                        "\"staff\": the ASP's people and keys as a subproject's own key "
+                        "reads them (it sees no spend-limit entry, no address and no labels).",
                     },
                 },
             },
