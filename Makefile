@@ -24,7 +24,9 @@ migrate: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(PY) manage.py createcachetable
 
-# Local development server with demo data. DEBUG is on here only.
+# Local development server with demo data. DEBUG is on here only, with the product's own
+# error pages (PRODUCT_ERROR_PAGES: a wrong address shows Page not found, not Django's
+# debug page).
 # Links in emails (invitations, resets, spend-limit alerts) point at this server too,
 # unless SITE_URL is set (in the environment, or in .env, which the settings read).
 ifeq ($(shell grep -s '^SITE_URL=' .env),)
@@ -37,7 +39,7 @@ run: migrate
 	@echo "Serving on http://$(HOST):$(PORT)/ with a worker  (Ctrl-C to stop both)"
 	@DEBUG=1 $(PY) manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 PRODUCT_ERROR_PAGES=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. Browser tests run when Chromium is installed (CI installs it).
 test: install

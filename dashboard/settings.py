@@ -137,6 +137,14 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
+# `make run`: the product's own 404 and 500 pages although DEBUG is on (a demo shows what
+# users see; dashboard.middleware). Inside ApiErrorMiddleware, so the API stays JSON.
+if DEBUG and env.bool("PRODUCT_ERROR_PAGES", default=False):
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("core.api.middleware.ApiErrorMiddleware") + 1,
+        "dashboard.middleware.ProductErrorPagesMiddleware",
+    )
+
 ROOT_URLCONF = "dashboard.urls"
 WSGI_APPLICATION = "dashboard.wsgi.application"
 
