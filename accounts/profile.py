@@ -19,14 +19,18 @@ class TimeZoneForm(forms.Form):
     time_zone = forms.CharField(
         label="Time zone",
         required=False,
-        help_text="Dates and times in the dashboard (created, removed, restorable until, "
+        help_text="Type part of a place's name (e.g. “Berlin”, “New_York”) and choose from "
+        "the list. Dates and times in the dashboard (created, removed, restorable until, "
         "key expiry and last use, activity) are shown in this zone.",
-        widget=forms.Select(),
+        # A text field with the zones as its suggestions (a <datalist>: searchable as you
+        # type, no script), instead of a select of 400 zones to scroll through.
+        widget=forms.TextInput(
+            attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}
+        ),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["time_zone"].widget.choices = [(name, name) for name in time_zones()]
+    def zones(self) -> tuple[str, ...]:
+        return time_zones()
 
 
 @require_http_methods(["GET", "POST"])

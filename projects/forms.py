@@ -148,9 +148,11 @@ class SuspendForm(forms.Form):
 
 
 def _key_name_field():
+    # The form's first field, focused when its page opens (it is what the page asks).
     return forms.CharField(
         label="Name",
         max_length=NAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autofocus": True}),
         help_text="Say what uses it, e.g. “Billing service (production)”. "
         "Unique within this project.",
     )

@@ -112,11 +112,14 @@ def subproject_remove(request, public_id):
             request, "projects/subproject_remove.html", {"project": project}, status=status
         )
     services.subproject_remove(subproject=project, actor=Actor.for_user(request))
-    messages.success(
-        request,
-        f"Subproject “{project.name}” removed. Its access keys no longer work. "
-        f"It can be restored for {settings.SUBPROJECT_RESTORE_DAYS} days.",
-    )
+    if not project.parent_visible:
+        # No Subprojects page to go back to: the message says it (with no Restore there).
+        messages.success(
+            request,
+            f"Subproject “{project.name}” removed. Its access keys no longer work. "
+            f"It can be restored for {settings.SUBPROJECT_RESTORE_DAYS} days.",
+        )
+    # Else the Subprojects page says it once, in its notice with Restore (?removed=).
     return redirect(_after_removal_url(project))
 
 

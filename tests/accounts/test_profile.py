@@ -11,7 +11,9 @@ def test_shows_the_zone_and_the_time_in_it(client_for, member):
     response = client_for(member).get("/accounts/profile/")
     body = response.content.decode()
     assert response.status_code == 200
-    assert '<option value="Asia/Tokyo" selected>Asia/Tokyo</option>' in body
+    assert 'value="Asia/Tokyo" list="time-zones"' in body or (
+        'list="time-zones"' in body and 'value="Asia/Tokyo"' in body
+    )
     assert " JST</time>" in body
 
 
@@ -58,3 +60,13 @@ def test_every_page_links_to_it(client_for, member, project):
     body = client_for(member).get(f"/projects/{project.public_id}/").content.decode()
     assert 'href="/accounts/profile/">Profile and time zone</a>' in body
     assert "Times in UTC" in body
+
+
+def test_the_zone_is_found_by_typing(client_for, member):
+    """A text field with every zone as a suggestion (searchable as one types), not a
+    select of 400 entries."""
+    body = client_for(member).get("/accounts/profile/").content.decode()
+    assert '<select name="time_zone"' not in body
+    assert 'list="time-zones"' in body
+    datalist = body[body.index('<datalist id="time-zones">') : body.index("</datalist>")]
+    assert datalist.count("<option ") > 300 and '<option value="Europe/Berlin">' in datalist

@@ -107,3 +107,28 @@ def test_a_page_without_a_project_still_has_the_account_links(client_for, outsid
 
 def test_no_navigation_when_signed_out(client):
     assert b'class="site-nav"' not in client.get("/accounts/login/").content
+
+
+def test_one_breadcrumb_style(client_for, admin_user, project, subproject):
+    """Breadcrumbs separate their steps with "›" only (not "·" or ">"; a subproject's
+    `{Parent} > {Subproject}` title is a name, not a step)."""
+    from projects import services
+
+    key, _ = services.access_key_create(project=project, display_name="CI")
+    client = client_for(admin_user)
+    pages = [
+        f"/projects/{subproject.public_id}/",
+        f"/projects/{project.public_id}/subprojects/new/",
+        f"/projects/{project.public_id}/keys/new/",
+        f"/projects/{project.public_id}/keys/{key.key_id}/rotate/",
+        f"/projects/{project.public_id}/keys/{key.key_id}/revoke/",
+        f"/projects/{project.public_id}/billing/",
+        f"/projects/{subproject.public_id}/billing/",
+        f"/accounts/{project.account.public_id}/members/invite/",
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        crumb = re.search(r'<p class="breadcrumb">(.*?)</p>', html, re.S)
+        assert crumb, url
+        text = re.sub(r"<[^>]+>", "", crumb.group(1)).replace(f"{project.name} &gt; ", "")
+        assert "·" not in text and "&gt;" not in text and ":" not in text, (url, text)

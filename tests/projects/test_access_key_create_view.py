@@ -175,3 +175,9 @@ def test_csrf_is_required(client, member, project):
     csrf_client.force_login(member)
     assert csrf_client.post(url(project), {"display_name": "x"}).status_code == 403
     assert not AccessKey.objects.exists()
+
+
+def test_the_form_focuses_its_name(client_for, member, project):
+    body = client_for(member).get(f"/projects/{project.public_id}/keys/new/").content.decode()
+    field = body[body.index('name="display_name"') - 200 : body.index('name="display_name"') + 200]
+    assert "autofocus" in field

@@ -25,8 +25,11 @@ def test_remove_then_restore(client_for, member, project, subproject):
     assert response.redirect_chain[-1][0] == (
         f"/projects/{project.public_id}/subprojects/?removed={subproject.public_id}"
     )
-    assert "Subproject “Taco Time” removed." in body
+    assert "Subproject “<bdi>Taco Time</bdi>” removed." in body
     assert f'action="/projects/{subproject.public_id}/restore/"' in body
+    # One notice, with its Restore: not a message besides it.
+    assert body.count("removed. Its access keys no longer work") == 1
+    assert 'class="message' not in body
     assert "<bdi>Taco Time</bdi></a>" not in body  # gone from the list
 
     response = client.post(f"/projects/{subproject.public_id}/restore/", follow=True)
