@@ -101,7 +101,7 @@ def test_choosing_a_time_zone(sign_in, live_server, member, subproject, viewport
     page = sign_in(member)
     page.goto(f"{live_server.url}/accounts/profile/")
     check_screen(page, "profile")
-    page.get_by_label("Time zone").select_option("Asia/Tokyo")
+    page.get_by_label("Time zone").fill("Asia/Tokyo")
     page.get_by_role("button", name="Save time zone").click()
     expect(page.locator(".messages")).to_contain_text("Times are now shown in Asia/Tokyo.")
     page.goto(f"{live_server.url}/projects/{subproject.public_id}/")

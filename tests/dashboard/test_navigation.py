@@ -110,8 +110,9 @@ def test_no_navigation_when_signed_out(client):
 
 
 def test_one_breadcrumb_style(client_for, admin_user, project, subproject):
-    """Breadcrumbs separate their steps with "›" only (not "·" or ">"; a subproject's
-    `{Parent} > {Subproject}` title is a name, not a step)."""
+    """Breadcrumbs separate their steps with one sign, the right-pointing angle quote
+    (not a middle dot or ">"; a subproject's `{Parent} > {Subproject}` title is a name,
+    not a step)."""
     from projects import services
 
     key, _ = services.access_key_create(project=project, display_name="CI")
