@@ -73,6 +73,74 @@ def test_an_account_admins_screens(sign_in, live_server, admin_user, member, acc
 
 
 @BOTH_WIDTHS
+def test_an_admin_s_subproject_screens(
+    sign_in, live_server, admin_user, account, project, subproject, viewport
+):
+    """The subproject page in sections (people with access, with an invitation), its bill
+    and a month of it, and the navigation opened on a phone."""
+    from accounts.models import Role
+    from team import services as team_services
+
+    team_services.invitation_create(
+        account=account, email="owner@tacotime.example", role=Role.VIEWER, projects=[subproject]
+    )
+    page = sign_in(admin_user)
+    month = f"{timezone.now():%Y-%m}"
+    for name, path in {
+        "Subproject page in sections": f"/projects/{subproject.public_id}/",
+        "A subproject's bill": f"/projects/{subproject.public_id}/billing/",
+        "A subproject's bill for a month": f"/projects/{subproject.public_id}/billing/{month}/",
+    }.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, (name, response.status)
+        check_screen(page, name)
+    if viewport["width"] < 500:
+        page.get_by_role("button", name="Menu").click()
+        check_screen(page, "the navigation, open on a phone")
+
+
+@BOTH_WIDTHS
+def test_a_viewer_s_and_a_customer_login_s_screens(
+    sign_in, live_server, account, project, subproject, viewer, viewport
+):
+    from accounts.models import Role
+    from tests.factories import GrantFactory, MembershipFactory
+
+    membership = MembershipFactory(account=account, role=Role.VIEWER)
+    GrantFactory(membership=membership, project=subproject)
+    customer = membership.user
+    services.project_update(project=subproject, labels={"tier": "gold"})
+    month = f"{timezone.now():%Y-%m}"
+    screens = {
+        viewer: {
+            "Subprojects page": f"/projects/{project.public_id}/subprojects/",
+            "Project details": f"/projects/{project.public_id}/",
+            "Subproject details": f"/projects/{subproject.public_id}/",
+            "Usage": f"/projects/{project.public_id}/usage/",
+            "Billing": f"/projects/{project.public_id}/billing/",
+            "A month's statement": f"/projects/{project.public_id}/billing/{month}/",
+            "A subproject's bill": f"/projects/{subproject.public_id}/billing/",
+            "Activity": f"/projects/{project.public_id}/activity/",
+            "Spend limit": f"/projects/{subproject.public_id}/spend-limit/",
+            "Profile": "/accounts/profile/",
+        },
+        customer: {
+            "Its subproject": f"/projects/{subproject.public_id}/",
+            "Its usage": f"/projects/{subproject.public_id}/usage/",
+            "Its activity": f"/projects/{subproject.public_id}/activity/",
+            "Profile": "/accounts/profile/",
+        },
+    }
+    for user, pages in screens.items():
+        page = sign_in(user)
+        for name, path in pages.items():
+            response = page.goto(live_server.url + path)
+            assert response.status == 200, (name, response.status)
+            check_screen(page, f"{name} ({'customer' if user == customer else 'viewer'})")
+        page.close()
+
+
+@BOTH_WIDTHS
 def test_signed_out_screens(browser, live_server, viewport, db):
     context = browser.new_context(viewport=viewport)
     try:
