@@ -77,8 +77,10 @@ def test_a_user_granted_only_a_subproject_never_sees_prices_or_siblings(
     assert "/billing/" not in details and "0.045" not in details
 
 
-def test_a_subproject_has_no_billing_page(client_for, admin_user, subproject):
-    assert client_for(admin_user).get(url(subproject)).status_code == 404
+def test_a_subproject_s_billing_page_is_its_own_bill(client_for, admin_user, subproject):
+    """(tests/billing/test_subproject_bill.py tests the bill itself.)"""
+    body = client_for(admin_user).get(url(subproject)).content.decode()
+    assert "<h1>Billing of <bdi>Taco Time</bdi>" in body
 
 
 def test_writes_are_not_accepted(client_for, admin_user, project):
@@ -166,8 +168,9 @@ def test_a_fixed_number_of_queries_with_a_thousand_subprojects(client_for, admin
     services.billing_period_close(month=LAST)
     client = client_for(admin_user)
     # The session, the user, the project, billing's own reads, and on a month's page the
-    # project the top bar names (the current one).
-    expected = {"": 11, f"{THIS:%Y-%m}/": 13, f"{LAST:%Y-%m}/": 6}
+    # project the top bar names (the current one); a closed month also reads the family's
+    # names and states (two queries), to link each subproject still there to its bill.
+    expected = {"": 11, f"{THIS:%Y-%m}/": 13, f"{LAST:%Y-%m}/": 8}
     for path, count in expected.items():
         client.get(f"/projects/{small.public_id}/billing/{path}")  # the current project set
         client.get(f"/projects/{large.public_id}/billing/{path}")

@@ -26,7 +26,7 @@ def test_billing_page_month_breakdown_and_csv(sign_in, live_server, screenshot, 
 
     page = sign_in(admin)
     page.goto(f"{live_server.url}/projects/{parent.public_id}/")
-    page.get_by_role("link", name="Billing", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Billing").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Billing")
     months = page.locator("table[data-billing-months] tbody tr")
     expect(months.first).to_contain_text("Estimate")

@@ -16,7 +16,7 @@ def test_usage_page_chart_table_and_csv(sign_in, live_server, screenshot, acme_w
 
     page = sign_in(admin)
     page.goto(f"{live_server.url}/projects/{parent.public_id}/")
-    page.get_by_role("link", name="Usage", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Usage").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Usage")
 
     chart = page.locator("svg[data-usage-chart]")
