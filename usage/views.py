@@ -20,7 +20,7 @@ from core.lists import keyset_list
 from projects.access import get_project_for_user
 
 from . import queries
-from .chart import bar_chart, data_rows, svg
+from .chart import PHONE, bar_chart, data_rows, svg
 from .forms import CUSTOM, LAST_MONTH, THIS_MONTH, UsageForm
 from .metrics import CATALOGUE, METRICS
 from .periods import MAX_MONTHS, Period, add_months
@@ -112,8 +112,12 @@ def project_usage(request, public_id):
     metric = METRICS[
         choices.metric or next((m.code for m in CATALOGUE if totals[m.code]), CATALOGUE[0].code)
     ]
-    series = [(day, days.get((day, metric.code), 0)) for day in period.days]
+    # Days that have not happened are left out (not drawn as days without usage).
+    today = timezone.now().date()
+    series = [(day, days.get((day, metric.code), 0)) for day in period.days if day <= today]
     chart = bar_chart(series, unit=metric.unit)
+    phone_chart = bar_chart(series, unit=metric.unit, frame=PHONE)
+    chart_title = f"Daily {metric.name} ({metric.unit})"
     table = UsageTable(scope, period, sort=choices.sort, descending=choices.descending)
     query = _query(choices)
     rows = table.rows()
@@ -133,7 +137,8 @@ def project_usage(request, public_id):
             "totals": [(m, totals[m.code]) for m in CATALOGUE],
             "chart_metric": metric,
             "chart": chart,
-            "chart_svg": svg(chart, f"Daily {metric.name} ({metric.unit})"),
+            "chart_svg": svg(chart, chart_title, name="chart"),
+            "phone_chart_svg": svg(phone_chart, chart_title, name="phone-chart"),
             "chart_rows": data_rows(series),
             "metric_links": [(m, _query(choices, metric=m.code)) for m in CATALOGUE],
             "page": page,

@@ -19,9 +19,14 @@ def test_usage_page_chart_table_and_csv(sign_in, live_server, screenshot, acme_w
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Usage").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Usage")
 
-    chart = page.locator("svg[data-usage-chart]")
+    chart = page.locator("svg[data-usage-chart]:visible")  # (one drawing a width)
     expect(chart).to_be_visible()
     assert chart.locator("rect.chart-bar").count() > 0
+    # Each day's figure is readable without a mouse: Tab to a bar shows it.
+    day = chart.locator("g.chart-day").last
+    day.focus()
+    expect(day.locator("text.chart-value")).to_be_visible()
+    expect(chart.locator("g.chart-day").first.locator("text.chart-value")).to_be_hidden()
     table = page.locator("table[data-usage-table]")
     expect(table.locator("tbody tr")).to_have_count(5)  # the parent and four subprojects
     expect(table.locator("tbody tr").first).to_contain_text("this project")
@@ -50,3 +55,31 @@ def test_usage_page_chart_table_and_csv(sign_in, live_server, screenshot, acme_w
     for row, line in zip(rows[1:-1], shown, strict=True):
         assert row[0] in line and row[1] in line
         assert f"{int(row[3]):,}" in line
+
+
+def test_on_a_phone_the_chart_is_drawn_for_its_width(
+    browser, live_server, acme_with_usage, sign_in
+):
+    """At 375 px the phone's drawing shows, its labels at least 10 px high, and each
+    day's figure is shown on focus."""
+    from tests.browser.checks import check_screen
+    from tests.browser.conftest import PHONE
+
+    admin, parent, _customers, _gone = acme_with_usage
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = sign_in(admin, ctx=context)
+        page.goto(f"{live_server.url}/projects/{parent.public_id}/usage/")
+        chart = page.locator("svg[data-usage-chart]:visible")
+        expect(chart).to_have_count(1)
+        expect(chart).to_have_class("chart chart-phone-chart")
+        size = chart.locator("text.chart-tick").first.evaluate(
+            "t => t.getBoundingClientRect().height"
+        )
+        assert size >= 10, size
+        day = chart.locator("g.chart-day").last
+        day.focus()
+        expect(day.locator("text.chart-value")).to_be_visible()
+        check_screen(page, "usage on a phone")
+    finally:
+        context.close()

@@ -230,3 +230,15 @@ def test_a_removed_subprojects_page_stays_readable(client_for, member, project, 
     body = client_for(member).get(url(usage)).content.decode()
     assert "This subproject was removed" in body
     assert dict(rows(body))[usage.public_id][0] == "7"
+
+
+def test_days_still_to_come_are_not_drawn(client_for, member, project, usage):
+    """A period reaching into the future: the chart and its table stop today, instead of
+    drawing the days to come as days without usage."""
+    today = timezone.now().date()
+    start, end = today - timedelta(days=5), today + timedelta(days=5)
+    body = client_for(member).get(url(project, f"?start={start}&end={end}")).content.decode()
+    assert f'<time datetime="{today.isoformat()}">' in body
+    tomorrow = today + timedelta(days=1)
+    assert f'<time datetime="{tomorrow.isoformat()}">' not in body
+    assert body.count('class="chart-day"') == 2 * 6  # six days, in each drawing
