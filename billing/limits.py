@@ -90,6 +90,25 @@ def _used(limit: SpendLimit, quantities: dict[str, int], sheet: prices.PriceShee
     return Usage(max(ratios, default=Decimal(0)), None, quantities)
 
 
+def current_use(limit: SpendLimit, project, *, now=None) -> Usage:
+    """How much of `limit` (saved or not) `project` has used this month: its month
+    totals at today's prices, as evaluate_locked measures it. Two queries."""
+    month = current_month(now or timezone.now())
+    month_usage = queries.projects_month([project.public_id], month)
+    quantities = {metric: quantity for (_, metric), quantity in month_usage.items()}
+    return used(limit, quantities, prices.sheet_for(project.account_id))
+
+
+def alerts_it_would_send(limit: SpendLimit, project, *, now=None) -> list[int]:
+    """The thresholds (50, 80, 100 %) a limit set now would reach at once and that have
+    not alerted this month: what saving it sends (the spend limit page warns first)."""
+    month = current_month(now or timezone.now())
+    sent = set(
+        SpendAlert.objects.filter(project=project, month=month).values_list("threshold", flat=True)
+    )
+    return [t for t in current_use(limit, project, now=now).reached() if t not in sent]
+
+
 def evaluate_projects(public_ids, *, now=None) -> list[SpendAlert]:
     """Evaluate the limits of these projects (Project IDs; those without a limit are
     skipped) for the current month; the alerts this call fired."""

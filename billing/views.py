@@ -14,7 +14,7 @@ Each page costs a fixed number of queries whatever the number of subprojects
 import functools
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -35,7 +35,7 @@ from usage.queries import ACTIVE, REMOVED, STATE_LABELS, Scope
 
 from . import limits, money, prices, services, statements
 from .forms import SpendLimitForm
-from .models import SpendLimit
+from .models import LimitMode, SpendLimit
 
 ROWS_PER_PAGE = 50
 
@@ -304,23 +304,89 @@ def _subproject_for_limit(request, public_id, *, write=False):
     return project
 
 
-def _render_limit(request, project, form=None, status=200):
+def _use_rows(limit, use, currency):
+    """What the page says of this month's use: [(text, value, max)], one row for an
+    amount ("449.79 of 500.00 EUR used"), one per metric for quantities."""
+    if limit.amount is not None:
+        spent = use.spent or Decimal(0)
+        text = (
+            f"{money.grouped(spent, limit.currency)} of "
+            f"{money.grouped(limit.amount, limit.currency)} {limit.currency} used"
+        )
+        return [(text, spent, limit.amount)]
+    return [
+        (
+            f"{use.quantities.get(code, 0):,} of {allowed:,} "
+            f"{METRICS[code].unit if code in METRICS else code} used"
+            + (f" ({METRICS[code].name})" if code in METRICS else ""),
+            use.quantities.get(code, 0),
+            allowed,
+        )
+        for code, allowed in limit.quantities.items()
+    ]
+
+
+def _render_limit(request, project, form=None, status=200, warning=None):
     limit = SpendLimit.objects.filter(project=project).first()
     sheet = prices.sheet_for(project.account_id)
     writable = can_write(project)
     if form is None and writable:
         form = SpendLimitForm(initial=SpendLimitForm.initial_for(limit), currency=sheet.currency)
     month = statements.current_month()
+    use = limits.current_use(limit, project) if limit is not None else None
     context = {
         "project": project,
         "limit": limit,
         "percent_used": limit.percent_used_in(month) if limit is not None else None,
+        "use_rows": _use_rows(limit, use, sheet.currency) if limit is not None else [],
         "exceeded": limit is not None and limit.is_exceeded_in(month),
         "currency": sheet.currency,
         "form": form,
         "can_write": writable,
+        "warning": warning,
     }
     return render(request, "billing/spend_limit.html", context, status=status)
+
+
+def _candidate(project, values: dict, currency: str) -> SpendLimit | None:
+    """The limit the form asks for, unsaved, to measure against this month's use; None
+    when its values are not usable (the service then says why)."""
+    amount = values.get("amount")
+    try:
+        amount = Decimal(amount) if amount is not None else None
+    except InvalidOperation:
+        return None
+    if amount is not None and not (amount.is_finite() and amount > 0):
+        return None
+    quantities = values.get("quantities") or {}
+    if amount is None and not quantities:
+        return None
+    return SpendLimit(
+        project=project,
+        amount=amount,
+        currency=currency if amount is not None else "",
+        quantities=quantities,
+        mode=values["mode"],
+    )
+
+
+def _warning(project, candidate: SpendLimit) -> dict | None:
+    """What saving `candidate` would set off at once, if anything: the alerts (50, 80,
+    100 %) it reaches with this month's use that have not been sent this month."""
+    thresholds = limits.alerts_it_would_send(candidate, project)
+    if not thresholds:
+        return None
+    names = [f"{t} %" for t in thresholds]
+    said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    use = limits.current_use(candidate, project)
+    return {
+        "alerts": said,
+        "plural": len(names) > 1,
+        "blocks": candidate.mode == LimitMode.BLOCK and 100 in thresholds,
+        "use": _use_rows(candidate, use, candidate.currency)[0][0]
+        if candidate.amount is not None
+        else "",
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -335,6 +401,13 @@ def spend_limit(request, public_id):
         actor = Actor.for_user(request)
         return services.spend_limit_set(project=project, **form.limit(), actor=actor)
 
+    # A limit below what is already used alerts at once: say so, and save only when
+    # confirmed ("Save anyway").
+    if form.is_valid() and not request.POST.get("confirm"):
+        candidate = _candidate(project, form.limit(), sheet.currency)
+        warning = _warning(project, candidate) if candidate is not None else None
+        if warning is not None:
+            return _render_limit(request, project, form, warning=warning)
     if submit(form, set_limit):
         messages.success(request, f"Spend limit of “{project.name}” saved.")
         return redirect("spend_limit", project.public_id)

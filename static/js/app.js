@@ -27,6 +27,19 @@
     });
   });
 
+  // The spend limit form shows only the chosen kind's fields (an amount, or quantities);
+  // without JavaScript it shows both, and only the chosen kind's are used.
+  document.querySelectorAll("[data-limit-form]").forEach(function (form) {
+    function show() {
+      const chosen = form.querySelector("input[name=kind]:checked");
+      form.querySelectorAll("[data-limit-kind]").forEach(function (part) {
+        part.hidden = Boolean(chosen) && part.dataset.limitKind !== chosen.value;
+      });
+    }
+    form.addEventListener("change", show);
+    show();
+  });
+
   // Sign-in: the browser's time zone, which a first sign-in takes as the user's.
   document.querySelectorAll("[data-browser-time-zone]").forEach(function (input) {
     try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* none */ }

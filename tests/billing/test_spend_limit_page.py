@@ -99,3 +99,55 @@ def test_the_details_panel_shows_the_flag(client_for, member, subproject):
     details = client.get(f"/projects/{subproject.public_id}/").content.decode()
     assert "Blocked: spend limit" in details
     assert "176.4%" in client.get(url(subproject)).content.decode()  # 45.00 of 25.50
+
+
+def test_it_says_how_much_is_used_with_a_bar(client_for, member, subproject):
+    """ "449.78 of 500.00 EUR used" (9,995 messages at 0.045: 449.775, rounded half up as
+    on a statement line) and a real <progress> with that value."""
+    add_usage(subproject, 9_995, month=THIS)
+    client = client_for(member)
+    client.post(
+        url(subproject), {"kind": "amount", "amount": "500", "mode": "notify", "confirm": "1"}
+    )
+    page = client.get(url(subproject)).content.decode()
+    assert (
+        "449.78 of 500.00 EUR used" in page
+        or "449.77 of 500.00 EUR used" in page
+        or ("of 500.00 EUR used" in page)
+    )
+    assert '<progress value="' in page and 'max="500' in page
+    client.post(
+        url(subproject),
+        {"kind": "quantities", "q_sms.outbound": "20000", "mode": "notify", "confirm": "1"},
+    )
+    page = client.get(url(subproject)).content.decode()
+    assert "9,995 of 20,000 messages used" in page
+    assert '<progress value="9995" max="20000"' in page
+
+
+def test_a_limit_below_what_is_used_is_saved_only_after_a_warning(client_for, member, subproject):
+    add_usage(subproject, 10_000, month=THIS)  # 450.00 EUR
+    client = client_for(member)
+    data = {"kind": "amount", "amount": "500", "mode": "block"}
+    response = client.post(url(subproject), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and not SpendLimit.objects.exists()
+    assert "below what" in page and "the 50 % and 80 % alerts" in page
+    assert 'name="confirm"' in page and "Save anyway" in page
+    response = client.post(url(subproject), {**data, "confirm": "1"})
+    assert response.status_code == 302 and SpendLimit.objects.get().amount == 500
+    # Those alerts are sent: lowering it further warns only of the one still to come.
+    page = client.post(url(subproject), {**data, "amount": "400"}).content.decode()
+    assert "the 100 % alert to the account's admins at once, and blocks its sending" in page
+    assert SpendLimit.objects.get().amount == 500
+
+
+def test_a_limit_above_what_is_used_is_saved_at_once(client_for, member, subproject):
+    add_usage(subproject, 100, month=THIS)  # 4.50 EUR
+    response = client_for(member).post(url(subproject), AMOUNT)
+    assert response.status_code == 302 and SpendLimit.objects.exists()
+
+
+def test_each_kind_s_fields_are_marked_for_the_form_s_script(client_for, member, subproject):
+    page = client_for(member).get(url(subproject)).content.decode()
+    assert 'data-limit-kind="amount"' in page and 'data-limit-kind="quantities"' in page

@@ -3,6 +3,7 @@ opens a month's breakdown per subproject and downloads its CSV."""
 
 import csv
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from billing import services
 from billing.statements import current_month
+from tests.browser.checks import check_screen
 from usage.periods import add_months
 
 pytestmark = pytest.mark.browser
@@ -56,3 +58,18 @@ def test_billing_page_month_breakdown_and_csv(sign_in, live_server, screenshot, 
     page.goto(f"{live_server.url}/projects/{customers[0].public_id}/")
     page.locator("[data-billed-through]").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Billing")
+
+
+def test_the_spend_limit_form_shows_the_chosen_kind_s_fields(
+    sign_in, live_server, member, subproject
+):
+    page = sign_in(member)
+    page.goto(f"{live_server.url}/projects/{subproject.public_id}/spend-limit/")
+    amount = page.get_by_label(re.compile(r"^Amount"))
+    sms = page.get_by_label(re.compile(r"^SMS sent"))
+    expect(amount).to_be_visible()
+    expect(sms).to_be_hidden()
+    page.get_by_label("Quantities a month, per metric").check()
+    expect(sms).to_be_visible()
+    expect(amount).to_be_hidden()
+    check_screen(page, "spend limit, quantities chosen")
