@@ -7,7 +7,7 @@ from core.admin_errors import ServiceErrorsAdminMixin, report
 from core.admin_lookups import NoSecretLookupsMixin
 from core.errors import ServiceError
 
-from . import services
+from . import services, two_factor
 from .models import Account, Membership, User
 
 
@@ -27,6 +27,13 @@ class UserAdmin(NoSecretLookupsMixin, DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["turn_off_two_factor"]
+
+    @admin.action(description=_("Turn off two-factor sign-in of selected users"))
+    def turn_off_two_factor(self, request, queryset):
+        for user in queryset:
+            two_factor.two_factor_disable(user=user, actor=Actor.for_admin(request))
+        self.message_user(request, f"Two-factor sign-in is off for {len(queryset)} user(s).")
 
 
 # Accounts and memberships are written through accounts.services, like everywhere

@@ -1,5 +1,7 @@
 import logging
 
+from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -7,6 +9,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.views.decorators.debug import sensitive_variables
@@ -16,7 +19,7 @@ from core.client import client_address
 from core.failures import FailureLimit
 from core.metrics import auth_failures
 
-from . import services
+from . import services, two_factor
 from .models import User
 
 logger = logging.getLogger(__name__)
@@ -95,7 +98,38 @@ class LoginForm(ThrottledSignInMixin, AuthenticationForm):
 
 
 class AdminLoginForm(ThrottledSignInMixin, AdminAuthenticationForm):
-    """The operators' admin sign-in, under the same limits."""
+    """The operators' admin sign-in, under the same limits; with
+    ADMIN_REQUIRES_TWO_FACTOR (on unless DEBUG) it also takes a two-factor code, counted
+    like the dashboard's (SignInCodeForm)."""
+
+    code = forms.CharField(
+        label="Two-factor code",
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not settings.ADMIN_REQUIRES_TWO_FACTOR:
+            del self.fields["code"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "code" not in self.fields:
+            return cleaned
+        user = self.get_user()
+        if not two_factor.has_two_factor(user):
+            raise ValidationError(
+                "Operators sign in with two-factor: set it up on your profile in the "
+                "dashboard (Profile, Two-factor sign-in), then sign in here with a code.",
+                code="two_factor_missing",
+            )
+        step = SignInCodeForm({"code": cleaned.get("code") or ""}, request=self.request, user=user)
+        if not step.is_valid():
+            raise ValidationError(step.errors["code"])
+        user.otp_device = step.device  # kept in the session by django-otp's receiver
+        return cleaned
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):
@@ -189,3 +223,96 @@ class ResetSetPasswordForm(SetPasswordForm):
         # A reset proves the mailbox is theirs: failed sign-ins no longer hold them up.
         EMAIL_FAILURES.clear(self.user.email)
         return self.user
+
+
+# --- Two-factor sign-in ------------------------------------------------------------------
+
+CODE_HELP = "The six digits your authenticator app shows, or one of your recovery codes."
+
+
+def code_field(label="Code", help_text=CODE_HELP):
+    return forms.CharField(
+        label=label,
+        max_length=64,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+class SignInCodeForm(forms.Form):
+    """The second step of signing in: a code of the user's second factor. Each code is
+    counted before it is checked, as a password is (count_attempt, same limits, same
+    counters), so guessing codes is as slow as guessing passwords."""
+
+    code = code_field()
+
+    def __init__(self, *args, request=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = user
+        self.device = None
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        try:
+            count_attempt(self.request, self.user.email)
+            self.device = two_factor.matching_device(self.user, code)
+            if self.device is None:
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": self.user.email}, request=self.request
+                )
+                raise ValidationError(
+                    "That code is not valid: type the code your app shows now, or an "
+                    "unused recovery code.",
+                    code="invalid",
+                )
+        except ValidationError:
+            auth_failures.labels("sign_in").inc()
+            raise
+        forgive_attempt(self.request, self.user.email)
+        return code
+
+
+class TwoFactorEnableForm(forms.Form):
+    code = code_field(help_text="The six digits the app shows after you add the account.")
+
+
+class TwoFactorDisableForm(forms.Form):
+    """Turning two-factor off asks for the password and a code, both counted like a
+    password change's current password (someone holding a signed-in session must not
+    be able to guess either)."""
+
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = code_field()
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        password, code = cleaned.get("password"), cleaned.get("code")
+        if not password or not code:
+            return cleaned
+        subject = str(self.user.pk)
+        if PASSWORD_CHANGE_FAILURES.hit(subject) > PASSWORD_CHANGE_FAILURES.limit:
+            auth_failures.labels("password_change").inc()
+            raise ValidationError(
+                f"Too many wrong attempts. Try again in {SIGN_IN_WINDOW // 60} minutes.",
+                code="throttled",
+            )
+        if not self.user.check_password(password):
+            auth_failures.labels("password_change").inc()
+            self.add_error("password", "That is not your current password.")
+        elif two_factor.matching_device(self.user, code) is None:
+            auth_failures.labels("password_change").inc()
+            self.add_error("code", "That code is not valid.")
+        else:
+            PASSWORD_CHANGE_FAILURES.clear(subject)
+        return cleaned

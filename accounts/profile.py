@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from core.actors import Actor
 from core.forms import submit
 
-from . import services
+from . import services, two_factor
 from .time_zones import time_zones
 
 
@@ -45,5 +45,9 @@ def profile(request):
     if request.method == "POST" and submit(form, set_time_zone):
         messages.success(request, f"Times are now shown in {user.time_zone}.")
         return redirect("profile")
-    context = {"form": form, "now": timezone.now()}
+    context = {
+        "form": form,
+        "now": timezone.now(),
+        "two_factor_on": two_factor.has_two_factor(user),
+    }
     return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)

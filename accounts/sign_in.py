@@ -1,5 +1,6 @@
 """Sign-in: Django's LoginView with the sign-in throttle's form, which also takes the
-browser's time zone on a user's first sign-in.
+browser's time zone on a user's first sign-in, then, for a user with two-factor sign-in,
+a second step asking for a code.
 
 The login page carries a hidden `browser_time_zone` field that static/js/app.js fills
 with the browser's IANA zone (Intl.DateTimeFormat). On the first sign-in (the user has
@@ -7,15 +8,41 @@ never signed in before) a valid zone becomes the user's, so times read right fro
 start; without JavaScript nothing is sent and the zone stays UTC. Later sign-ins never
 change it: the profile page does (accounts/profile.py). The current project is chosen
 at sign-in too, by projects.current (a user_logged_in receiver).
+
+Two-factor (accounts.two_factor): a right password for a user with a second factor signs
+nobody in. The session remembers who passed the first step, for PENDING_LIFETIME
+seconds, and the code page (`sign_in_code`) signs them in once a code matches; the
+device is kept in the session (django-otp), so `request.user.is_verified()` holds.
 """
 
+import time
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
 from core.actors import Actor
 
-from . import services
-from .forms import LoginForm
+from . import services, two_factor
+from .forms import LoginForm, SignInCodeForm
+from .models import User
 from .time_zones import is_time_zone
+
+PENDING = "accounts.sign_in_pending"
+PENDING_LIFETIME = 5 * 60  # seconds to type the code after the password
+
+
+def _finish(request, user, zone: str) -> None:
+    """After login(): a first sign-in takes the browser's time zone."""
+    if is_time_zone(zone) and getattr(user, "_first_sign_in", False):
+        services.user_set_time_zone(user=user, time_zone=zone, actor=Actor.for_user(request))
 
 
 class SignInView(LoginView):
@@ -24,11 +51,60 @@ class SignInView(LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
-        first_sign_in = user.last_login is None  # read before login() sets it
-        response = super().form_valid(form)
         zone = self.request.POST.get("browser_time_zone", "")
-        if first_sign_in and is_time_zone(zone):
-            services.user_set_time_zone(
-                user=user, time_zone=zone, actor=Actor.for_user(self.request)
-            )
+        if two_factor.has_two_factor(user):
+            self.request.session[PENDING] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "at": int(time.time()),
+                "zone": zone,
+                "next": self.get_success_url(),
+            }
+            return redirect("login_code")
+        user._first_sign_in = user.last_login is None  # read before login() sets it
+        response = super().form_valid(form)
+        _finish(self.request, user, zone)
         return response
+
+
+def _pending_user(request):
+    pending = request.session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_LIFETIME:
+        return None, None
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    return user, pending
+
+
+@login_not_required
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request):
+    """The second step of signing in: a code from the authenticator app, or a recovery
+    code (used up). Reached only from a right password, within PENDING_LIFETIME."""
+    user, pending = _pending_user(request)
+    if user is None:
+        request.session.pop(PENDING, None)
+        messages.error(
+            request,
+            "Sign in again: the code must follow the password within "
+            f"{PENDING_LIFETIME // 60} minutes.",
+        )
+        return redirect("login")
+    form = SignInCodeForm(request.POST or None, request=request, user=user)
+    if request.method == "POST" and form.is_valid():
+        del request.session[PENDING]
+        user.backend = pending["backend"]
+        user._first_sign_in = user.last_login is None
+        user.otp_device = form.device  # kept in the session by django-otp's receiver
+        auth_login(request, user)
+        _finish(request, user, pending.get("zone", ""))
+        target = pending.get("next") or "/"
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = "/"
+        return redirect(target)
+    status = 400 if form.errors else 200
+    return render(request, "registration/login_code.html", {"form": form}, status=status)

@@ -3,11 +3,12 @@ from django.urls import path
 
 from . import profile
 from .forms import ThrottledPasswordChangeForm
-from .sign_in import SignInView
-from .views import password_reset, sessions
+from .sign_in import SignInView, sign_in_code
+from .views import password_reset, sessions, two_factor
 
 urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
+    path("login/code/", sign_in_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-out-everywhere/", sessions.sign_out_everywhere, name="sign_out_everywhere"),
     path(
@@ -40,4 +41,12 @@ urlpatterns = [
     ),
     path("switch/", sessions.account_switch, name="account_switch"),
     path("profile/", profile.profile, name="profile"),
+    path("two-factor/", two_factor.two_factor_page, name="two_factor"),
+    path("two-factor/enable/", two_factor.two_factor_enable, name="two_factor_enable"),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor.recovery_codes_regenerate,
+        name="recovery_codes_regenerate",
+    ),
+    path("two-factor/disable/", two_factor.two_factor_disable, name="two_factor_disable"),
 ]

@@ -103,7 +103,7 @@ INSTALLED_APPS = [
     "billing",
     "api",
     "dashboard",
-    "django.contrib.admin",
+    "dashboard.admin_apps.OperatorsAdminConfig",  # django.contrib.admin, the operators' site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -112,6 +112,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_prometheus",
     "django_tasks_db",
+    # Two-factor sign-in (accounts.two_factor, ADR 0130): TOTP apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a signed-in user unless its view says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -215,6 +221,16 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.SessionUserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two-factor sign-in (accounts.two_factor). The name authenticator apps show.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Console")
+# Wrong codes are counted like wrong passwords, per email and per address
+# (accounts.forms.count_attempt), one rule for both; django-otp's own per-device back-off
+# would refuse a right code typed just after a wrong one, so it is off.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Operators sign in to the admin site with a second factor too; on unless DEBUG.
+ADMIN_REQUIRES_TWO_FACTOR = env.bool("ADMIN_REQUIRES_TWO_FACTOR", default=not DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

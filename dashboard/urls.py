@@ -2,14 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.forms import AdminLoginForm
 from projects.api import oauth
 
 from . import views
-
-admin.site.site_header = "Console operators"
-admin.site.site_title = "Console operators"
-admin.site.login_form = AdminLoginForm  # failed sign-ins throttled, as on the dashboard
 
 urlpatterns = [
     path("", views.home, name="home"),
