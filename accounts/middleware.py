@@ -1,5 +1,7 @@
 import zoneinfo
 
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 
@@ -16,3 +18,35 @@ class UserTimezoneMiddleware:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.deactivate()
         return self.get_response(request)
+
+
+class TwoFactorPolicyMiddleware:
+    """An account that requires two-factor sign-in: a member signed in without a second
+    factor reaches only the two-factor page (to set it up), signing out and the static
+    files; every other page sends them there. The flag comes with the signed-in user
+    (their current account, accounts.backends), so checking it costs no query."""
+
+    ALLOWED = ("two_factor", "two_factor_enable", "logout", "login", "login_code")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and self._blocked(request, user):
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            if name not in self.ALLOWED:
+                return redirect("two_factor")
+        return self.get_response(request)
+
+    @staticmethod
+    def _blocked(request, user) -> bool:
+        if request.path_info.startswith(("/api/", "/oauth2/")):
+            return False  # access keys, not sessions
+        account = getattr(user, "current_account", None)
+        if account is None or not account.require_two_factor:
+            return False
+        return not user.is_verified()

@@ -99,6 +99,10 @@ class Account(models.Model):
     public_id = models.CharField(max_length=26, unique=True, default=new_public_id, editable=False)
     name = models.CharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the account's admins (accounts.services.account_set_two_factor_policy):
+    # members signed in without a second factor reach only the two-factor set-up page
+    # (accounts.middleware.TwoFactorPolicyMiddleware).
+    require_two_factor = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name", "id"]

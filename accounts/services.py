@@ -45,6 +45,31 @@ def account_create(*, name: str, actor: Actor = SYSTEM) -> Account:
     return account
 
 
+@transaction.atomic
+def account_set_two_factor_policy(
+    *, account: Account, required: bool, actor: Actor = SYSTEM
+) -> Account:
+    """Require (or stop requiring) a second factor of the account's members: those
+    signed in without one reach only the set-up page until they have one."""
+    stored = Account.objects.select_for_update().get(pk=account.pk)
+    if stored.require_two_factor != required:
+        changes = trail.diff(
+            {"require_two_factor": stored.require_two_factor}, {"require_two_factor": required}
+        )
+        stored.require_two_factor = required
+        stored.save(update_fields=["require_two_factor"])
+        trail.record(
+            actor,
+            "account.two_factor_policy",
+            account=stored,
+            target_id=stored.public_id,
+            target_label=stored.name,
+            changes=changes,
+        )
+    account.require_two_factor = required
+    return account
+
+
 # --- Memberships and roles ---------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ import base64
 
 import segno
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -33,10 +34,10 @@ def has_two_factor(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def users_with_two_factor(users) -> set[int]:
-    """The primary keys of those of `users` (a queryset or ids) who have two-factor."""
-    rows = TOTPDevice.objects.filter(user__in=users, confirmed=True)
-    return set(rows.values_list("user_id", flat=True))
+def has_two_factor_expression(user_field: str = "user") -> Exists:
+    """has_two_factor() of the row's `user_field`, to annotate a list with (the Members
+    page) in its own query."""
+    return Exists(TOTPDevice.objects.filter(user=OuterRef(user_field), confirmed=True))
 
 
 def recovery_codes_left(user) -> int:

@@ -37,6 +37,7 @@ PROJECT_ACTIONS = {
 # Not about one project: shown in the admin (and, later, an account's team pages).
 ACCOUNT_ACTIONS = {
     "account.create": "Account created",
+    "account.two_factor_policy": "Two-factor requirement changed",
     "membership.create": "Member added",
     "membership.update": "Member's role changed",
     "membership.remove": "Member removed",
@@ -75,6 +76,7 @@ FIELD_LABELS = {
     "revoked_at": "Revoked",
     "replaced_by": "Replaced by",
     "time_zone": "Time zone",
+    "require_two_factor": "Two-factor required",
     "user": "User",
     "role": "Role",
     "month": "Month",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("invitation/", invitations.invitation_accept, name="invitation_accept"),
     _account_path("members/", members.member_list),
     _account_path("members/invite/", members.member_invite),
+    _account_path("members/two-factor/", members.two_factor_policy),
     _account_path("members/<pid:member_id>/", members.member_detail),
     _account_path("members/<pid:member_id>/role/", members.member_role),
     _account_path("members/<pid:member_id>/grants/", members.member_grants),

@@ -17,7 +17,12 @@ from ..forms import TwoFactorDisableForm, TwoFactorEnableForm
 
 def _page(request, *, enable_form=None, disable_form=None, status=200):
     user = request.user
-    context = {"enabled": two_factor.has_two_factor(user)}
+    account = user.current_account
+    context = {
+        "enabled": two_factor.has_two_factor(user),
+        "verified": user.is_verified(),
+        "two_factor_required": account is not None and account.require_two_factor,
+    }
     if context["enabled"]:
         context["codes_left"] = two_factor.recovery_codes_left(user)
         context["disable_form"] = disable_form or TwoFactorDisableForm(user=user)

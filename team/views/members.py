@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services as account_services
+from accounts import two_factor
 from accounts.models import Account, Membership, Role
 from core.actors import Actor
 from core.forms import perform, submit
@@ -53,7 +54,9 @@ def member_list(request, account_id):
     and Cancel; the Invite button."""
     account = get_account_for_admin(request.user, account_id)
     q = request.GET.get("q", "").strip()
-    members = Membership.objects.filter(account=account).annotate(email=F("user__email"))
+    members = Membership.objects.filter(account=account).annotate(
+        email=F("user__email"), has_two_factor=two_factor.has_two_factor_expression("user")
+    )
     if q:
         members = members.filter(user__email__icontains=q)
     page = keyset_list(
@@ -79,6 +82,31 @@ def member_list(request, account_id):
         "invitation_days": INVITATION_DAYS,
     }
     return render(request, "team/member_list.html", context)
+
+
+@require_POST
+def two_factor_policy(request, account_id):
+    """Require two-factor sign-in of the account's members, or stop requiring it."""
+    account = get_account_for_admin(request.user, account_id)
+    required = request.POST.get("require_two_factor") == "on"
+    if required and not request.user.is_verified():
+        # Turning it on from a session without a code would shut this session out.
+        messages.error(
+            request,
+            "Set up two-factor sign-in for yourself first (Profile, Two-factor sign-in), "
+            "and sign in with a code: then you can require it of everyone.",
+        )
+        return redirect(members_url(account))
+    account_services.account_set_two_factor_policy(
+        account=account, required=required, actor=Actor.for_user(request)
+    )
+    messages.success(
+        request,
+        "Two-factor sign-in is now required of every member."
+        if required
+        else "Two-factor sign-in is no longer required.",
+    )
+    return redirect(members_url(account))
 
 
 def _top_level_choices(account: Account, chosen=()) -> list[tuple[str, str]]:
