@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from billing.api import openapi as billing_openapi
 from core.api.errors import method_not_allowed
-from core.api.openapi import merge
+from core.api.openapi import error, merge
 from projects.api import openapi as projects_openapi
 from usage.api import openapi as usage_openapi
 
@@ -60,7 +60,28 @@ def build_document() -> dict:
     }
     for app, fragment in fragments():
         merge(doc, fragment, where=app)
+    _scope_refusals(doc)
     return doc
+
+
+SCOPE_REFUSAL = (
+    "PERMISSION_DENIED: the access key's scope lacks the permission this operation needs "
+    "(`<resource>:read` for a GET, `<resource>:write` otherwise; the message names it)."
+)
+
+
+def _scope_refusals(doc: dict) -> None:
+    """Every operation an access key calls may answer 403 when the key's scope lacks
+    its permission (projects.scopes): documented where a contract lists no 403."""
+    for item in doc["paths"].values():
+        for method, operation in item.items():
+            if method not in ("get", "put", "post", "patch", "delete"):
+                continue
+            schemes = {name for s in operation.get("security", doc["security"]) for name in s}
+            # Access keys' routes take their bearer tokens (OAuth2); the token endpoint and
+            # the platform's own routes do not.
+            if "OAuth2" in schemes and "403" not in operation["responses"]:
+                operation["responses"]["403"] = error(SCOPE_REFUSAL)
 
 
 def render(doc: dict) -> str:

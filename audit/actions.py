@@ -73,6 +73,7 @@ FIELD_LABELS = {
     "suspended_by_platform": "By the platform",
     "display_name": "Name",
     "expires_at": "Expires",
+    "scope": "Permissions",
     "revoked_at": "Revoked",
     "replaced_by": "Replaced by",
     "time_zone": "Time zone",

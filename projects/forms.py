@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from core.form_tokens import OneTimeTokenForm
 
+from . import scopes
 from .validation import NAME_MAX_LENGTH, clean_display_name, clean_labels
 
 
@@ -175,7 +176,42 @@ class AccessKeyForm(OneTimeTokenForm):
         help_text="After that the key no longer authenticates.",
     )
 
-    service_fields = {"expires_at": "expires"}
+    scope = forms.ChoiceField(
+        label="Permissions",
+        choices=[
+            ("everything", "Everything: every resource, read and write"),
+            ("chosen", "Only the permissions chosen below"),
+        ],
+        initial="everything",
+        required=False,  # left out: everything, as before scopes existed
+        widget=forms.RadioSelect,
+        help_text="A key can be limited to what its program needs; a request outside "
+        "its permissions is refused (403).",
+    )
+
+    service_fields = {"expires_at": "expires", "permissions": "scope"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for resource, label in scopes.RESOURCES.items():
+            self.fields[f"permission_{resource}"] = forms.ChoiceField(
+                label=label,
+                choices=[("", "No access"), ("read", "Read"), ("write", "Read and write")],
+                required=False,
+            )
+
+    def permission_fields(self):
+        return [self[f"permission_{resource}"] for resource in scopes.RESOURCES]
+
+    def permissions(self) -> list[str] | None:
+        """The chosen scope for access_key_create: None for everything."""
+        if self.cleaned_data.get("scope") != "chosen":
+            return None
+        return [
+            f"{resource}:{level}"
+            for resource in scopes.RESOURCES
+            if (level := self.cleaned_data.get(f"permission_{resource}"))
+        ]
 
     def expires_at(self, now):
         """The chosen expiry counted from `now`, or None for a key that never expires."""

@@ -13,6 +13,7 @@ from accounts.models import Account, Membership, Role
 from core.errors import InvalidParent
 from core.ids import new_public_id
 
+from . import scopes
 from .validation import clean_display_name, clean_labels
 
 
@@ -386,6 +387,9 @@ class AccessKey(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the key may do (projects.scopes): "" for everything, else its permissions
+    # ("subprojects:read usage:read"). Fixed at creation; read in the key's lookup.
+    scope = models.CharField(max_length=512, blank=True, default="", editable=False)
     # Written at most every few minutes per key (see projects.api.auth.LAST_USED_RESOLUTION).
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -420,6 +424,11 @@ class AccessKey(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def scope_label(self) -> str:
+        """Its scope in words (projects.scopes.describe): "Everything", or each permission."""
+        return scopes.describe(self.scope)
 
     def clean_fields(self, exclude=None):
         # The name is checked by clean_display_name in clean(), with one message.

@@ -10,11 +10,15 @@ from . import views
 
 urlpatterns = [
     key_route(
-        "v1/projects/<str:project_id>/statements", "api_statements", get=views.list_statements
+        "v1/projects/<str:project_id>/statements",
+        "api_statements",
+        resource="billing",
+        get=views.list_statements,
     ),
     key_route(
         "v1/projects/<str:project_id>/statements/<str:month>",
         "api_statement",
+        resource="billing",
         get=views.get_statement,
     ),
     key_route(
@@ -30,6 +34,7 @@ urlpatterns = [
     key_route(
         "v1/subprojects/<str:subproject_id>/spendLimit",
         "api_spend_limit",
+        resource="billing",
         get=views.get_spend_limit,
         put=views.put_spend_limit,
         delete=views.delete_spend_limit,

@@ -60,6 +60,9 @@ class Body(pydantic.BaseModel):
 
     model_config = pydantic.ConfigDict(extra="forbid", json_schema_extra=_list_ignored)
     ignored: ClassVar[tuple[str, ...]] = ()
+    # Optional fields this server adds to a published contract's body (documented in
+    # the served OpenAPI document; tests/api/test_openapi.py holds the rest to the contract).
+    added: ClassVar[tuple[str, ...]] = ()
 
 
 def parse_body(request, model: type[Body]):

@@ -21,7 +21,7 @@ from core.api.pagination import keyset_page
 from core.api.views import json_response
 from core.credentials import is_well_formed_key_id
 from core.times import timestamp
-from projects import services
+from projects import scopes, services
 from projects.models import AccessKey, Project
 
 from .bodies import CreateAccessKey, UpdateAccessKey
@@ -32,13 +32,18 @@ ALLOW_SELF_DELETE = "allowSelfDelete"
 
 
 def serialize_access_key(key: AccessKey, project: Project) -> dict:
-    return {
+    data = {
         "accessKeyId": key.key_id,
         "displayName": key.display_name,
         "projectId": project.public_id,
         "createTime": timestamp(key.created_at),
         "updateTime": timestamp(key.updated_at),
     }
+    # An addition to the contract, only for scoped keys: a key that may do everything
+    # is answered exactly as the contract says.
+    if key.scope != scopes.EVERYTHING:
+        data["permissions"] = scopes.as_list(key.scope)
+    return data
 
 
 def _project(request, project_id: str) -> Project:
@@ -81,7 +86,11 @@ def create_access_key(request, project_id):
     project = _project(request, project_id)
     body = parse_body(request, CreateAccessKey)
     key, secret = services.access_key_create(
-        project=project, display_name=body.displayName, actor=request.actor
+        project=project,
+        display_name=body.displayName,
+        actor=request.actor,
+        permissions=body.permissions,
+        within=request.principal.key.scope,  # never broader than the calling key
     )
     return json_response({"accessKey": serialize_access_key(key, project), "secret": secret})
 

@@ -40,6 +40,7 @@ from core.api.views import api_view
 from core.client import client_address
 from core.failures import FailureLimit
 from core.ids import looks_like_public_id
+from projects import scopes
 from projects.models import AccessKey, Project
 
 TOKEN_LIFETIME = 3599  # seconds, as the platform's token endpoint answers
@@ -83,6 +84,7 @@ class KeyRecord:
     expires_at: datetime | None
     revoked_at: datetime | None
     project_id: int  # the project's database key, as on AccessKey
+    scope: str  # projects.scopes: "" for everything
     # Every field loaded; alive (the lookup says so). A subproject's comes with its
     # parent (the columns in _PARENT_FIELDS), so that Project.suspension costs no query.
     project: Project
@@ -165,6 +167,23 @@ class Principal:
                 return project
         raise or_else
 
+    def require(self, permission: str) -> None:
+        """Refuse (403 PERMISSION_DENIED, naming it) unless the key's scope includes
+        `permission` (projects.scopes). Costs no query: the scope came with the key."""
+        if not scopes.allows(self.key.scope, permission):
+            raise permission_denied(
+                f"This access key's scope does not include the permission {permission}: "
+                "use a key whose scope includes it."
+            )
+
+    def require_everything(self) -> None:
+        """Routes that name no resource serve only keys whose scope is everything."""
+        if self.key.scope != scopes.EVERYTHING:
+            raise permission_denied(
+                "This access key's scope does not include this endpoint: only a key "
+                "with every permission may call it."
+            )
+
     def require_parent_key(self, or_else: ApiError) -> None:
         """Creating and deleting subprojects is the parent's decision: a subproject's
         key (often in its customer's hands) may read and change only its subproject."""
@@ -193,6 +212,7 @@ _KEY_FIELDS = {
     "expires_at": "expires_at",
     "revoked_at": "revoked_at",
     "project_id": "project",
+    "scope": "scope",
 }
 # The parent's columns the lookup reads (LEFT JOIN: only subprojects have a parent):
 # what Project.suspension, title and is_subproject read of it (the rest is deferred).
@@ -389,19 +409,33 @@ def authenticate(request, target: str | None = None) -> Principal:
     return Principal(key=key)
 
 
-def access_key_caller(request, target=None) -> tuple[Principal, Actor]:
+def access_key_caller(request, target=None, *, resource=None) -> tuple[Principal, Actor]:
     """(principal, actor) of a customer's access key: the customer API's authentication.
-    `target`, the Project ID the route names, is read in the key's own query."""
+    `target`, the Project ID the route names, is read in the key's own query. The key's
+    scope must include the permission the request needs on `resource` (read for a GET,
+    write otherwise: projects.scopes); a route naming no resource is for keys whose
+    scope is everything."""
     principal = authenticate(request, target)
+    if resource is None:
+        principal.require_everything()
+    else:
+        principal.require(scopes.permission(resource, request.method))
     return principal, Actor.for_key(request, principal.key.key_id)
 
 
-def key_api_view(**handlers):
+def key_api_view(*, resource: str | None = None, **handlers):
     """core.api.views.api_view for the customer API: callers authenticate with an access
-    key (or its bearer token), and `request.principal` is their Principal."""
-    return api_view(authenticate=access_key_caller, **handlers)
+    key (or its bearer token), and `request.principal` is their Principal; the route is
+    about `resource` (one of projects.scopes.RESOURCES), which the key's scope must
+    cover."""
+    if resource is not None and resource not in scopes.RESOURCES:
+        raise ValueError(f"unknown resource {resource!r}: see projects.scopes.RESOURCES")
+    caller = functools.partial(access_key_caller, resource=resource)
+    return api_view(authenticate=caller, **handlers)
 
 
-def key_route(route: str, name: str, **handlers):
-    """A route of the customer API (under /api), named `name`: key_api_view(**handlers)."""
-    return path(route, key_api_view(**handlers), name=name)
+def key_route(route: str, name: str, *, resource: str | None = None, **handlers):
+    """A route of the customer API (under /api), named `name`, about `resource` (its
+    permission checked in authentication; without one, only keys whose scope is
+    everything are served): key_api_view(**handlers)."""
+    return path(route, key_api_view(resource=resource, **handlers), name=name)

@@ -9,10 +9,13 @@ models state those limits for the document only (`json_schema_extra`) instead of
 checking them a second time in other words.
 """
 
+from typing import Literal
+
 import pydantic
 
 from core.api.bodies import Body
 from core.validation import NAME_MAX_LENGTH
+from projects import scopes
 from projects.validation import LABEL_PART_MAX_LENGTH, LABELS_MAX_COUNT
 
 NAME = {"minLength": 1, "maxLength": NAME_MAX_LENGTH}
@@ -83,14 +86,33 @@ class ResumeSubproject(Body):
     pass
 
 
+KEY_NAME_TEXT = (
+    "Required. The display name for this Access Key. It must be unique for the resource "
+    "tied to the key."
+)
+Permission = Literal[scopes.PERMISSIONS]  # type: ignore[valid-type]
+
+
 class CreateAccessKey(Body):
     """Create Access Key request."""
 
-    displayName: str = pydantic.Field(
-        description="Required. The display name for this Access Key. It must be unique for "
-        "the resource tied to the key."
+    added = ("permissions",)
+
+    displayName: str = pydantic.Field(description=KEY_NAME_TEXT)
+    permissions: list[Permission] = pydantic.Field(  # type: ignore[assignment]
+        None,
+        description="An addition to the contract: the new key's scope. Leave it out for a "
+        "key that may do everything (as every key of the contract). Otherwise "
+        "`<resource>:read` or `<resource>:write` (write includes read) for resources "
+        f"{', '.join(scopes.RESOURCES)}; a request outside the scope answers 403 "
+        "PERMISSION_DENIED naming the permission it lacks. A key can only create keys "
+        "within its own scope.",
+        min_length=1,
+        examples=[["subprojects:read", "usage:read"]],
     )
 
 
-class UpdateAccessKey(CreateAccessKey):
+class UpdateAccessKey(Body):
     """Update Access Key request."""
+
+    displayName: str = pydantic.Field(description=KEY_NAME_TEXT)

@@ -8,8 +8,9 @@ from django.views.decorators.debug import sensitive_variables
 from audit import trail
 from core import credentials
 from core.actors import SYSTEM, Actor
-from core.errors import AlreadyExists, InvalidValue, LimitReached, WrongState
+from core.errors import AlreadyExists, InvalidValue, LimitReached, NotAllowed, WrongState
 from core.validation import NAME_MAX_LENGTH
+from projects import scopes
 from projects.models import AccessKey, Project
 
 from .rows import commit, insert, locked, locked_project, validated
@@ -18,16 +19,34 @@ from .rows import commit, insert, locked, locked_project, validated
 @sensitive_variables("secret")
 @transaction.atomic
 def access_key_create(
-    *, project: Project, display_name: str, actor: Actor = SYSTEM, expires_at=None, replaces=None
+    *,
+    project: Project,
+    display_name: str,
+    actor: Actor = SYSTEM,
+    expires_at=None,
+    replaces=None,
+    permissions=None,
+    within: str | None = None,
 ) -> tuple[AccessKey, str]:
     """Create a key and return it with its secret, which exists nowhere else afterwards.
 
     At most ACCESS_KEYS_PER_PROJECT active keys per project; names unique among a
     project's keys that are not revoked. `expires_at`, if given, must be in the future:
-    a key born expired would count as created yet never work.
+    a key born expired would count as created yet never work. `permissions` (a list, or
+    a stored scope; None: everything) is the key's scope (projects.scopes); `within`,
+    the scope of the key that asks for this one (None for a person or a command): a
+    key never creates a key broader than itself.
     """
     if expires_at is not None and expires_at <= timezone.now():
         raise InvalidValue("The expiry must be in the future.", field="expires_at")
+    scope = scopes.clean(permissions)
+    lacking = scopes.missing(within, scope) if within is not None else []
+    if lacking:
+        raise NotAllowed(
+            "An access key cannot create a key broader than itself: this key lacks "
+            f"{', '.join(lacking)}.",
+            field="permissions",
+        )
     # The project row lock serialises concurrent creations, so neither the limit nor
     # the unique name can be raced past.
     project = locked_project(project.pk)
@@ -48,10 +67,12 @@ def access_key_create(
         created_by=actor.user,
         expires_at=expires_at,
         replaces=replaces,
+        scope=scope,
     )
     # The expiry is part of the key's creation; its passing is not a change (nothing
     # is written then), so it has no entry of its own.
-    fields = ("display_name", "expires_at")
+    # A scoped key's permissions are part of it too (everything, the default, says nothing).
+    fields = ("display_name", "expires_at") + (("scope",) if scope else ())
     insert(key, actor, "access_key.create", fields, target="key", check=_validated_key)
     return key, secret
 
@@ -84,6 +105,7 @@ def access_key_rotate(
         actor=actor,
         expires_at=expires_at,
         replaces=old,
+        permissions=old.scope,  # the same scope as the key it replaces
     )
     trail.record(
         actor,

@@ -48,6 +48,7 @@ def access_key_create(request, public_id):
             display_name=data["display_name"],
             actor=Actor.for_user(request),
             expires_at=form.expires_at(timezone.now()),
+            permissions=form.permissions(),
         )
 
     if request.method == "POST":

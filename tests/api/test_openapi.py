@@ -208,9 +208,15 @@ def test_a_contract_body_is_our_model_accepting_what_the_contract_accepts(
     if alias in served["paths"]:
         assert _json_body(served, alias, method) == ours
 
-    own = {name: spec for name, spec in ours["properties"].items() if name not in model.ignored}
-    assert _accepts(own) == _accepts(theirs["properties"])
+    contract_fields = {
+        name: spec
+        for name, spec in ours["properties"].items()
+        if name not in model.ignored and name not in model.added
+    }
+    assert _accepts(contract_fields) == _accepts(theirs["properties"])
     assert sorted(ours.get("required", [])) == _required(theirs)
+    # Our additions are optional: a request made by the contract stays valid.
+    assert not set(model.added) & set(ours.get("required", []))
     assert ours["type"] == theirs["type"] == "object"
 
     assert ours["additionalProperties"] is False and "additionalProperties" not in theirs

@@ -9,7 +9,9 @@ from projects.api.auth import key_route
 from . import platform_auth, views
 
 urlpatterns = [
-    key_route("v1/projects/<str:project_id>/usage", "api_usage", get=views.list_usage),
+    key_route(
+        "v1/projects/<str:project_id>/usage", "api_usage", resource="usage", get=views.list_usage
+    ),
     path(
         "internal/v1/usage:batchRecord",
         api_view(post=views.batch_record, authenticate=platform_auth.authenticate),

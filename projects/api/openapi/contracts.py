@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from core.api.openapi import ERROR, body_schema, ref
+from projects import scopes
 from projects.api.access_keys import ALLOW_SELF_DELETE
 from projects.api.bodies import CreateAccessKey, CreateSubproject, UpdateAccessKey, UpdateSubproject
 
@@ -53,6 +54,17 @@ SUBPROJECT_STATE = {
         "readOnly": True,
         "description": "Why the subproject is suspended; empty when it is active.",
     },
+}
+
+
+# Additions to the Access Keys contract: a key's scope (projects.scopes).
+PERMISSIONS = {
+    "type": "array",
+    "items": {"type": "string", "enum": list(scopes.PERMISSIONS)},
+    "description": "An addition to the contract, present only on a key whose scope is "
+    "not everything: the permissions it has (`<resource>:read` or `<resource>:write`, "
+    "write including read). A request outside them answers 403 PERMISSION_DENIED naming "
+    "the permission it lacks.",
 }
 
 
@@ -102,6 +114,7 @@ def _adjust_access_keys(doc: dict) -> None:
         if _json_schema(operation)["schema"] != ref(model.__name__):
             raise ValueError(f"the access-keys contract no longer refers to {model.__name__}")
         schemas[model.__name__] = body_schema(model, schemas)
+    schemas["AccessKey"]["properties"]["permissions"] = copy.deepcopy(PERMISSIONS)
 
 
 def _add_v1alpha1(doc: dict) -> None:
