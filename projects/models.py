@@ -390,8 +390,10 @@ class AccessKey(models.Model):
     # What the key may do (projects.scopes): "" for everything, else its permissions
     # ("subprojects:read usage:read"). Fixed at creation; read in the key's lookup.
     scope = models.CharField(max_length=512, blank=True, default="", editable=False)
-    # Written at most every few minutes per key (see projects.api.auth.LAST_USED_RESOLUTION).
+    # Written at most every few minutes per key (see projects.api.auth.LAST_USED_RESOLUTION),
+    # with the client address of that use (projects.activity).
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_from = models.CharField(max_length=64, blank=True, default="", editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The key this one was made to replace (services.access_key_rotate); the old key
@@ -439,6 +441,24 @@ class AccessKey(models.Model):
             self.display_name = clean_display_name(self.display_name, what="Key name")
         except ValidationError as e:
             raise ValidationError({"display_name": e.messages}) from None
+
+
+class AccessKeyDailyUse(models.Model):
+    """How many API requests a key made on a day (UTC), written in batches by
+    projects.activity (never a write per request); the keys table and the Access Keys
+    API show the last 30 days' sum."""
+
+    key = models.ForeignKey(AccessKey, on_delete=models.CASCADE, related_name="daily_use")
+    day = models.DateField()
+    requests = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "day"], name="access_key_daily_use_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.key_id} on {self.day}: {self.requests}"
 
 
 class ReminderDismissal(models.Model):

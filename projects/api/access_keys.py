@@ -21,7 +21,7 @@ from core.api.pagination import keyset_page
 from core.api.views import json_response
 from core.credentials import is_well_formed_key_id
 from core.times import timestamp
-from projects import scopes, services
+from projects import activity, scopes, services
 from projects.models import AccessKey, Project
 
 from .bodies import CreateAccessKey, UpdateAccessKey
@@ -43,7 +43,19 @@ def serialize_access_key(key: AccessKey, project: Project) -> dict:
     # is answered exactly as the contract says.
     if key.scope != scopes.EVERYTHING:
         data["permissions"] = scopes.as_list(key.scope)
+    # Additions: the key's activity (projects.activity), recorded every few minutes.
+    data["lastUseTime"] = timestamp(key.last_used_at) if key.last_used_at else None
+    data["lastUseAddress"] = key.last_used_from
+    data["requestsLast30Days"] = getattr(key, "requests_30d", 0)
     return data
+
+
+def _listed(project):
+    return (
+        AccessKey.objects.listed()
+        .filter(project=project)
+        .annotate(requests_30d=activity.requests_in_window())
+    )
 
 
 def _project(request, project_id: str) -> Project:
@@ -61,7 +73,7 @@ def _access_key(request, project_id: str, key_id: str) -> tuple[Project, AccessK
     project = request.principal.get_project(project_id, or_else=missing)
     key = None
     if is_well_formed_key_id(key_id):
-        key = AccessKey.objects.listed().filter(project=project, key_id=key_id).first()
+        key = _listed(project).filter(key_id=key_id).first()
     if key is None:
         raise missing
     return project, key
@@ -69,7 +81,7 @@ def _access_key(request, project_id: str, key_id: str) -> tuple[Project, AccessK
 
 def list_access_keys(request, project_id):
     project = _project(request, project_id)
-    keys = AccessKey.objects.listed().filter(project=project)
+    keys = _listed(project)
     page, next_token = keyset_page(
         request, keys, context=f"accessKeys:{project.public_id}", order=("created_at", "key_id")
     )

@@ -25,7 +25,7 @@ import base64
 import binascii
 import functools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core import signing
 from django.db import connection
@@ -40,7 +40,7 @@ from core.api.views import api_view
 from core.client import client_address
 from core.failures import FailureLimit
 from core.ids import looks_like_public_id
-from projects import scopes
+from projects import activity, scopes
 from projects.models import AccessKey, Project
 
 TOKEN_LIFETIME = 3599  # seconds, as the platform's token endpoint answers
@@ -48,7 +48,7 @@ TOKEN_SALT = "projects.api.bearer-token"  # noqa: S105 - a salt, not a secret
 FAILURES = FailureLimit("api-auth-address", limit=50, window=300)
 FAILURE_LIMIT = FAILURES.limit
 FAILURE_WINDOW = FAILURES.window
-LAST_USED_RESOLUTION = timedelta(minutes=5)
+LAST_USED_RESOLUTION = activity.RESOLUTION
 
 
 @dataclass(frozen=True)
@@ -323,15 +323,9 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
 
 
 def _active_key(key_id: str, target: str | None = None) -> KeyRecord | None:
-    """The active key with this ID (key_by_sql), its last use recorded."""
-    now = timezone.now()
-    key = key_by_sql(key_id, now, target)
-    if key is None:
-        return None
-    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
-        # Written at most once per LAST_USED_RESOLUTION per key, not on every request.
-        AccessKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    return key
+    """The active key with this ID (key_by_sql). Its use is counted by the caller, once
+    the credentials are right (projects.activity.key_used)."""
+    return key_by_sql(key_id, timezone.now(), target)
 
 
 @sensitive_variables()  # error reports show stars for the credentials
@@ -406,6 +400,9 @@ def authenticate(request, target: str | None = None) -> Principal:
         )
     if key.suspension is not None:
         raise key.suspension.refusal()
+    # Last use and request count, written in batches: at most once per
+    # LAST_USED_RESOLUTION per key and process, never on every request.
+    activity.key_used(key, client_address(request))
     return Principal(key=key)
 
 

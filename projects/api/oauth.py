@@ -14,6 +14,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from core.client import client_address
+from projects import activity
+
 from . import auth
 
 
@@ -94,6 +97,7 @@ def token(request):
         # Valid credentials, so not invalid_client (401); RFC 6749 section 5.2's word
         # for a client that may not use the grant.
         return _oauth_error(400, "unauthorized_client", key.suspension.refusal().message)
+    activity.key_used(key, client_address(request))  # a use of the key, like an API call
     return _answer(
         {
             "access_token": auth.issue_token(key),

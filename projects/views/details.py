@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.current import remember_project
 from core.actors import Actor
 from core.forms import perform, submit
-from projects import services
+from projects import activity, services
 from projects.access import (
     can_decide,
     can_write,
@@ -28,7 +28,12 @@ def _render_details(
     # The Access keys section: the project's keys that are not revoked, each saying
     # whether it is active (one query), and with the key it replaces or that replaces it
     # (a rotation in progress).
-    keys = list(project.access_keys.listed().with_active().order_by("created_at", "key_id"))
+    keys = list(
+        project.access_keys.listed()
+        .with_active()
+        .annotate(requests_30d=activity.requests_in_window())
+        .order_by("created_at", "key_id")
+    )
     by_pk = {key.pk: key for key in keys}
     for key in keys:
         key.replaced_key = by_pk.get(key.replaces_id)

@@ -17,7 +17,12 @@ def test_lists_active_keys_oldest_first(client, project, project_key):
     assert [k["displayName"] for k in body["accessKeys"]] == ["automation", "second"]
     assert body["nextPageToken"] == ""
     first = body["accessKeys"][0]
-    assert set(first) == {"accessKeyId", "displayName", "projectId", "createTime", "updateTime"}
+    contract = {"accessKeyId", "displayName", "projectId", "createTime", "updateTime"}
+    # Our additions: the key's activity (this request is its first use).
+    assert set(first) == contract | {"lastUseTime", "lastUseAddress", "requestsLast30Days"}
+    assert first["requestsLast30Days"] == 1 and first["lastUseAddress"] == "127.0.0.1"
+    assert first["lastUseTime"].endswith("Z")
+    assert body["accessKeys"][1]["lastUseTime"] is None
     assert first["accessKeyId"] == key.key_id and first["projectId"] == project.public_id
     assert first["createTime"].endswith("Z")
     assert "secret" not in response.content.decode().lower()

@@ -68,6 +68,28 @@ PERMISSIONS = {
 }
 
 
+# Additions to the Access Keys contract: a key's activity (projects.activity).
+ACTIVITY = {
+    "lastUseTime": {
+        "type": ["string", "null"],
+        "format": "date-time",
+        "description": "An addition to the contract: when the key was last used (recorded "
+        "at most every 5 minutes per server); null if never.",
+    },
+    "lastUseAddress": {
+        "type": "string",
+        "description": "An addition to the contract: the client address of that use; empty "
+        "if never.",
+    },
+    "requestsLast30Days": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "An addition to the contract: the key's requests in the last 30 days "
+        "(UTC, today included), counted in batches every few minutes.",
+    },
+}
+
+
 def load(path: Path) -> dict:
     with path.open(encoding="utf-8") as f:
         return yaml.safe_load(f)
@@ -115,6 +137,7 @@ def _adjust_access_keys(doc: dict) -> None:
             raise ValueError(f"the access-keys contract no longer refers to {model.__name__}")
         schemas[model.__name__] = body_schema(model, schemas)
     schemas["AccessKey"]["properties"]["permissions"] = copy.deepcopy(PERMISSIONS)
+    schemas["AccessKey"]["properties"].update(copy.deepcopy(ACTIVITY))
 
 
 def _add_v1alpha1(doc: dict) -> None:
