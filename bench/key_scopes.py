@@ -1,9 +1,9 @@
 """What a key's scope costs to check: the customer API's key check (the database lookup,
 the secret's HMAC, the scope) with scoped keys, against the same check before scopes.
 
-"Before" is the code of a git revision without scopes (`--before`, default `main`),
-exported to a temporary folder; "after" is this checkout. Each runs in its own worker
-process on its own database (the two schemas differ by the scope column), and the two
+"Before" is the code of a git revision without scopes (`--before`; by default the
+parent of the commit that added projects/scopes.py), exported to a temporary folder;
+"after" is this checkout. Each runs in its own worker process on its own database (the two schemas differ by the scope column), and the two
 are timed in turn, round after round, so that a busy machine slows both alike. Each
 round is the median of `--runs` calls of `projects.api.auth.access_key_caller` on a GET
 request with HTTP Basic credentials: after, with a key limited to
@@ -14,7 +14,7 @@ of before. The query count is the same (tests/api/test_key_scopes.py counts it).
 SQLite by default (throwaway files); with `--postgres URL` (a server URL without a
 database name) on PostgreSQL too, in the databases `<prefix>_before` and
 `<prefix>_after` (`--prefix`, default console_24_bench), created and dropped here.
-Usage: .venv/bin/python bench/key_scopes.py [--rounds 15] [--runs 2000] [--before main]
+Usage: .venv/bin/python bench/key_scopes.py [--rounds 15] [--runs 2000] [--before REV]
        [--postgres postgres://postgres@127.0.0.1:5432]
 """
 
@@ -105,6 +105,27 @@ def export(revision: str, folder: str) -> str:
     return str(tree)
 
 
+def revision_before_scopes() -> str:
+    """The parent of the commit that added projects/scopes.py (main, if none did yet)."""
+    added = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "log",
+            "--diff-filter=A",
+            "--format=%H",
+            "-1",
+            "--",
+            "projects/scopes.py",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return f"{added}^" if added else "main"
+
+
 def start(tree: str, database_url: str, runs: int):
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     process = subprocess.Popen(
@@ -155,12 +176,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--runs", type=int, default=2000)
-    parser.add_argument("--before", default="main", help="a git revision without scopes")
+    parser.add_argument(
+        "--before",
+        default="",
+        help="a git revision without scopes (default: the one before scopes were added)",
+    )
     parser.add_argument("--postgres", default="", help="e.g. postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--prefix", default="console_24_bench")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="key-scopes-") as folder:
-        tree = export(args.before, folder)
+        tree = export(args.before or revision_before_scopes(), folder)
         sqlite = (f"sqlite:///{folder}/before.sqlite3", f"sqlite:///{folder}/after.sqlite3")
         compare("SQLite", tree, sqlite, args.rounds, args.runs)
         if args.postgres:
