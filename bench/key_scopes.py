@@ -3,8 +3,9 @@ the secret's HMAC, the scope) with scoped keys, against the same check before sc
 
 "Before" is the code of a git revision without scopes (`--before`; by default the
 parent of the commit that added projects/scopes.py), exported to a temporary folder;
-"after" is this checkout. Each runs in its own worker process on its own database (the two schemas differ by the scope column), and the two
-are timed in turn, round after round, so that a busy machine slows both alike. Each
+"after" is this checkout. Each runs in its own worker process on its own database
+(the two schemas differ by the scope column), and the two are timed in turn, round
+after round, so that a busy machine slows both alike. Each
 round is the median of `--runs` calls of `projects.api.auth.access_key_caller` on a GET
 request with HTTP Basic credentials: after, with a key limited to
 "subprojects:read usage:read" and the route's resource (so its scope is checked);
