@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from . import sessions
+
 
 class UserTimezoneMiddleware:
     """Show dates in the signed-in user's own time zone."""
@@ -50,3 +52,17 @@ class TwoFactorPolicyMiddleware:
         if account is None or not account.require_two_factor:
             return False
         return not user.is_verified()
+
+
+class SessionActivityMiddleware:
+    """The signed-in session's browser, address and last activity, for the profile's
+    sessions list (accounts.sessions), written at most every few minutes per session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            sessions.touch(request)
+        return self.get_response(request)

@@ -141,3 +141,24 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.account} ({self.role})"
+
+
+class UserSession(models.Model):
+    """A signed-in session as its user sees it on the profile (accounts.sessions): the
+    browser, the address and the last activity. The session itself is Django's (its key
+    is a secret, never shown: rows are named by public_id). Written at sign-in and then
+    at most every few minutes, never on each request."""
+
+    public_id = models.CharField(max_length=26, unique=True, default=new_public_id, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=512, blank=True, default="")
+    address = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_activity = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_activity", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} from {self.address}"

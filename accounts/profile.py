@@ -3,14 +3,16 @@ every time in the dashboard is shown in."""
 
 from django import forms
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.actors import Actor
-from core.forms import submit
+from core.forms import perform, submit
 
-from . import services, two_factor
+from . import services, sessions, two_factor
+from .models import UserSession
 from .time_zones import time_zones
 
 
@@ -49,5 +51,26 @@ def profile(request):
         "form": form,
         "now": timezone.now(),
         "two_factor_on": two_factor.has_two_factor(user),
+        "sessions": sessions.sessions_of(user, request.session.session_key),
     }
     return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["POST"])
+def session_sign_out(request, session_id):
+    """Sign one of the user's other sessions out (this one: the Sign out button)."""
+    row = UserSession.objects.filter(user=request.user, public_id=session_id).first()
+    if row is None:
+        raise Http404("No such session.")
+    if row.session_key == request.session.session_key:
+        messages.error(request, "This is the session you are using: use Sign out instead.")
+        return redirect("profile")
+    if perform(
+        request,
+        sessions.user_session_end,
+        done="That session is signed out.",
+        user=request.user,
+        public_id=session_id,
+    ):
+        return redirect("profile")
+    return redirect("profile")

@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path("switch/", sessions.account_switch, name="account_switch"),
     path("profile/", profile.profile, name="profile"),
+    path("sessions/<pid:session_id>/sign-out/", profile.session_sign_out, name="session_sign_out"),
     path("two-factor/", two_factor.two_factor_page, name="two_factor"),
     path("two-factor/enable/", two_factor.two_factor_enable, name="two_factor_enable"),
     path(

@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # An account requiring two-factor: its members without one reach only its set-up.
     "accounts.middleware.TwoFactorPolicyMiddleware",
+    # The profile's sessions list: browser, address, last activity (every few minutes).
+    "accounts.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
