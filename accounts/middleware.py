@@ -28,7 +28,17 @@ class TwoFactorPolicyMiddleware:
     files; every other page sends them there. The flag comes with the signed-in user
     (their current account, accounts.backends), so checking it costs no query."""
 
-    ALLOWED = ("two_factor", "two_factor_enable", "logout", "login", "login_code")
+    # The set-up itself, signing out, and moving to another of the user's accounts
+    # (which may not require it).
+    ALLOWED = (
+        "two_factor",
+        "two_factor_enable",
+        "logout",
+        "sign_out_everywhere",
+        "login",
+        "login_code",
+        "account_switch",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -118,3 +118,15 @@ def test_the_members_page_shows_who_has_it(client, admin_user, member, account):
     page = client.get(f"/accounts/{account.public_id}/members/").content.decode()
     assert page.count('data-two-factor="on"') == 1
     assert page.count('data-two-factor="off"') == 1
+
+
+def test_a_member_may_still_switch_to_another_account(client, member, project, required):
+    from accounts.models import Role
+    from tests.factories import AccountFactory, MembershipFactory
+
+    other = AccountFactory(name="Relaxed")
+    MembershipFactory(account=other, user=member, role=Role.MEMBER)
+    client.force_login(member)
+    response = client.post("/accounts/switch/", {"account": other.public_id})
+    assert response.status_code == 302 and response.url == "/"
+    assert client.get("/").get("Location") != "/accounts/two-factor/"  # the other account
