@@ -100,8 +100,15 @@ def _lock(user) -> User:
 @transaction.atomic
 def two_factor_enable(*, user, device: TOTPDevice, code: str, actor: Actor = SYSTEM) -> list[str]:
     """Confirm the authenticator app being set up with a code it shows; returns the
-    ten recovery codes (shown once). Any earlier app of the user stops working."""
+    ten recovery codes (shown once). Refused while another app is confirmed."""
     _lock(user)
+    if has_two_factor(user):
+        # Only someone who proves the current app (turning it off first) may replace
+        # it: else whoever holds a signed-in session could take the second factor over.
+        raise WrongState(
+            "Two-factor sign-in is already on: turn it off (password and code) before "
+            "setting up another app."
+        )
     device = TOTPDevice.objects.filter(pk=device.pk, user=user, confirmed=False).first()
     if device is None:
         raise WrongState("This set-up has already been finished or replaced: start again.")

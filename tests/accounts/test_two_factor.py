@@ -158,3 +158,14 @@ def test_the_profile_says_whether_it_is_on(client, ann):
     assert "data-two-factor-status>off" in client.get("/accounts/profile/").content.decode()
     enrol(client, ann)
     assert "data-two-factor-status>on" in client.get("/accounts/profile/").content.decode()
+
+
+def test_a_second_app_cannot_replace_the_first_without_turning_it_off(client, ann):
+    enrol(client, ann)
+    first = TOTPDevice.objects.get(user=ann, confirmed=True)
+    # Whoever holds this signed-in session cannot enrol their own app in its place.
+    fresh = two_factor.pending_app(ann)
+    code = pyotp.TOTP(base64.b32encode(fresh.bin_key).decode()).now()
+    response = client.post("/accounts/two-factor/enable/", {"code": code})
+    assert response.status_code == 400
+    assert list(TOTPDevice.objects.filter(user=ann, confirmed=True)) == [first]
