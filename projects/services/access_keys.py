@@ -105,7 +105,7 @@ def access_key_rotate(
         actor=actor,
         expires_at=expires_at,
         replaces=old,
-        permissions=old.scope,  # the same scope as the key it replaces
+        permissions=scopes.as_list(old.scope),  # the same scope as the key it replaces
     )
     trail.record(
         actor,

@@ -20,7 +20,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, Role, UserSession
 from projects import services
 from team import services as team_services
 from tests.factories import AccountFactory, GrantFactory, MembershipFactory, ProjectFactory
@@ -135,6 +135,11 @@ def foreign_values(world: World, kwargs: set) -> list[dict]:
         return [
             {"account_id": world.account.public_id, "invitation_id": world.invitation.public_id}
         ]
+    if kwargs == {"session_id"}:  # another user's signed-in session (the profile's list)
+        theirs = UserSession.objects.create(
+            user=world.admin.user, session_key="x" * 32, last_activity=timezone.now()
+        )
+        return [{"session_id": theirs.public_id}]
     raise LookupError(kwargs)
 
 
