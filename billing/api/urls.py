@@ -24,11 +24,13 @@ urlpatterns = [
     key_route(
         "v1/subprojects/<str:subproject_id>/statements",
         "api_subproject_statements",
+        resource="billing",
         get=views.list_subproject_statements,
     ),
     key_route(
         "v1/subprojects/<str:subproject_id>/statements/<str:month>",
         "api_subproject_statement",
+        resource="billing",
         get=views.get_subproject_statement,
     ),
     key_route(

@@ -64,6 +64,8 @@ def test_a_subprojects_only_key_gets_403_on_usage_and_statements(client, project
     refused_for(usage, "usage:read")
     statements = call(client, "get", f"/api/v1/projects/{project.public_id}/statements", auth)
     refused_for(statements, "billing:read")
+    own_bill = call(client, "get", f"/api/v1/subprojects/{subproject.public_id}/statements", auth)
+    refused_for(own_bill, "billing:read")
     limit = call(client, "get", f"/api/v1/subprojects/{subproject.public_id}/spendLimit", auth)
     refused_for(limit, "billing:read")
     events = call(client, "get", f"/api/v1/projects/{project.public_id}/auditEvents", auth)
