@@ -45,10 +45,15 @@ run: migrate
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The migration linter reads each migration's PostgreSQL SQL (sqlmigrate), so it needs a
+# PostgreSQL server; any database on it will do (nothing is written).
+LINT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	DEBUG=1 DATABASE_URL=$(LINT_DATABASE_URL) $(PY) manage.py lintmigrations --quiet ok ignore
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -5,6 +5,7 @@ Secure by default: with DEBUG off and only SECRET_KEY and ALLOWED_HOSTS set,
 environment variable where a deployment needs it (for example TLS ended by a proxy).
 """
 
+import importlib.util
 import ipaddress
 import secrets
 from pathlib import Path
@@ -154,6 +155,27 @@ if DEBUG and env.bool("PRODUCT_ERROR_PAGES", default=False):
         MIDDLEWARE.index("core.api.middleware.ApiErrorMiddleware") + 1,
         "dashboard.middleware.ProductErrorPagesMiddleware",
     )
+# `make lint` checks the migrations with django-migration-linter, a dev dependency
+# (docs/operations.md, "Upgrading"): an app only where it is installed. Released
+# migrations are not linted again: those that were upgraded through already are listed.
+if importlib.util.find_spec("django_migration_linter"):
+    INSTALLED_APPS.append("django_migration_linter")
+MIGRATION_LINTER_OPTIONS = {
+    "sql_analyser": "postgresql",
+    "no_cache": True,
+    "ignore_initial_migrations": True,
+    # Django's and libraries' own migrations are theirs to keep safe.
+    "exclude_apps": ["admin", "auth", "contenttypes", "sessions", "django_tasks_database"],
+    "warnings_as_errors": [],  # every warning (an index built without CONCURRENTLY …)
+    "ignore_name": [
+        "0003_suspension",  # projects: a NOT NULL column with a default (instant)
+        "0004_menu_indexes",  # projects: small indexes, released before 117cb26
+        "0003_team",  # accounts: memberships' unique public ID (measured 0.6 s)
+        "0005_subproject_count",  # projects: a NOT NULL column with a default (instant)
+        "0007_access_key_replaces",  # projects: the access keys' table is small
+        "0003_family",  # audit and usage: column renames, old code gone before they ran
+    ],
+}
 
 ROOT_URLCONF = "dashboard.urls"
 WSGI_APPLICATION = "dashboard.wsgi.application"
@@ -196,6 +218,10 @@ _METRICS_DATABASES = {
 DATABASES["default"]["ENGINE"] = _METRICS_DATABASES.get(
     DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]
 )
+
+# How long `migrate` waits for a table's lock before it fails (PostgreSQL's
+# lock_timeout, core/migration_operations.py): seconds, fractions allowed.
+MIGRATION_LOCK_TIMEOUT = env.number("MIGRATION_LOCK_TIMEOUT", default=2.0, minimum=0.1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

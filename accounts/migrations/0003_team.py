@@ -6,32 +6,79 @@ import core.ids
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.db import migrations, models
+from django.db import migrations, models, transaction
+
+
+# Zero-downtime (docs/operations.md, "Upgrading"): this migration is not atomic, so each
+# ALTER TABLE commits at once and holds its lock for an instant, instead of until the
+# backfills end; each backfill runs in batches of BATCH rows by primary key, each batch
+# its own short transaction (row locks only: reads never wait).
+BATCH = 5000
+
+
+def _batches(model, using):
+    """Consecutive primary-key ranges (low, high] of at most BATCH rows."""
+    last = 0
+    while True:
+        keys = list(
+            model.objects.using(using).filter(pk__gt=last).order_by('pk')
+            .values_list('pk', flat=True)[:BATCH]
+        )
+        if not keys:
+            return
+        yield last, keys[-1]
+        last = keys[-1]
 
 
 def fill_membership_ids(apps, schema_editor):
     Membership = apps.get_model('accounts', 'Membership')
-    for membership in Membership.objects.filter(public_id__isnull=True).only('pk'):
-        membership.public_id = core.ids.new_public_id()
-        membership.save(update_fields=['public_id'])
+    using = schema_editor.connection.alias
+    for low, high in _batches(Membership, using):
+        with transaction.atomic(using=using):
+            rows = Membership.objects.using(using).filter(
+                pk__gt=low, pk__lte=high, public_id__isnull=True
+            ).only('pk')
+            Membership.objects.using(using).bulk_update(
+                [Membership(pk=row.pk, public_id=core.ids.new_public_id()) for row in rows],
+                ['public_id'],
+            )
+
+
+# Each member's current account: that of their current project if they belong to it,
+# else their first account by name; a current project outside their accounts is
+# dropped. Two set-based statements per batch of users, written for PostgreSQL and
+# SQLite alike.
+FILL_CURRENT_ACCOUNT = """
+UPDATE accounts_user SET current_account_id = COALESCE(
+    (SELECT project.account_id FROM projects_project AS project
+     WHERE project.id = accounts_user.current_project_id
+       AND EXISTS (SELECT 1 FROM accounts_membership AS m
+                   WHERE m.user_id = accounts_user.id AND m.account_id = project.account_id)),
+    (SELECT m.account_id FROM accounts_membership AS m
+     JOIN accounts_account AS account ON account.id = m.account_id
+     WHERE m.user_id = accounts_user.id
+     ORDER BY account.name, account.id LIMIT 1)
+)
+WHERE accounts_user.id > %s AND accounts_user.id <= %s
+  AND EXISTS (SELECT 1 FROM accounts_membership AS m WHERE m.user_id = accounts_user.id)
+"""
+DROP_FOREIGN_CURRENT_PROJECT = """
+UPDATE accounts_user SET current_project_id = NULL
+WHERE accounts_user.id > %s AND accounts_user.id <= %s
+  AND current_account_id IS NOT NULL AND current_project_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM projects_project AS project
+                  WHERE project.id = accounts_user.current_project_id
+                    AND project.account_id = accounts_user.current_account_id)
+"""
 
 
 def fill_current_accounts(apps, schema_editor):
-    """Each member's current account: that of their current project if they belong to
-    it, else their first account by name."""
     User = apps.get_model('accounts', 'User')
-    Membership = apps.get_model('accounts', 'Membership')
-    for user in User.objects.filter(memberships__isnull=False).distinct():
-        accounts = list(
-            Membership.objects.filter(user=user)
-            .order_by('account__name', 'account_id')
-            .values_list('account_id', flat=True)
-        )
-        current = user.current_project.account_id if user.current_project_id else None
-        user.current_account_id = current if current in accounts else accounts[0]
-        if current not in accounts:
-            user.current_project_id = None
-        user.save(update_fields=['current_account', 'current_project'])
+    using = schema_editor.connection.alias
+    for low, high in _batches(User, using):
+        with transaction.atomic(using=using), schema_editor.connection.cursor() as cursor:
+            cursor.execute(FILL_CURRENT_ACCOUNT, [low, high])
+            cursor.execute(DROP_FOREIGN_CURRENT_PROJECT, [low, high])
 
 
 def invitation_expiry():
@@ -40,6 +87,7 @@ def invitation_expiry():
 
 
 class Migration(migrations.Migration):
+    atomic = False
 
     dependencies = [
         ('accounts', '0002_initial'),
