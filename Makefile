@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	@echo "Creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,redis]'
+	$(PY) -m pip install --quiet -e '.[dev,redis,sentry]'
 	@touch $@
 
 install: $(VENV)/.installed

@@ -421,3 +421,23 @@ LOGGING = {
 
 # The operators' admin; a less obvious path can be set per deployment.
 ADMIN_URL = env.string("ADMIN_URL", default="admin/")
+
+# --- Error tracking (optional): Sentry when SENTRY_DSN is set ---------------------------
+# pip install '.[sentry]'. What is sent and what never is: core/error_tracking.py and
+# docs/operations.md ("Error tracking"). Every event carries the request ID.
+SENTRY_DSN = env.string("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install '.[sentry]'."
+        ) from None
+    from core import error_tracking
+
+    error_tracking.init(
+        SENTRY_DSN,
+        environment=env.string("SENTRY_ENVIRONMENT"),
+        release=env.string("SENTRY_RELEASE"),
+        traces_sample_rate=env.number("SENTRY_TRACES_SAMPLE_RATE", default=0.0, minimum=0.0),
+    )
