@@ -13,12 +13,13 @@ subprojects' keys: Project.suspension) authenticate but are refused: 403
 PERMISSION_DENIED saying so, never 401, since the credentials are fine. The lookup reads
 the project's parent in the same query.
 
-Failed attempts are counted per client address (core.failures, in the database, one
-write each); past FAILURE_LIMIT in FAILURE_WINDOW seconds the address's failed attempts
-are answered with Retry-After. Valid credentials are not read against the counter: that
-keeps a query off every good request, and an attacker sharing an address (a NAT, a
-cloud egress) cannot lock its other users out. Guessing stays hopeless either way: a
-secret has 190 random bits.
+Failed attempts that could have succeeded (credentials of our shape) are counted per
+client address (core.failures, in the database, one write each); credentials refused
+by their shape cost no query at all. Past FAILURE_LIMIT in FAILURE_WINDOW seconds the
+address's failed attempts are answered with Retry-After. Valid credentials are not read
+against the counter: that keeps a query off every good request, and an attacker sharing
+an address (a NAT, a cloud egress) cannot lock its other users out. Guessing stays
+hopeless either way: a secret has 190 random bits.
 """
 
 import base64
@@ -329,9 +330,17 @@ def _active_key(key_id: str, target: str | None = None) -> KeyRecord | None:
 
 
 @sensitive_variables()  # error reports show stars for the credentials
+def could_be_valid(key_id: str, secret: str) -> bool:
+    """Whether these credentials have our shape (a Key ID that is a UUID; a secret with
+    `csk_`, its length and its checksum): only these could ever succeed, so only these
+    are looked up, and only their failures are counted. Checked in memory."""
+    return credentials.is_well_formed_key_id(key_id) and credentials.is_well_formed(secret)
+
+
+@sensitive_variables()  # error reports show stars for the credentials
 def key_for_credentials(key_id: str, secret: str, target: str | None = None) -> KeyRecord | None:
     """The active key these credentials belong to, or None. No query for a bad shape."""
-    if not credentials.is_well_formed_key_id(key_id) or not credentials.is_well_formed(secret):
+    if not could_be_valid(key_id, secret):
         return None
     key = _active_key(key_id, target)
     if key is None or not credentials.secret_matches(secret, key.secret_hash):
@@ -357,7 +366,9 @@ def issue_token(key) -> str:
 
 
 @sensitive_variables()
-def key_for_token(token: str, target: str | None = None) -> KeyRecord | None:
+def token_key_id(token: str) -> str | None:
+    """The Key ID a token of ours, signed and not expired, carries; else None (no
+    query: such a token could never succeed)."""
     try:
         payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_LIFETIME)
     except signing.BadSignature:  # includes SignatureExpired
@@ -365,7 +376,13 @@ def key_for_token(token: str, target: str | None = None) -> KeyRecord | None:
     key_id = payload.get("k") if isinstance(payload, dict) else None
     if not isinstance(key_id, str) or not credentials.is_well_formed_key_id(key_id):
         return None
-    return _active_key(key_id, target)
+    return key_id
+
+
+@sensitive_variables()
+def key_for_token(token: str, target: str | None = None) -> KeyRecord | None:
+    key_id = token_key_id(token)
+    return _active_key(key_id, target) if key_id is not None else None
 
 
 @sensitive_variables()
@@ -380,19 +397,27 @@ def authenticate(request, target: str | None = None) -> Principal:
     scheme, _, value = header.partition(" ")
     scheme = scheme.lower()
     value = value.strip()
+    # Credentials refused by their shape cost no query and are not counted: only
+    # attempts that could have succeeded are (a flood of garbage is no flood of writes).
     if scheme == "basic":
+        bad = "The Key ID or Key Secret is not valid, or the key was revoked."
         credentials = parse_basic(value)
-        key = key_for_credentials(*credentials, target) if credentials else None
+        if credentials is None or not could_be_valid(*credentials):
+            raise unauthenticated(bad)
+        key = key_for_credentials(*credentials, target)
         if key is None:
-            raise refuse(request, "The Key ID or Key Secret is not valid, or the key was revoked.")
+            raise refuse(request, bad)
     elif scheme == "bearer":
-        key = key_for_token(value, target) if value else None
+        bad = (
+            "The access token is invalid or expired, or its key was revoked. "
+            "Get a new one from POST /oauth2/token."
+        )
+        key_id = token_key_id(value) if value else None
+        if key_id is None:
+            raise unauthenticated(bad)
+        key = _active_key(key_id, target)
         if key is None:
-            raise refuse(
-                request,
-                "The access token is invalid or expired, or its key was revoked. "
-                "Get a new one from POST /oauth2/token.",
-            )
+            raise refuse(request, bad)
     else:
         raise unauthenticated(
             "Authenticate with HTTP Basic (Key ID and Key Secret) or a bearer token "

@@ -87,11 +87,12 @@ def token(request):
         )
     # As on /api, valid credentials are never refused for others' failures from the same
     # address; only failures are counted and, past the limit, answered with Retry-After.
+    bad = "The Key ID or Key Secret is not valid, or the key was revoked."
+    if not auth.could_be_valid(*credentials):  # refused by shape: no query, not counted
+        return _oauth_error(401, "invalid_client", bad)
     key = auth.key_for_credentials(*credentials)
     if key is None:
-        error = auth.refuse(
-            request, "The Key ID or Key Secret is not valid, or the key was revoked."
-        )
+        error = auth.refuse(request, bad)
         return _oauth_error(401, "invalid_client", error.message, error.headers)
     if key.suspension is not None:
         # Valid credentials, so not invalid_client (401); RFC 6749 section 5.2's word

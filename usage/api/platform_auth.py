@@ -5,7 +5,8 @@ query; then its HMAC (core.credentials, the access keys' pepper) is looked up on
 unique index. Customer credentials (Basic with an access key, or a customer's bearer
 token) are never accepted here, and platform tokens are never accepted by the customer
 API (their prefix and checksum do not pass projects.api.auth's checks). Failed attempts
-are counted per client address with the customer API's counter.
+that could have succeeded (of the token's shape) are counted per client address with
+the customer API's counter; the others cost no query.
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from core import credentials
 from core.actors import Actor
+from core.api.errors import unauthenticated
 from projects.api.auth import refuse
 from usage.models import PlatformToken
 from usage.services import PLATFORM_TOKEN_PREFIX
@@ -53,9 +55,13 @@ def token_for_secret(secret: str) -> PlatformToken | None:
 def authenticate(request, target=None) -> tuple[PlatformPrincipal, Actor]:
     """(principal, actor) of a platform service, or raise 401 UNAUTHENTICATED."""
     scheme, _, value = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
-        raise refuse(request, "The internal API needs Authorization: Bearer <platform token>.")
-    token = token_for_secret(value.strip())
+    secret = value.strip()
+    # Refused by their shape: no query, not counted (only attempts that could succeed).
+    if scheme.lower() != "bearer" or not secret:
+        raise unauthenticated("The internal API needs Authorization: Bearer <platform token>.")
+    if not credentials.is_well_formed(secret, PLATFORM_TOKEN_PREFIX):
+        raise unauthenticated("The platform token is not valid or has been revoked.")
+    token = token_for_secret(secret)
     if token is None:
         raise refuse(request, "The platform token is not valid or has been revoked.")
     return PlatformPrincipal(token), Actor.for_platform_token(request, token.token_id)
