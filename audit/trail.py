@@ -16,6 +16,8 @@ fill the entry's target and scope (a key's project is its scope); `target_id` /
 `target_label` name any other target (a user's email for a membership change).
 """
 
+from datetime import timedelta
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -24,6 +26,9 @@ from core.actors import SYSTEM, Actor
 from .models import AuditEvent
 
 # Field names that must never reach an entry, whatever a caller passes.
+# Entries younger than this are never deleted: on PostgreSQL the trigger refuses it
+# (migration 0004, which writes the same number out), whatever a session sets.
+RETENTION_FLOOR_DAYS = 365
 SECRET_FIELDS = frozenset({"secret", "secret_hash", "password", "token", "key_secret"})
 
 
@@ -140,24 +145,21 @@ def purge_before(cutoff, *, actor: Actor = SYSTEM) -> int:
     """Delete the entries older than `cutoff`; return how many. Retention only.
 
     One transaction, which also records that it happened ("audit.purge", when anything
-    was deleted). On PostgreSQL the append-only trigger lets a DELETE through only while
-    the transaction has `audit.purging` set, which this sets just around its DELETE.
+    was deleted). `cutoff` must be at least RETENTION_FLOOR_DAYS ago (ValueError): on
+    PostgreSQL the append-only trigger lets a row be deleted only past that age, so
+    nothing younger can be deleted by anyone, this function included.
     """
+    if cutoff > timezone.now() - timedelta(days=RETENTION_FLOOR_DAYS):
+        raise ValueError(f"audit entries are kept at least {RETENTION_FLOOR_DAYS} days")
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     time_column = connection.ops.quote_name(AuditEvent._meta.get_field("time").column)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT set_config('audit.purging', 'on', true)")
             cursor.execute(
                 f"DELETE FROM {table} WHERE {time_column} < %s",  # noqa: S608 - quoted names
                 [connection.ops.adapt_datetimefield_value(cutoff)],
             )
             deleted = cursor.rowcount
-            if connection.vendor == "postgresql":
-                # Off again at once: SET LOCAL lasts until the outermost transaction
-                # ends, which is later than this block when a caller wraps it in one.
-                cursor.execute("SELECT set_config('audit.purging', 'off', true)")
         if deleted:
             record(
                 actor,

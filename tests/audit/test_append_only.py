@@ -51,7 +51,9 @@ postgresql_only = pytest.mark.skipif(
     [
         "UPDATE audit_auditevent SET action = 'forged'",
         "DELETE FROM audit_auditevent",
-        # Setting the purge flag for the session does not permit an UPDATE either.
+        # The old purge flag, set by any session, opens nothing any more.
+        "SELECT set_config('audit.purging', 'on', true); DELETE FROM audit_auditevent",
+        "SELECT set_config('audit.purging', 'on', false); DELETE FROM audit_auditevent",
         "SELECT set_config('audit.purging', 'on', true); UPDATE audit_auditevent SET action = 'x'",
     ],
 )
@@ -63,12 +65,48 @@ def test_the_database_refuses_raw_updates_and_deletes(event, sql):
     assert AuditEvent.objects.get().action == "project.rename"
 
 
+@pytest.fixture
+def application_role(db):
+    """The rest of the block runs as a role like the application's: not a superuser,
+    with every privilege on the audit table (so the trigger, not a missing GRANT, is
+    what refuses)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'console_app_test') "
+            "THEN CREATE ROLE console_app_test NOLOGIN NOSUPERUSER; END IF; END $$"
+        )
+        cursor.execute("GRANT ALL ON audit_auditevent TO console_app_test")
+    return "console_app_test"
+
+
 @postgresql_only
-def test_the_purge_flag_does_not_outlive_its_transaction(event):
-    trail.purge_before(timezone.now() - timedelta(days=1))  # sets it, deletes nothing
+def test_truncate_is_refused(event, application_role):
+    refused = pytest.raises(DatabaseError, match="append-only: TRUNCATE refused")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {application_role}")
+        cursor.execute("TRUNCATE audit_auditevent")
+    assert AuditEvent.objects.count() == 1
+
+
+@postgresql_only
+def test_only_entries_past_the_floor_can_be_deleted_by_anyone(project):
+    services.project_update(project=project, name="Old name")
+    services.project_update(project=project, name="Newer name")
+    old, young = AuditEvent.objects.order_by("id")
+    floor = timedelta(days=trail.RETENTION_FLOOR_DAYS)
+    move_in_time(old, timezone.now() - floor - timedelta(hours=1))
+    move_in_time(young, timezone.now() - floor + timedelta(hours=1))
     refused = pytest.raises(DatabaseError, match="append-only")
     with refused, transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent")
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [young.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [old.pk])
+    assert list(AuditEvent.objects.values_list("pk", flat=True)) == [young.pk]
+
+
+def test_purge_before_refuses_a_cutoff_inside_the_floor(event):
+    with pytest.raises(ValueError, match="at least 365 days"):
+        trail.purge_before(timezone.now() - timedelta(days=trail.RETENTION_FLOOR_DAYS - 1))
     assert AuditEvent.objects.count() == 1
 
 
