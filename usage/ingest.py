@@ -78,7 +78,10 @@ def _hour(value, now: datetime, oldest: datetime):
         return None, f"{value[:40]!r} is not a time in ISO 8601, e.g. {_EXAMPLE_HOUR}."
     if parsed.tzinfo is None:
         return None, f"must include the time and a time zone, e.g. {_EXAMPLE_HOUR}."
-    hour = parsed.astimezone(UTC)
+    try:
+        hour = parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00:00-14:00 is past year 9999 in UTC
+        return None, f"{value[:40]!r} is outside the accepted window of hours."
     if hour.minute or hour.second or hour.microsecond:
         return None, (
             f"must be the start of an hour in UTC (minutes and seconds 0), e.g. {_EXAMPLE_HOUR}."
@@ -121,7 +124,7 @@ def _record(index: int, item, hours, faults: list):
     if "projectId" in item and not looks_like_public_id(project):
         found.append(("projectId", "must be a Project ID (26 characters)."))
     metric = item.get("metric")
-    if "metric" in item and metric not in METRICS:
+    if "metric" in item and not (isinstance(metric, str) and metric in METRICS):
         shown = repr(metric[:40]) if isinstance(metric, str) else "this value"
         found.append(("metric", f"{shown} is not a known metric: use one of {', '.join(CODES)}."))
     hour = None
