@@ -5,6 +5,9 @@ where nothing listens."""
 import pytest
 import requests
 
+from core.credentials import new_secret
+from tests.support.api_client import basic
+
 from .support import form_fields, free_port
 
 pytestmark = pytest.mark.servers
@@ -17,16 +20,23 @@ def server(start_server):
 
 
 def test_everything_is_a_503_with_retry_after(server):
+    # Credentials of our shape, so looked up (a malformed one is refused without the
+    # database, 401).
+    credentials = basic("00000000-0000-4000-8000-000000000000", new_secret())
     api = requests.get(
         server.url("/api/v1/projects/01ARZ3NDEKTSV4RRFFQ69G5FAV/subprojects"),
-        headers={"Authorization": "Basic eDp5"},
+        headers={"Authorization": credentials},
         timeout=30,
     )
     assert api.status_code == 503 and api.headers["Retry-After"] == "5"
     assert api.json()["error"]["status"] == "UNAVAILABLE"
     token = requests.post(
         server.url("/oauth2/token"),
-        data={"grant_type": "client_credentials", "client_id": "x", "client_secret": "y"},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "00000000-0000-4000-8000-000000000000",
+            "client_secret": new_secret(),
+        },
         timeout=30,
     )
     assert token.status_code == 503
