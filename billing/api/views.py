@@ -75,13 +75,23 @@ def list_statements(request, project_id):
     return json_response({"statements": items, "nextPageToken": next_token})
 
 
+FIRST_YEAR = 2000
+
+
 def _month(text: str) -> date:
     try:
         if not _MONTH.fullmatch(text):
             raise ValueError
-        return date(int(text[:4]), int(text[5:]), 1)
+        month = date(int(text[:4]), int(text[5:]), 1)
+        # Bounded where parsed: a month's bill reads the months before it (late usage),
+        # which year 1 does not have (OverflowError); nothing was billed before 2000.
+        if month.year < FIRST_YEAR:
+            raise ValueError
+        return month
     except ValueError:
-        raise invalid_argument(f"month: must be YYYY-MM, e.g. 2026-11, not {text!r}.") from None
+        raise invalid_argument(
+            f"month: must be YYYY-MM from {FIRST_YEAR}-01, e.g. 2026-11, not {text!r}."
+        ) from None
 
 
 def _statement_of(parent, month: str):
