@@ -102,7 +102,8 @@ class Account(models.Model):
     # Set by the account's admins (accounts.services.account_set_two_factor_policy):
     # members signed in without a second factor reach only the two-factor set-up page
     # (accounts.middleware.TwoFactorPolicyMiddleware).
-    require_two_factor = models.BooleanField(default=False)
+    # db_default: rows inserted by the previous release during a rolling upgrade get it too.
+    require_two_factor = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["name", "id"]

@@ -389,7 +389,8 @@ class AccessKey(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # What the key may do (projects.scopes): "" for everything, else its permissions
     # ("subprojects:read usage:read"). Fixed at creation; read in the key's lookup.
-    scope = models.CharField(max_length=512, blank=True, default="", editable=False)
+    # db_default: keys inserted by the previous release during a rolling upgrade get it too.
+    scope = models.CharField(max_length=512, blank=True, default="", db_default="", editable=False)
     # Written at most every few minutes per key (see projects.api.auth.LAST_USED_RESOLUTION),
     # with the client address of that use (projects.activity).
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
