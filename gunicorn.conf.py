@@ -49,9 +49,12 @@ def json_error(status_int: int, reason: str) -> bytes:
     body = json.dumps(
         {"error": {"code": status_int, "message": message, "status": status, "details": []}}
     )
+    # As core.api.middleware answers a 500: when to retry.
+    retry = "Retry-After: 5\r\n" if status_int == 500 else ""
     return (
         f"HTTP/1.1 {status_int} {reason}\r\n"
         "Connection: close\r\n"
+        f"{retry}"
         "Content-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n"
         "\r\n"

@@ -5,7 +5,9 @@ generate_openapi` from each app's fragment (projects.api.openapi: the two publis
 contracts with our adjustments; usage.api.openapi; billing.api.openapi);
 tests/api/test_openapi.py fails when the file is not what the command would write, and
 checks that every documented operation is routed and every routed operation documented.
-The view only serves the file (with an absolute token URL).
+The view only serves the file (with an absolute token URL). Every route, the token
+endpoint's included, is under the one server `/api`, which is what generated clients
+use; `answers_everywhere` documents on every operation what every route can answer.
 """
 
 import copy
@@ -61,6 +63,7 @@ def build_document() -> dict:
     for app, fragment in fragments():
         merge(doc, fragment, where=app)
     _scope_refusals(doc)
+    answers_everywhere(doc)
     return doc
 
 
@@ -82,6 +85,86 @@ def _scope_refusals(doc: dict) -> None:
             # the platform's own routes do not.
             if "OAuth2" in schemes and "403" not in operation["responses"]:
                 operation["responses"]["403"] = error(SCOPE_REFUSAL)
+
+
+METHODS = ("get", "put", "post", "patch", "delete")
+RESPONSES = "#/components/responses/"
+
+# What every route can answer whatever its handler does (core.api.views.api_view and
+# core.api.middleware): a request refused at the edge (a bad Host, a NUL character), a
+# method the path does not answer, a bug and an outage; with credentials, a refusal of
+# them, and for customers' keys a suspended project's key (403).
+EVERY_OPERATION = {"400": "400Error", "405": "405Error", "500": "500Error", "503": "503Error"}
+AUTHENTICATED = {"401": "401Error"}
+CUSTOMER_KEYS = {"403": "403Error"}
+
+_HEADER = {"schema": {"type": "string"}}
+_RETRY_AFTER = {
+    "description": "Seconds to wait before retrying.",
+    "schema": {"type": "integer", "minimum": 1},
+}
+# The headers these answers carry (the contracts' responses say nothing of them).
+HEADERS = {
+    "401Error": {
+        "WWW-Authenticate": {**_HEADER, "required": True, "description": "The schemes taken."},
+        "Retry-After": {
+            **_RETRY_AFTER,
+            "description": "Past the limit of failed attempts from one address: seconds "
+            "until it may try again.",
+        },
+    },
+    "405Error": {
+        "Allow": {**_HEADER, "required": True, "description": "The methods the path answers."}
+    },
+    "500Error": {"Retry-After": {**_RETRY_AFTER, "required": True}},
+    "503Error": {"Retry-After": {**_RETRY_AFTER, "required": True}},
+    "OAuth2Error": {
+        "WWW-Authenticate": {**_HEADER, "description": "On 401."},
+        "Allow": {**_HEADER, "description": "On 405: the methods the path answers."},
+        "Retry-After": {
+            **_RETRY_AFTER,
+            "description": "On 500 and 503, and on 401 past "
+            "the limit of failed attempts from one address.",
+        },
+    },
+}
+HEADERS["Unauthenticated"] = HEADERS["401Error"]
+
+METHOD_NOT_ALLOWED = {
+    "description": "METHOD_NOT_ALLOWED: the path does not answer this method; `Allow` "
+    "lists those it does.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def answers_everywhere(doc: dict) -> None:
+    """Document on every operation the answers every route can give (EVERY_OPERATION…),
+    where its fragment does not already, and the headers they carry: a client generated
+    from the document then knows every status the server can send. The token endpoint
+    answers in OAuth's shape and lists its own."""
+    responses = doc["components"]["responses"]
+    responses["405Error"] = copy.deepcopy(METHOD_NOT_ALLOWED)
+    for name, headers in HEADERS.items():
+        responses[name]["headers"] = copy.deepcopy(headers)
+    for item in doc["paths"].values():
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None or _answers_oauth(operation):
+                continue
+            security = operation.get("security", doc["security"])
+            wanted = dict(EVERY_OPERATION)
+            if any(security):  # [{}] or [] is no authentication
+                wanted |= AUTHENTICATED
+            if security == doc["security"]:
+                wanted |= CUSTOMER_KEYS
+            found = operation["responses"]
+            for status, name in wanted.items():
+                found.setdefault(status, {"$ref": RESPONSES + name})
+            operation["responses"] = dict(sorted(found.items()))
+
+
+def _answers_oauth(operation: dict) -> bool:
+    return operation["responses"].get("400") == {"$ref": RESPONSES + "OAuth2Error"}
 
 
 def render(doc: dict) -> str:

@@ -4,9 +4,10 @@ The views answer in the contracts' shape themselves. What they never see is answ
 here in the same shape: an exception in a view (a bug is 500 INTERNAL_ERROR, a database
 or cache outage 503 UNAVAILABLE with Retry-After), and Django's own pages, made before
 or around the API's code runs (a foreign Host header, a NUL character refused at the
-edge, a 404 under /oauth2/, a 405 from require_POST). /oauth2/ speaks OAuth's error
-shape (RFC 6749 section 5.2), as its token endpoint does. The server's own answers
-(gunicorn's 400/414/431) are made JSON by gunicorn.conf.py.
+edge, a 404 under /oauth2/, a 405 from require_POST). /oauth2/ and /api/oauth2/ speak
+OAuth's error shape (RFC 6749 section 5.2), as the token endpoint does. A 500 and a 503
+carry Retry-After. The server's own answers (gunicorn's 400/414/431) are made JSON by
+gunicorn.conf.py.
 """
 
 import logging
@@ -30,6 +31,8 @@ from .errors import (
 logger = logging.getLogger("django.request")
 
 API = ("/api", "/oauth2")
+# The token endpoint, at /oauth2/token and /api/oauth2/token, answers in OAuth's shape.
+OAUTH = ("/oauth2", "/api/oauth2")
 # Headers of the original answer that a client still needs in the JSON one.
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
@@ -52,7 +55,11 @@ def _oauth_error(status: int, message: str) -> JsonResponse:
 
 def answer(request, error: ApiError):
     """`error` in the shape of the path: OAuth's under /oauth2/, the contracts' else."""
-    if request.path.startswith("/oauth2"):
+    if error.code in (500, 503):
+        # A bug may be passing (a deploy, a race) as an outage is: say when a retry makes
+        # sense, so that clients back off instead of hammering (the document says so).
+        error.headers.setdefault("Retry-After", str(RETRY_AFTER))
+    if request.path.startswith(OAUTH):
         response = _oauth_error(error.code, error.message)
         for name, value in error.headers.items():
             response[name] = value

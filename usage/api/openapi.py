@@ -4,7 +4,7 @@ The ingest's request body is its model's schema (usage.api.bodies); responses re
 the access-keys contract's shared error responses (400Error …).
 """
 
-from core.api.openapi import Fragment, body_schemas, error, errors, json_body, list_schema, ok, ref
+from core.api.openapi import Fragment, body_schemas, errors, json_body, list_schema, ok, ref
 from core.api.pagination import PAGE_PARAMETERS
 from usage.metrics import CATALOGUE, CODES
 from usage.periods import MAX_MONTHS
@@ -52,6 +52,24 @@ SCHEMAS = {
             "field": {"type": "string"},
             "message": {"type": "string"},
             "recordId": {"type": "string"},
+        },
+    },
+    # The Error shape, its details typed: a refused batch lists a RecordFault per fault
+    # (core.errors.InvalidItems); a body that cannot be read has none.
+    "BatchRecordError": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "status", "details"],
+                "properties": {
+                    "code": {"type": "integer", "format": "int32"},
+                    "message": {"type": "string"},
+                    "status": {"type": "string"},
+                    "details": {"type": "array", "items": ref("RecordFault")},
+                },
+            }
         },
     },
     "Usage": {
@@ -126,7 +144,11 @@ PATHS = {
             "requestBody": json_body(ref("BatchRecordUsageRequest")),
             "responses": {
                 "200": ok("BatchRecordUsageResponse", "Recorded."),
-                "400": error("The batch is refused; `details` lists each fault as a RecordFault."),
+                "400": {
+                    "description": "The batch is refused; `details` lists each fault as a "
+                    "RecordFault (none when the body cannot be read).",
+                    "content": {"application/json": {"schema": ref("BatchRecordError")}},
+                },
                 **errors(401),
             },
         }

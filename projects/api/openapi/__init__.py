@@ -6,14 +6,17 @@ ours is described by its model (projects.api.bodies), whose schema the document 
 
 Where we serve more or are stricter than the contracts say:
 
-- the token endpoint `/oauth2/token` (with its own server `/`);
+- the token endpoint, at `/oauth2/token` under the document's server `/api` (the same
+  view answers at `/oauth2/token`);
 - one `Basic` and one `OAuth2` security scheme, whose token URL is ours;
 - `Idempotency-Key` on creating a subproject;
 - request bodies refuse unknown fields; the read-only fields of a Subproject are
   listed as accepted and ignored, as the contract promises; an access key's
   displayName is required, as the contract says in words;
 - subproject error responses use the `Error` schema instead of `{}`;
-- access-key operations document the 400 answers they give, and `allowSelfDelete`;
+- access-key operations document the 400 answers they give, and `allowSelfDelete`
+  (the DELETE's description says so instead of the contract's note); their 401 and 403
+  have the Error body the server sends;
 - the deprecated `/v1alpha1/...` spelling of the subprojects paths, which the contract
   calls functionally identical, is served and documented as deprecated;
 - suspension: a Subproject's `state` and `suspendReason`, and the custom methods

@@ -21,16 +21,17 @@ SECURITY_SCHEMES = {
     "OAuth2": {
         "type": "oauth2",
         "description": "Exchange a Key ID and Key Secret for a bearer token at "
-        "POST /oauth2/token (client credentials grant).",
+        "POST /api/oauth2/token (client credentials grant; also served at /oauth2/token).",
         # Made absolute for each request: OpenAPI 3.1 wants a full URL here.
-        "flows": {"clientCredentials": {"tokenUrl": "/oauth2/token", "scopes": {}}},
+        "flows": {"clientCredentials": {"tokenUrl": "/api/oauth2/token", "scopes": {}}},
     },
 }
 
 # RFC 6749's form and answers (section 4.4), parsed by hand in projects.api.oauth so
-# that every refusal has OAuth's own shape: not a body of ours, so written here.
+# that every refusal has OAuth's own shape: not a body of ours, so written here. Under
+# the document's one server (/api), so that generated clients reach it; the same view
+# answers at /oauth2/token.
 TOKEN_PATH = {
-    "servers": [{"url": "/"}],
     "post": {
         "summary": "Get a bearer token",
         "description": "OAuth2 client credentials grant: send the Key ID and Key Secret as "
@@ -76,6 +77,10 @@ TOKEN_PATH = {
             },
             "400": {"$ref": "#/components/responses/OAuth2Error"},
             "401": {"$ref": "#/components/responses/OAuth2Error"},
+            # core.api.middleware answers these in OAuth's shape under /oauth2 too.
+            "405": {"$ref": "#/components/responses/OAuth2Error"},
+            "500": {"$ref": "#/components/responses/OAuth2Error"},
+            "503": {"$ref": "#/components/responses/OAuth2Error"},
         },
     },
 }
@@ -234,5 +239,5 @@ PATHS = {
     "/v1/subprojects/{subprojectId}:suspend": SUSPEND_PATH,
     "/v1/subprojects/{subprojectId}:resume": RESUME_PATH,
     "/v1/projects/{projectId}/auditEvents": AUDIT_EVENTS_PATH,
-    "/oauth2/token": TOKEN_PATH,
+    "/oauth2/token": TOKEN_PATH,  # /api/oauth2/token
 }

@@ -119,15 +119,32 @@ def _adjust_subprojects(doc: dict) -> None:
     )
 
 
+SELF_DELETE_DESCRIPTION = (
+    "Deletes (revokes) an Access Key: it is refused from the next request on.\n\n"
+    "Deleting the very key the request is made with when it is its project's last active "
+    "key answers 400 FAILED_PRECONDITION (it would leave the caller without API access), "
+    f"unless `{ALLOW_SELF_DELETE}=true` confirms it; a new key can then be made only in "
+    "the dashboard."
+)
+
+
 def _adjust_access_keys(doc: dict) -> None:
     """The access-keys operations answer 400 where the contract lists none: a bad
     pageSize or pageToken, a malformed body, the guard against deleting the last key
-    one is calling with. Their bodies are our models' schemas, which say what the
-    contract says in words: displayName is required (and nothing else is taken)."""
+    one is calling with (whose description the contract's note contradicted). Their
+    bodies are our models' schemas, which say what the contract says in words:
+    displayName is required (and nothing else is taken). Every error response has the
+    Error body the server sends (the contract's 401 and 403 have none), and the 503's
+    example its own code."""
     collection, single = doc["paths"][ACCESS_KEYS], doc["paths"][ACCESS_KEY]
     for operation in (collection["get"], single["patch"], single["delete"]):
         operation["responses"].setdefault("400", {"$ref": "#/components/responses/400Error"})
     single["delete"]["parameters"].append(ALLOW_SELF_DELETE_PARAMETER)
+    single["delete"]["description"] = SELF_DELETE_DESCRIPTION
+    responses = doc["components"]["responses"]
+    for response in responses.values():
+        response.setdefault("content", {"application/json": {"schema": copy.deepcopy(ERROR)}})
+    responses["503Error"]["content"]["application/json"]["example"]["error"]["code"] = 503
     schemas = doc["components"]["schemas"]
     for model, operation in (
         (CreateAccessKey, collection["post"]),
