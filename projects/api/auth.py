@@ -192,16 +192,24 @@ class Principal:
             raise or_else
 
 
-def refuse(request, message: str) -> ApiError:
+# RFC 6750 section 3.1: a bearer token that is not (or no longer) good.
+INVALID_TOKEN = (
+    'Bearer error="invalid_token", error_description="The access token is invalid or expired."'  # noqa: S105 - a challenge, not a secret
+)
+
+
+def refuse(request, message: str, *, bearer: bool = False) -> ApiError:
     """Count a failed attempt (one write); the 401 to answer, with Retry-After past the
-    limit."""
+    limit. A refused `bearer` token is challenged with RFC 6750's invalid_token."""
+    challenge = INVALID_TOKEN if bearer else None
     if FAILURES.hit(client_address(request)) > FAILURES.limit:
         return unauthenticated(
             "Too many failed authentication attempts from your address. "
             f"Try again in {FAILURE_WINDOW // 60} minutes with valid credentials.",
             retry_after=FAILURE_WINDOW,
+            challenge=challenge,
         )
-    return unauthenticated(message)
+    return unauthenticated(message, challenge=challenge)
 
 
 # The key's columns the lookup reads, by the KeyRecord field they fill.
@@ -361,16 +369,27 @@ def parse_basic(header: str) -> tuple[str, str] | None:
     return (key_id, secret) if sep else None
 
 
+# A token is Django's signed object "payload.time.signature": every character in RFC
+# 6750's b64token alphabet (URL-safe base64, base62 and "."), which Django's default
+# separator ":" is not. Tokens signed with ":" (before this changed) are still taken
+# until they expire, by a signer with that separator (it is signed with the rest).
+TOKEN_SEPARATOR = "."  # noqa: S105 - a separator, not a secret
+_SIGNERS = {
+    sep: signing.TimestampSigner(salt=TOKEN_SALT, sep=sep) for sep in (TOKEN_SEPARATOR, ":")
+}
+
+
 def issue_token(key) -> str:
-    return signing.dumps({"k": key.key_id}, salt=TOKEN_SALT, compress=False)
+    return _SIGNERS[TOKEN_SEPARATOR].sign_object({"k": key.key_id}, compress=False)
 
 
 @sensitive_variables()
 def token_key_id(token: str) -> str | None:
     """The Key ID a token of ours, signed and not expired, carries; else None (no
     query: such a token could never succeed)."""
+    signer = _SIGNERS[":" if ":" in token else TOKEN_SEPARATOR]
     try:
-        payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_LIFETIME)
+        payload = signer.unsign_object(token, max_age=TOKEN_LIFETIME)
     except signing.BadSignature:  # includes SignatureExpired
         return None
     key_id = payload.get("k") if isinstance(payload, dict) else None
@@ -410,14 +429,14 @@ def authenticate(request, target: str | None = None) -> Principal:
     elif scheme == "bearer":
         bad = (
             "The access token is invalid or expired, or its key was revoked. "
-            "Get a new one from POST /oauth2/token."
+            "Get a new one from POST /api/oauth2/token."
         )
         key_id = token_key_id(value) if value else None
         if key_id is None:
-            raise unauthenticated(bad)
+            raise unauthenticated(bad, challenge=INVALID_TOKEN)
         key = _active_key(key_id, target)
         if key is None:
-            raise refuse(request, bad)
+            raise refuse(request, bad, bearer=True)
     else:
         raise unauthenticated(
             "Authenticate with HTTP Basic (Key ID and Key Secret) or a bearer token "

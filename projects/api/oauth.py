@@ -1,9 +1,15 @@
-"""POST /oauth2/token: exchange a Key ID and Key Secret for a bearer token (RFC 6749,
-client credentials grant). Errors use OAuth's own shape, as OAuth clients expect:
-a malformed request (a missing or repeated parameter, credentials sent both as HTTP
-Basic and in the body, section 2.3) is 400 invalid_request; an unknown grant type 400
-unsupported_grant_type; missing or wrong credentials 401 invalid_client. Answers carry
-Cache-Control: no-store and Pragma: no-cache (section 5.1)."""
+"""POST /oauth2/token (and /api/oauth2/token): exchange a Key ID and Key Secret for a
+bearer token (RFC 6749, client credentials grant). Errors use OAuth's own shape, as OAuth
+clients expect: a malformed request (a missing or repeated parameter, a secret sent both
+as HTTP Basic and in the body, section 2.3) is 400 invalid_request; an unknown grant
+type 400 unsupported_grant_type; a `scope` 400 invalid_scope (keys have no scopes to ask
+for: a token can do what its key can, so the answer names none, section 5.1); missing
+or wrong credentials 401 invalid_client. Answers carry Cache-Control: no-store and
+Pragma: no-cache (section 5.1).
+
+With HTTP Basic, the body may repeat the client's ID as client_id (section 3.2.1 lets a
+client identify itself so; requests-oauthlib does with include_client_id=True): it must
+be the Basic user name."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
@@ -37,7 +43,7 @@ def _malformed(request, uses_basic: bool) -> str | None:
     repeated = sorted(name for name, values in request.POST.lists() if len(values) > 1)
     if repeated:
         return f"Send each parameter once: {', '.join(repeated)} is repeated."
-    if uses_basic and ("client_id" in request.POST or "client_secret" in request.POST):
+    if uses_basic and "client_secret" in request.POST:
         return (
             "Send the credentials one way only: as HTTP Basic, or as client_id and "
             "client_secret in the body, not both."
@@ -69,6 +75,12 @@ def token(request):
         return _oauth_error(400, "invalid_request", problem)
     if scheme.lower() == "basic":
         credentials = auth.parse_basic(value.strip())
+        if credentials and request.POST.get("client_id", credentials[0]) != credentials[0]:
+            return _oauth_error(
+                400,
+                "invalid_request",
+                "client_id in the body is not the Key ID of the HTTP Basic credentials.",
+            )
     elif "client_id" in request.POST:
         credentials = (request.POST.get("client_id", ""), request.POST.get("client_secret", ""))
     else:
@@ -84,6 +96,13 @@ def token(request):
     if request.POST.get("grant_type") != "client_credentials":
         return _oauth_error(
             400, "unsupported_grant_type", "Use grant_type=client_credentials (form-encoded)."
+        )
+    if request.POST.get("scope", "").strip():
+        return _oauth_error(
+            400,
+            "invalid_scope",
+            "This server defines no scopes: a token can do what its access key can. "
+            "Leave scope out.",
         )
     # As on /api, valid credentials are never refused for others' failures from the same
     # address; only failures are counted and, past the limit, answered with Retry-After.
@@ -104,6 +123,5 @@ def token(request):
             "access_token": auth.issue_token(key),
             "token_type": "bearer",
             "expires_in": auth.TOKEN_LIFETIME,
-            "scope": "",
         }
     )

@@ -63,5 +63,5 @@ def authenticate(request, target=None) -> tuple[PlatformPrincipal, Actor]:
         raise unauthenticated("The platform token is not valid or has been revoked.")
     token = token_for_secret(secret)
     if token is None:
-        raise refuse(request, "The platform token is not valid or has been revoked.")
+        raise refuse(request, "The platform token is not valid or has been revoked.", bearer=True)
     return PlatformPrincipal(token), Actor.for_platform_token(request, token.token_id)
