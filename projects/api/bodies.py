@@ -86,6 +86,10 @@ class ResumeSubproject(Body):
     pass
 
 
+class RestoreSubproject(Body):
+    pass
+
+
 KEY_NAME_TEXT = (
     "Required. The display name for this Access Key. It must be unique for the resource "
     "tied to the key."

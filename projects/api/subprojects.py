@@ -7,9 +7,13 @@ subproject, 403 on the list, 400 FAILED_PRECONDITION when creating under it. Eve
 goes through projects.services, like the dashboard's; their refusals are answered by
 api_view (errors.from_service_error).
 
-Suspend and resume (`POST /api/v1/subprojects/{id}:suspend` and `:resume`) are the
-parent's decision, like delete: a subproject's own key cannot.
+Suspend, resume and restore (`POST /api/v1/subprojects/{id}:suspend`, `:resume` and
+`:restore`) are the parent's decision, like delete: a subproject's own key cannot. An
+unknown custom method (`{id}:undelete`) is 404 saying which exist, never read as an ID.
 """
+
+from django.contrib.auth.decorators import login_not_required
+from django.views.decorators.csrf import csrf_exempt
 
 from core.api.bodies import parse_body
 from core.api.errors import failed_precondition, invalid_argument, not_found, permission_denied
@@ -20,7 +24,13 @@ from core.times import timestamp
 from projects import services
 from projects.models import Project
 
-from .bodies import CreateSubproject, ResumeSubproject, SuspendSubproject, UpdateSubproject
+from .bodies import (
+    CreateSubproject,
+    RestoreSubproject,
+    ResumeSubproject,
+    SuspendSubproject,
+    UpdateSubproject,
+)
 
 # What serialize_subproject reads of each row (the list loads only these).
 SERIALIZED_FIELDS = (
@@ -173,6 +183,34 @@ def suspend_subproject(request, subproject_id):
     subproject = _parent_decision(request, subproject_id, "suspend")
     services.project_suspend(project=subproject, reason=body.reason, actor=request.actor)
     return json_response(serialize_subproject(subproject, subproject.parent.public_id))
+
+
+def restore_subproject(request, subproject_id):
+    """Undo a delete within the restore window, through the service the dashboard and
+    the admin call: the subproject is listed again and its keys work on the next
+    request. Restoring an alive subproject changes nothing (idempotent, no audit entry);
+    past the window the service refuses (400 FAILED_PRECONDITION); a purged one is gone
+    (404, as an unknown ID)."""
+    if request.body:  # nothing to say; an empty object, or no body at all
+        parse_body(request, RestoreSubproject)
+    subproject = _parent_decision(request, subproject_id, "restore")
+    services.subproject_restore(subproject=subproject, actor=request.actor)
+    return json_response(serialize_subproject(subproject, subproject.parent.public_id))
+
+
+CUSTOM_METHODS = ("suspend", "resume", "restore")
+
+
+@csrf_exempt
+@login_not_required
+def unknown_custom_method(request, subproject_id, verb, **kwargs):
+    """`{id}:verb` for a verb we do not serve: 404, naming the verb, not the ID (any
+    method, before authentication: it names no data)."""
+    methods = ", ".join(f":{name}" for name in CUSTOM_METHODS)
+    return not_found(
+        f"Subprojects have no custom method {verb!r} here; theirs are {methods}, as "
+        "POST /v1/subprojects/{subprojectId}:<method>."
+    ).response()
 
 
 def resume_subproject(request, subproject_id):

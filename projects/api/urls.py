@@ -2,29 +2,40 @@
 
 The Subprojects contract names `/v1alpha1/...` as the deprecated spelling of `/v1/...`
 ("functionally identical"), so the subprojects routes are served under both prefixes
-by the same handlers.
+by the same handlers; the v1alpha1 ones say so in their answers (.deprecation).
 """
 
+from django.urls import path, re_path
+
 from . import access_keys, audit_events, subprojects
-from .auth import key_route
+from .auth import key_api_view, key_route
+from .deprecation import deprecated
 
 
-def _subprojects_routes(version: str, name_suffix: str = ""):
+def _subprojects_routes(version: str, name_suffix: str = "", wrap=lambda view: view):
     return [
-        key_route(
+        path(
             f"{version}/projects/<str:parent_id>/subprojects",
-            f"api_subprojects{name_suffix}",
-            resource="subprojects",
-            get=subprojects.list_subprojects,
-            post=subprojects.create_subproject,
+            wrap(
+                key_api_view(
+                    resource="subprojects",
+                    get=subprojects.list_subprojects,
+                    post=subprojects.create_subproject,
+                )
+            ),
+            name=f"api_subprojects{name_suffix}",
         ),
-        key_route(
+        path(
             f"{version}/subprojects/<str:subproject_id>",
-            f"api_subproject{name_suffix}",
-            resource="subprojects",
-            get=subprojects.get_subproject,
-            patch=subprojects.update_subproject,
-            delete=subprojects.delete_subproject,
+            wrap(
+                key_api_view(
+                    resource="subprojects",
+                    get=subprojects.get_subproject,
+                    patch=subprojects.update_subproject,
+                    delete=subprojects.delete_subproject,
+                )
+            ),
+            name=f"api_subproject{name_suffix}",
         ),
     ]
 
@@ -44,8 +55,19 @@ urlpatterns = [
         resource="subprojects",
         post=subprojects.resume_subproject,
     ),
+    key_route(
+        "v1/subprojects/<rid:subproject_id>:restore",
+        "api_subproject_restore",
+        resource="subprojects",
+        post=subprojects.restore_subproject,
+    ),
+    # Any other `{id}:verb`: 404 naming the verb, not "no subproject has the ID 'id:verb'".
+    re_path(
+        r"^v1(?:alpha1)?/subprojects/(?P<subproject_id>[^/:]+):(?P<verb>[^/]*)$",
+        subprojects.unknown_custom_method,
+    ),
     *_subprojects_routes("v1"),
-    *_subprojects_routes("v1alpha1", "_v1alpha1"),
+    *_subprojects_routes("v1alpha1", "_v1alpha1", wrap=deprecated),
     key_route(
         "v1/projects/<str:project_id>/accessKeys",
         "api_access_keys",
