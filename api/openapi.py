@@ -97,6 +97,7 @@ RESPONSES = "#/components/responses/"
 EVERY_OPERATION = {"400": "400Error", "405": "405Error", "500": "500Error", "503": "503Error"}
 AUTHENTICATED = {"401": "401Error"}
 CUSTOMER_KEYS = {"403": "403Error"}
+JSON_BODY = {"415": "415Error"}  # core.api.bodies.read_json
 
 _HEADER = {"schema": {"type": "string"}}
 _RETRY_AFTER = {
@@ -106,7 +107,12 @@ _RETRY_AFTER = {
 # The headers these answers carry (the contracts' responses say nothing of them).
 HEADERS = {
     "401Error": {
-        "WWW-Authenticate": {**_HEADER, "required": True, "description": "The schemes taken."},
+        "WWW-Authenticate": {
+            **_HEADER,
+            "required": True,
+            "description": "The schemes taken; for a refused bearer token, Bearer "
+            'error="invalid_token" (RFC 6750 section 3.1).',
+        },
         "Retry-After": {
             **_RETRY_AFTER,
             "description": "Past the limit of failed attempts from one address: seconds "
@@ -130,6 +136,11 @@ HEADERS = {
 }
 HEADERS["Unauthenticated"] = HEADERS["401Error"]
 
+UNSUPPORTED_MEDIA_TYPE = {
+    "description": "INVALID_ARGUMENT: the body was not sent as Content-Type: application/json.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
 METHOD_NOT_ALLOWED = {
     "description": "METHOD_NOT_ALLOWED: the path does not answer this method; `Allow` "
     "lists those it does.",
@@ -144,6 +155,7 @@ def answers_everywhere(doc: dict) -> None:
     answers in OAuth's shape and lists its own."""
     responses = doc["components"]["responses"]
     responses["405Error"] = copy.deepcopy(METHOD_NOT_ALLOWED)
+    responses["415Error"] = copy.deepcopy(UNSUPPORTED_MEDIA_TYPE)
     for name, headers in HEADERS.items():
         responses[name]["headers"] = copy.deepcopy(headers)
     for item in doc["paths"].values():
@@ -157,6 +169,8 @@ def answers_everywhere(doc: dict) -> None:
                 wanted |= AUTHENTICATED
             if security == doc["security"]:
                 wanted |= CUSTOMER_KEYS
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                wanted |= JSON_BODY
             found = operation["responses"]
             for status, name in wanted.items():
                 found.setdefault(status, {"$ref": RESPONSES + name})

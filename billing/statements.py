@@ -260,15 +260,27 @@ def stored(parent: Project, month: date) -> MonthStatement | None:
     )
 
 
+def first_month(parent: Project) -> date:
+    """The first month with a statement: the month its account was created in (a
+    project's usage and bills cannot be older than its account)."""
+    return month_of(parent.account.created_at)
+
+
 def statement_of(parent: Project, month: date, *, now=None) -> MonthStatement | None:
     """The statement of a month as anyone reads it: stored if closed, an estimate if
-    open, None for a month after the current one. A closed month without a statement
-    (nothing was used) is an empty closed statement."""
-    if month > current_month(now):
+    open. A closed month without a statement (nothing was used) is an empty closed
+    statement. One rule for the months around: before the account existed
+    (first_month) and after the current one there is none (None), whoever asks."""
+    current = current_month(now)
+    if month > current:
         return None
     found = stored(parent, month)
     if found is not None:
         return found
+    # The current month always has one; an earlier one only from first_month (a query,
+    # so only asked for such a month).
+    if month < current and month < first_month(parent):
+        return None
     found = estimates(parent, [month])
     if month in found:
         return found[month]

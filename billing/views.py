@@ -140,12 +140,12 @@ def rows_of(statement: statements.MonthStatement, flags: dict[str, str]) -> list
 
 def _statement_or_404(project, month_text):
     """The month's statement of a top-level project, or a subproject's part of its
-    parent's; 404 for a month that has not begun."""
+    parent's; 404 for a month without one (statements.statement_of's rule)."""
     month = _month(month_text)
     parent = project.parent if project.is_subproject else project
     statement = statements.statement_of(parent, month)
     if statement is None:
-        raise Http404("That month has not begun.")
+        raise Http404("That month has no statement (before the account or after this month).")
     if project.is_subproject:
         return statements.part_of(statement, project.public_id)
     return statement

@@ -75,6 +75,9 @@ def list_statements(request, project_id):
     return json_response({"statements": items, "nextPageToken": next_token})
 
 
+# Nothing was billed before 2000: such a month is before every account, so it is
+# answered like any month before the account (404) without reading anything (a month's
+# bill reads the months before it, which year 1 does not have: OverflowError).
 FIRST_YEAR = 2000
 
 
@@ -82,23 +85,23 @@ def _month(text: str) -> date:
     try:
         if not _MONTH.fullmatch(text):
             raise ValueError
-        month = date(int(text[:4]), int(text[5:]), 1)
-        # Bounded where parsed: a month's bill reads the months before it (late usage),
-        # which year 1 does not have (OverflowError); nothing was billed before 2000.
-        if month.year < FIRST_YEAR:
-            raise ValueError
-        return month
+        return date(int(text[:4]), int(text[5:]), 1)
     except ValueError:
-        raise invalid_argument(
-            f"month: must be YYYY-MM from {FIRST_YEAR}-01, e.g. 2026-11, not {text!r}."
-        ) from None
+        raise invalid_argument(f"month: must be YYYY-MM, e.g. 2026-11, not {text!r}.") from None
 
 
 def _statement_of(parent, month: str):
+    """The month's statement (statements.statement_of); one rule for the months around
+    it: before the account's month (any before 2000 included) or after this one, 404."""
     wanted = _month(month)
-    statement = statements.statement_of(parent, wanted)
+    statement = None
+    if wanted.year >= FIRST_YEAR:
+        statement = statements.statement_of(parent, wanted)
     if statement is None:
-        raise not_found(f"{wanted:%Y-%m} has not begun: it has no statement yet.")
+        raise not_found(
+            f"{wanted:%Y-%m} has no statement: statements run from the month the account "
+            f"was created in, {statements.first_month(parent):%Y-%m}, to this month."
+        )
     return statement
 
 

@@ -24,7 +24,9 @@ def _limit_fields(limit: SpendLimit | None) -> dict:
         "amount": money.text(limit.amount, limit.currency) if limit.amount is not None else None,
         "currency": limit.currency or None,
         "quantities": limit.quantities or None,
-        "mode": limit.mode,
+        # As the API spells it (BLOCK, NOTIFY), so that the trail an API client reads
+        # through /auditEvents is in its own words (entries before this say block).
+        "mode": limit.mode.upper(),
     }
 
 

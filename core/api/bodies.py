@@ -13,15 +13,28 @@ from typing import ClassVar
 import pydantic
 from django.core.exceptions import RequestDataTooBig
 
-from .errors import invalid_argument
+from .errors import ApiError, invalid_argument
 
 # A UTF-16 surrogate (U+D800 to U+DFFF) in a UTF-8 body: as a JSON escape (\uD800), or
 # as the bytes ED A0 80 to ED BF BF, which json.loads decodes with "surrogatepass".
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
+JSON = "application/json"
+
+
 def read_json(request) -> dict:
-    """The request body as a JSON object, or 400 INVALID_ARGUMENT saying what is wrong."""
+    """The request body as a JSON object, or 400 INVALID_ARGUMENT saying what is wrong;
+    a body sent as anything but Content-Type application/json (a form, no type) is 415,
+    so that a client that forgot the header learns it at once. No body at all is no
+    JSON object (400)."""
+    if request.body and request.content_type != JSON:  # without its parameters (charset)
+        sent = request.content_type[:100] or "no Content-Type"
+        raise ApiError(
+            415,
+            "INVALID_ARGUMENT",
+            f"Send the body as JSON with Content-Type: {JSON} (this request has {sent}).",
+        )
     try:
         body = request.body or b"null"
         data = json.loads(body)

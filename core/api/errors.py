@@ -58,8 +58,12 @@ def failed_precondition(message: str) -> ApiError:
     return ApiError(400, "FAILED_PRECONDITION", message)
 
 
-def unauthenticated(message: str, *, retry_after: int | None = None) -> ApiError:
-    headers = {"WWW-Authenticate": 'Basic realm="api", Bearer realm="api"'}
+def unauthenticated(
+    message: str, *, retry_after: int | None = None, challenge: str | None = None
+) -> ApiError:
+    """401, challenging for the schemes taken, or with `challenge` (a refused bearer
+    token's RFC 6750 error)."""
+    headers = {"WWW-Authenticate": challenge or 'Basic realm="api", Bearer realm="api"'}
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
     return ApiError(401, "UNAUTHENTICATED", message, headers=headers)
@@ -100,6 +104,7 @@ _BY_STATUS = {
     405: ("METHOD_NOT_ALLOWED", "This resource does not answer this method."),
     413: ("INVALID_ARGUMENT", "The request body is too large."),
     414: ("INVALID_ARGUMENT", "The request URL is too long."),
+    415: ("INVALID_ARGUMENT", "Send the body as JSON with Content-Type: application/json."),
     431: ("INVALID_ARGUMENT", "The request's headers are too large."),
     500: ("INTERNAL_ERROR", "There was an internal error; try again in a moment."),
     503: (

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
+from accounts.models import Account
 from billing.statements import current_month
 from usage import storage
 from usage.periods import add_months
@@ -35,6 +36,9 @@ def add_usage(project, quantity, *, month: date, metric="sms.outbound", day=1):
     and family totals by the same upserts as ingest (any month: no retention window)."""
     top = project.parent.public_id if project.parent_id else project.public_id
     hour = datetime(month.year, month.month, day, 10, tzinfo=UTC)
+    # An account with usage in a month existed then (statements begin with its month).
+    Account.objects.filter(pk=project.account_id, created_at__gt=hour).update(created_at=hour)
+    project.account.refresh_from_db(fields=["created_at"])
     with transaction.atomic():
         storage.add_to_totals(
             [_Record(project.public_id, metric, hour, quantity)], {project.public_id: top}

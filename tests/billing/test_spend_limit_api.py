@@ -103,3 +103,16 @@ def test_null_is_leaving_one_out_as_the_document_says(client, project, subprojec
     assert response.status_code == 200 and response.json()["quantities"] == {"sms.outbound": 5}
     too_many = {"quantities": {"sms.outbound": MAX_LIMIT_QUANTITY + 1}, "mode": "NOTIFY"}
     assert error_of(call(client, "PUT", url(subproject), auth, too_many))[0] == 400
+
+
+def test_the_audit_trail_spells_modes_as_the_api_does(client, project, subproject):
+    auth = key_header(project)
+    call(client, "PUT", url(subproject), auth, {"amount": "100.00", "mode": "BLOCK"})
+    call(client, "PUT", url(subproject), auth, {"amount": "100.00", "mode": "NOTIFY"})
+    events = call(client, "GET", f"/api/v1/projects/{project.public_id}/auditEvents", auth)
+    modes = [
+        e["changes"]["mode"]
+        for e in events.json()["auditEvents"]
+        if e["action"] == "spend_limit.set"
+    ]
+    assert modes == [{"before": "BLOCK", "after": "NOTIFY"}, {"before": None, "after": "BLOCK"}]

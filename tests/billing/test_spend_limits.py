@@ -127,7 +127,7 @@ def test_setting_a_limit_is_audited(project, subproject):
         "spend_limit.remove",
     ]
     assert entries[0][1]["amount"] == {"before": None, "after": "10.00"}
-    assert entries[1][1] == {"mode": {"before": "notify", "after": "block"}}
+    assert entries[1][1] == {"mode": {"before": "NOTIFY", "after": "BLOCK"}}  # as the API
 
 
 @pytest.mark.parametrize(

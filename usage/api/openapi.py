@@ -31,6 +31,20 @@ SECURITY_SCHEMES = {
 
 _METRICS_TEXT = ", ".join(f"`{m.code}` ({m.unit})" for m in CATALOGUE)
 
+
+def _with_totals(schema: dict) -> dict:
+    schema["required"].append("totals")
+    schema["properties"]["totals"] = {
+        "type": "array",
+        "items": ref("Usage"),
+        "description": "The total per metric over the period of the whole scope, the same "
+        "on every page: for a top-level project, its own usage and all its subprojects' "
+        "(the family; projectId is the top-level project's); for a subproject, its own. "
+        "Metrics without usage are left out.",
+    }
+    return schema
+
+
 SCHEMAS = {
     **body_schemas(BatchRecordUsageRequest),
     "BatchRecordUsageResponse": {
@@ -83,7 +97,7 @@ SCHEMAS = {
             "date": {"type": "string", "format": "date", "description": "With groupBy=day."},
         },
     },
-    "ListUsageResponse": list_schema("usage", "Usage"),
+    "ListUsageResponse": _with_totals(list_schema("usage", "Usage")),
 }
 
 

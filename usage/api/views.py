@@ -24,7 +24,7 @@ from usage.ingest import MAX_BATCH
 from usage.metrics import METRICS
 from usage.models import DailyUsage
 from usage.periods import Period, month_end, month_of
-from usage.queries import Scope
+from usage.queries import Scope, family_totals
 
 GROUP_BY = ("subproject", "day")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -95,7 +95,16 @@ def list_usage(request, project_id):
             request, totals, context=context, order=("project_public_id", "metric")
         )
         items = [_item(row["project_public_id"], row["metric"], row["total"]) for row in page]
-    return json_response({"usage": items, "nextPageToken": next_token})
+    # The scope's total per metric (a family: the parent's own and every subproject's),
+    # the same on every page, so that clients need not add the rows up.
+    family = family_totals(Scope.of(project), period)
+    return json_response(
+        {
+            "usage": items,
+            "totals": [_item(project.public_id, m, family[m]) for m in sorted(family)],
+            "nextPageToken": next_token,
+        }
+    )
 
 
 def _item(project_id: str, metric: str, quantity: int, **extra) -> dict:

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Account, Role, User
@@ -81,7 +84,13 @@ class Command(BaseCommand):
 
     def _account(self, name):
         account = Account.objects.filter(name=name).first()
-        return account or account_services.account_create(name=name)
+        if account is None:
+            account = account_services.account_create(name=name)
+            # It has existed as long as its usage (statements begin with its month).
+            since = timezone.now() - timedelta(days=usage_demo.DAYS)
+            Account.objects.filter(pk=account.pk).update(created_at=since)
+            account.created_at = since
+        return account
 
     def _projects(self, account, projects) -> dict:
         """The projects {name: [(subproject name, labels)]} of `account`, made if

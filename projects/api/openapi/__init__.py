@@ -21,6 +21,7 @@ Where we serve more or are stricter than the contracts say:
   calls functionally identical, is served and documented as deprecated;
 - suspension: a Subproject's `state` and `suspendReason`, and the custom methods
   `POST /v1/subprojects/{subprojectId}:suspend` and `:resume` (v1 only);
+- restoring a deleted subproject within its window: `POST /v1/subprojects/{subprojectId}:restore`;
 - `GET /v1/projects/{projectId}/auditEvents`, the audit trail, in the contracts' style.
 """
 
@@ -39,5 +40,6 @@ def fragment() -> Fragment:
     doc["components"]["securitySchemes"] = copy.deepcopy(additions.SECURITY_SCHEMES)
     doc["components"]["responses"]["OAuth2Error"] = copy.deepcopy(additions.OAUTH2_ERROR)
     doc["components"]["schemas"].update(copy.deepcopy(additions.AUDIT_EVENT_SCHEMAS))
+    doc["components"]["schemas"]["OAuth2Error"] = copy.deepcopy(additions.OAUTH2_ERROR_SCHEMA)
     doc["paths"].update(copy.deepcopy(additions.PATHS))
     return Fragment(paths=doc["paths"], tags=[*tags, *additions.TAGS], components=doc["components"])

@@ -1,10 +1,10 @@
 """What we serve beyond the two published contracts: the security schemes (our token
-URL), the token endpoint, suspend and resume, and the Audit Events API, in the
+URL), the token endpoint, suspend, resume and restore, and the Audit Events API, in the
 contracts' style. Request bodies are our models' schemas (projects.api.bodies)."""
 
 from core.api.openapi import body_schema, errors, json_body, list_schema, ok
 from core.api.pagination import PAGE_PARAMETERS
-from projects.api.bodies import ResumeSubproject, SuspendSubproject
+from projects.api.bodies import RestoreSubproject, ResumeSubproject, SuspendSubproject
 
 TAGS = [
     {"name": "Audit Events", "description": "Who changed what, when, from where."},
@@ -34,10 +34,14 @@ SECURITY_SCHEMES = {
 TOKEN_PATH = {
     "post": {
         "summary": "Get a bearer token",
-        "description": "OAuth2 client credentials grant: send the Key ID and Key Secret as "
-        "HTTP Basic credentials (or as client_id and client_secret form fields). The token "
-        "works as `Authorization: Bearer ...` on every API operation until it expires or "
-        "its key is revoked.",
+        "description": "OAuth2 client credentials grant (RFC 6749 section 4.4): send the "
+        "Key ID and Key Secret as HTTP Basic credentials (the Key ID may be repeated as "
+        "client_id in the body), or as client_id and client_secret form fields. The token "
+        "(RFC 6750 b64token characters) works as `Authorization: Bearer ...` on every API "
+        "operation until it expires or its key is revoked; a refused token is challenged "
+        'with `WWW-Authenticate: Bearer error="invalid_token"`. A token can do what its '
+        "key can: there are no scopes to ask for, so the answer names none and a `scope` "
+        "is refused with invalid_scope. Also served at /oauth2/token.",
         "operationId": "OAuth2_Token",
         "tags": ["Authentication"],
         "security": [{"Basic": []}, {}],
@@ -50,8 +54,21 @@ TOKEN_PATH = {
                         "required": ["grant_type"],
                         "properties": {
                             "grant_type": {"type": "string", "enum": ["client_credentials"]},
-                            "client_id": {"type": "string"},
-                            "client_secret": {"type": "string"},
+                            "client_id": {
+                                "type": "string",
+                                "description": "The Key ID; with HTTP Basic, the same "
+                                "as its user name.",
+                            },
+                            "client_secret": {
+                                "type": "string",
+                                "description": "The Key Secret; not with HTTP Basic.",
+                            },
+                            "scope": {
+                                "type": "string",
+                                "maxLength": 0,
+                                "description": "Leave it out (or empty): any scope is "
+                                "refused with invalid_scope.",
+                            },
                         },
                     }
                 }
@@ -69,7 +86,6 @@ TOKEN_PATH = {
                                 "access_token": {"type": "string"},
                                 "token_type": {"type": "string", "enum": ["bearer"]},
                                 "expires_in": {"type": "integer"},
-                                "scope": {"type": "string"},
                             },
                         }
                     }
@@ -86,18 +102,18 @@ TOKEN_PATH = {
 }
 
 OAUTH2_ERROR = {
-    "description": "An OAuth2 error (RFC 6749 section 5.2).",
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "required": ["error"],
-                "properties": {
-                    "error": {"type": "string"},
-                    "error_description": {"type": "string"},
-                },
-            }
-        }
+    "description": "An OAuth2 error (RFC 6749 section 5.2): invalid_request, "
+    "invalid_client, unsupported_grant_type, invalid_scope, unauthorized_client (a "
+    "suspended project's key).",
+    # One schema, so that a generated client has one type for every OAuth2 error.
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OAuth2Error"}}},
+}
+OAUTH2_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string"},
+        "error_description": {"type": "string"},
     },
 }
 
@@ -141,6 +157,16 @@ RESUME_PATH = _subproject_method(
     "parent project's key may; a suspension by the platform can only be lifted by the "
     "platform (403). Resuming an active subproject changes nothing. No body, or `{}`.",
     ResumeSubproject,
+)
+
+RESTORE_PATH = _subproject_method(
+    "restore",
+    "Undo a delete: within the restore window (30 days after the delete; the Subproject's "
+    "`deleted` is true meanwhile) the subproject is listed again and its access keys work "
+    "on the next request, as they were; restoring one that is not deleted changes nothing. "
+    "Past the window it answers 400 FAILED_PRECONDITION; once purged it is unknown (404). "
+    "Only the parent project's key may (a subproject's own key gets 403). No body, or `{}`.",
+    RestoreSubproject,
 )
 
 AUDIT_EVENT_SCHEMAS = {
@@ -238,6 +264,7 @@ AUDIT_EVENTS_PATH = {
 PATHS = {
     "/v1/subprojects/{subprojectId}:suspend": SUSPEND_PATH,
     "/v1/subprojects/{subprojectId}:resume": RESUME_PATH,
+    "/v1/subprojects/{subprojectId}:restore": RESTORE_PATH,
     "/v1/projects/{projectId}/auditEvents": AUDIT_EVENTS_PATH,
     "/oauth2/token": TOKEN_PATH,  # /api/oauth2/token
 }

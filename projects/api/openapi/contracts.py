@@ -157,8 +157,21 @@ def _adjust_access_keys(doc: dict) -> None:
     schemas["AccessKey"]["properties"].update(copy.deepcopy(ACTIVITY))
 
 
+DEPRECATION_HEADERS = {
+    "Deprecation": {
+        "description": "RFC 9745: when this spelling was deprecated, as @<Unix seconds>.",
+        "schema": {"type": "string"},
+    },
+    "Link": {
+        "description": 'The same resource under /v1/, rel="successor-version".',
+        "schema": {"type": "string"},
+    },
+}
+
+
 def _add_v1alpha1(doc: dict) -> None:
-    """The deprecated /v1alpha1 spelling of each subprojects path, same operations."""
+    """The deprecated /v1alpha1 spelling of each subprojects path, same operations,
+    whose answers say so (projects.api.deprecation)."""
     for template in list(doc["paths"]):
         if template.startswith("/v1/") and "accessKeys" not in template:
             item = copy.deepcopy(doc["paths"][template])
@@ -167,8 +180,10 @@ def _add_v1alpha1(doc: dict) -> None:
                     operation["deprecated"] = True
                     operation["operationId"] += "_v1alpha1"
                     operation["description"] = (
-                        f"Deprecated spelling of `{template}`: identical in every way."
+                        f"Deprecated spelling of `{template}`: identical in every way, but "
+                        "its answers carry Deprecation and a Link to the /v1/ path."
                     )
+                    operation["responses"]["200"]["headers"] = copy.deepcopy(DEPRECATION_HEADERS)
             doc["paths"]["/v1alpha1/" + template.removeprefix("/v1/")] = item
 
 
