@@ -281,7 +281,10 @@ def _lookup(with_target: bool):
     converters += [_converters(f, p.db_table) for f in project_fields + parent_fields]
     if with_target:
         converters += [_converters(f, p.db_table) for f in project_fields]
-    return sql, [f.attname for f in project_fields], [f.attname for f in parent_fields], converters
+    # Only the columns that have converters (datetimes on SQLite, …), by position: most
+    # have none, and this runs on every request.
+    converting = [(i, c, functions) for i, (c, functions) in enumerate(converters) if functions]
+    return sql, [f.attname for f in project_fields], [f.attname for f in parent_fields], converting
 
 
 def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyRecord | None:
@@ -301,11 +304,10 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
         row = cursor.fetchone()
     if row is None:
         return None
-    values = []
-    for value, (column, functions) in zip(row, converters, strict=True):
+    values = list(row)
+    for i, column, functions in converters:
         for convert in functions:
-            value = convert(value, column, connection)
-        values.append(value)
+            values[i] = convert(values[i], column, connection)
     project_end = len(_KEY_FIELDS) + len(project_attnames)
     project = Project.from_db(
         connection.alias, project_attnames, values[len(_KEY_FIELDS) : project_end]
@@ -317,7 +319,11 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
         )
     found = None
     if target is not None and values[parent_end] is not None:  # the target's primary key
-        found = Project.from_db(connection.alias, project_attnames, values[parent_end:])
+        # The key's own project (a route on it): the same row, already built.
+        if values[parent_end] == project.pk:
+            found = project
+        else:
+            found = Project.from_db(connection.alias, project_attnames, values[parent_end:])
     key = KeyRecord(
         **dict(zip(_KEY_FIELDS, values, strict=False)),
         project=project,
