@@ -2,8 +2,9 @@
 bearer token (RFC 6749, client credentials grant). Errors use OAuth's own shape, as OAuth
 clients expect: a malformed request (a missing or repeated parameter, a secret sent both
 as HTTP Basic and in the body, section 2.3) is 400 invalid_request; an unknown grant
-type 400 unsupported_grant_type; a `scope` 400 invalid_scope (keys have no scopes to ask
-for: a token can do what its key can, so the answer names none, section 5.1); missing
+type 400 unsupported_grant_type; a `scope` 400 invalid_scope (a token can do exactly what
+its key can, the key's permissions set when it was created: there is no scope to ask
+for, so the answer names none, section 5.1); missing
 or wrong credentials 401 invalid_client. Answers carry Cache-Control: no-store and
 Pragma: no-cache (section 5.1).
 
@@ -101,8 +102,8 @@ def token(request):
         return _oauth_error(
             400,
             "invalid_scope",
-            "This server defines no scopes: a token can do what its access key can. "
-            "Leave scope out.",
+            "A token can do exactly what its access key can (the key's permissions, set "
+            "when the key is created): leave scope out.",
         )
     # As on /api, valid credentials are never refused for others' failures from the same
     # address; only failures are counted and, past the limit, answered with Retry-After.

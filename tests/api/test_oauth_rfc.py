@@ -129,7 +129,7 @@ def test_the_answer_names_no_scope(client, credentials):
     assert response.status_code == 200 and "scope" not in response.json()
 
 
-@pytest.mark.parametrize("scope", ["subprojects", "read write", "*"])
+@pytest.mark.parametrize("scope", ["subprojects", "subprojects:read", "read write", "*"])
 def test_asking_for_a_scope_is_invalid_scope(client, credentials, scope):
     key, secret = credentials
     body = {"grant_type": "client_credentials", "scope": scope}

@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 from core import credentials
 from core.actors import Actor
 from core.api.errors import unauthenticated
-from projects.api.auth import refuse
+from projects.api.auth import INVALID_TOKEN, refuse
 from usage.models import PlatformToken
 from usage.services import PLATFORM_TOKEN_PREFIX
 
@@ -60,7 +60,9 @@ def authenticate(request, target=None) -> tuple[PlatformPrincipal, Actor]:
     if scheme.lower() != "bearer" or not secret:
         raise unauthenticated("The internal API needs Authorization: Bearer <platform token>.")
     if not credentials.is_well_formed(secret, PLATFORM_TOKEN_PREFIX):
-        raise unauthenticated("The platform token is not valid or has been revoked.")
+        raise unauthenticated(
+            "The platform token is not valid or has been revoked.", challenge=INVALID_TOKEN
+        )
     token = token_for_secret(secret)
     if token is None:
         raise refuse(request, "The platform token is not valid or has been revoked.", bearer=True)

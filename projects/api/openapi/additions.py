@@ -39,9 +39,10 @@ TOKEN_PATH = {
         "client_id in the body), or as client_id and client_secret form fields. The token "
         "(RFC 6750 b64token characters) works as `Authorization: Bearer ...` on every API "
         "operation until it expires or its key is revoked; a refused token is challenged "
-        'with `WWW-Authenticate: Bearer error="invalid_token"`. A token can do what its '
-        "key can: there are no scopes to ask for, so the answer names none and a `scope` "
-        "is refused with invalid_scope. Also served at /oauth2/token.",
+        'with `WWW-Authenticate: Bearer error="invalid_token"`. A token can do exactly '
+        "what its key can (the key's permissions, set when it is created): a token cannot "
+        "ask for other scopes, so the answer names none and a `scope` is refused with "
+        "invalid_scope. Also served at /oauth2/token.",
         "operationId": "OAuth2_Token",
         "tags": ["Authentication"],
         "security": [{"Basic": []}, {}],
