@@ -34,11 +34,13 @@ class ActivityFilterForm(forms.Form):
     since = _date_field("From")
     until = _date_field("To")
 
-    def __init__(self, *args, customer: bool = False, **kwargs):
-        """`customer`: an ASP's customer is looking, who is not offered the ASP's own
-        actions (models.ASP_ONLY_ACTIONS) to filter on."""
+    def __init__(self, *args, viewer=None, **kwargs):
+        """`viewer`: the CustomerView of an ASP's customer who is looking, who is not
+        offered the ASP's own actions (models.ASP_ONLY_ACTIONS) to filter on and finds
+        only its own people by actor."""
         super().__init__(*args, **kwargs)
-        if customer:
+        self.viewer = viewer
+        if viewer is not None:
             field = self.fields["action"]
             field.choices = [c for c in field.choices if c[0] not in ASP_ONLY_ACTIONS]
 
@@ -58,7 +60,9 @@ class ActivityFilterForm(forms.Form):
         data = self.cleaned_data
         if data["action"]:
             events = events.filter(action=data["action"])
-        if data["actor"].strip():
+        if data["actor"].strip() and self.viewer is not None:
+            events = self.viewer.by_public_actor(events, data["actor"])
+        elif data["actor"].strip():
             events = events.by_public_actor(data["actor"])
         if data["since"]:
             events = events.filter(time__gte=datetime.combine(data["since"], time.min, tz))

@@ -80,6 +80,15 @@ class CustomerView:
     def events(self, queryset):
         return queryset.exclude(action__in=ASP_ONLY_ACTIONS)
 
+    def by_public_actor(self, queryset, value: str):
+        """Entries by `value` among the customer's own logins and keys only: a staff
+        member's email finds nothing, as a stranger's would, so the filter cannot tell a
+        customer who is on the ASP's staff."""
+        own = Q(actor_type=Kind.USER, actor_id__in=self.own_users) | (
+            ~Q(actor_type=Kind.USER) & Q(actor_id__in=self.own_keys)
+        )
+        return queryset.by_public_actor(value).filter(own)
+
     def actor(self, event, actor: dict) -> dict:
         if actor["type"] == Kind.USER and event.actor_id not in self.own_users:
             return {"type": "staff", "id": ""}

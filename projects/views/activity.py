@@ -47,7 +47,7 @@ def _filtered(request, public_id):
     if project.removed_at is None:
         request.current_project = project  # the navigation's project (not remembered)
     viewer = customer_view(project) if is_customer_login(project) else None
-    form = ActivityFilterForm(request.GET, customer=viewer is not None)
+    form = ActivityFilterForm(request.GET, viewer=viewer)
     events = None
     if form.is_valid():
         events = form.apply(

@@ -8,7 +8,6 @@ rate limit, so every request reaches the credential check itself.
 import base64
 import random
 import string
-import time
 
 from django.core.signing import dumps
 from django.test import Client
@@ -72,16 +71,13 @@ def test_random_and_malformed_credentials_are_all_refused(project):
     client = Client()
     url = f"/api/v1/projects/{project.public_id}/accessKeys"
     statuses: dict[int, int] = {}
-    started = time.monotonic()
     for i in range(ATTEMPTS):
         address = f"10.{i // 40 // 256 % 256}.{i // 40 % 256}.1"
         response = client.get(url, headers={"Authorization": make()}, REMOTE_ADDR=address)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-    elapsed = time.monotonic() - started
     assert statuses == {401: ATTEMPTS}, statuses
     # The real credentials still work afterwards.
     assert client.get(url, headers={"Authorization": basic(key.key_id, secret)}).status_code == 200
-    assert elapsed < 60
 
 
 def test_token_endpoint_gives_no_token_for_bad_credentials(project):

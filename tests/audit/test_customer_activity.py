@@ -68,6 +68,22 @@ def test_a_customer_login_s_activity(client_for, customer, subproject, history):
     assert history["colleague"].email in body  # the customer's own people stay named
 
 
+def test_a_customer_cannot_confirm_a_staff_email_by_filtering(
+    client_for, customer, subproject, history
+):
+    """Filtering by the ASP admin's email finds nothing (as a stranger's would), so the
+    filter does not tell the customer who is on the ASP's staff; its own colleague's
+    email still finds the colleague's entries, in the page and the CSV."""
+    client = client_for(customer)
+    base = f"/projects/{subproject.public_id}/activity"
+    staff = client.get(f"{base}/", {"actor": history["admin"].email}).content.decode()
+    assert "Acme Messaging staff" not in staff
+    staff_csv = client.get(f"{base}.csv", {"actor": history["admin"].email})
+    assert len(b"".join(staff_csv.streaming_content).decode().splitlines()) == 1  # header
+    own = client.get(f"{base}/", {"actor": history["colleague"].email}).content.decode()
+    assert history["colleague"].email in own and "ours" in own
+
+
 def test_a_customer_login_s_activity_csv(client_for, customer, subproject, history):
     response = client_for(customer).get(f"/projects/{subproject.public_id}/activity.csv")
     text = b"".join(response.streaming_content).decode()
