@@ -10,6 +10,7 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.contrib.auth.signals import user_login_failed
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.views.decorators.debug import sensitive_variables
@@ -21,6 +22,7 @@ from core.metrics import auth_failures
 
 from . import services, two_factor
 from .models import User
+from .tasks import send_password_reset
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +166,8 @@ RESET_ADDRESSES = FailureLimit("password-reset-address", RESET_ADDRESS_LIMIT, RE
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):
-    """Django's reset request, counted before anything is looked up or sent."""
+    """Django's reset request, counted before anything is looked up or sent; the lookup
+    and the email happen in the worker (save)."""
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,6 +193,50 @@ class ThrottledPasswordResetForm(PasswordResetForm):
                 code="throttled",
             )
         return cleaned
+
+    def save(
+        self,
+        domain_override=None,
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.html",
+        use_https=False,
+        token_generator=None,
+        from_email=None,
+        request=None,
+        **kwargs,
+    ):
+        """Enqueue the reset (accounts.tasks.send_password_reset) for every address,
+        with a user or not: the request does the same work for both (one row in the
+        queue, no lookup of the user, no email) and so answers in the same time; the
+        worker looks the users up and sends. Django's token generator is the only one
+        used (a task's arguments are plain values)."""
+        domain = domain_override or get_current_site(request).domain
+        send_password_reset.enqueue(
+            self.cleaned_data["email"],
+            domain,
+            bool(use_https),
+            subject_template_name,
+            email_template_name,
+        )
+
+    @classmethod
+    def send_now(
+        cls, *, email, domain, use_https, subject_template_name, email_template_name
+    ) -> int:
+        """Django's PasswordResetForm.save, run by the worker: a link for each active user
+        with this email, each sent by send_mail; how many."""
+        form = cls(data={"email": email})
+        form.cleaned_data = {"email": email}
+        users = list(form.get_users(email))
+        if users:
+            PasswordResetForm.save(
+                form,
+                domain_override=domain,
+                subject_template_name=subject_template_name,
+                email_template_name=email_template_name,
+                use_https=use_https,
+            )
+        return len(users)
 
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs

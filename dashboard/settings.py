@@ -127,6 +127,9 @@ MIDDLEWARE = [
     "core.api.middleware.ApiErrorMiddleware",
     # NUL characters in the path, query, form or cookies: 400 before any view or lookup.
     "core.unstorable_input.RefuseUnstorableInputMiddleware",
+    # Chunked bodies 411, plain HTTP under /api/ a JSON 403 (before SecurityMiddleware's
+    # redirect), dashboard answers Cache-Control: private, no-store.
+    "core.edge.EdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

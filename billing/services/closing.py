@@ -91,11 +91,13 @@ def billing_period_close(
             if progress and statement is not None:
                 progress(parent, statement)
     if not dry_run:
-        made = len(result.statements)
+        # Every statement of the month, also those an interrupted close stored earlier
+        # (this run's count would leave them out).
+        stored = Statement.objects.filter(month=month).count()
         try:
             with transaction.atomic():
                 BillingPeriod.objects.create(
-                    month=month, closed_at=now, closed_by=actor.id[:64], statements=made
+                    month=month, closed_at=now, closed_by=actor.id[:64], statements=stored
                 )
         except IntegrityError:  # a concurrent close finished first
             pass

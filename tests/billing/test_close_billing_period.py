@@ -112,6 +112,8 @@ def test_a_close_that_stopped_half_way_goes_on(billed, account):
     output = close(f"{LAST:%Y-%m}")
     assert "Stored 0 statement(s)" in output and "2 already stored" in output
     assert Statement.objects.filter(month=LAST).count() == 2
+    # The month counts every statement stored, not only this run's.
+    assert BillingPeriod.objects.get(month=LAST).statements == 2
 
 
 @pytest.mark.parametrize("month", [THIS, THIS.replace(year=THIS.year + 1)])
