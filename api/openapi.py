@@ -24,6 +24,7 @@ from core.api.errors import method_not_allowed
 from core.api.openapi import error, merge
 from projects.api import openapi as projects_openapi
 from usage.api import openapi as usage_openapi
+from webhooks.api import openapi as webhooks_openapi
 
 DOCUMENT = Path(__file__).resolve().parent / "openapi.json"
 
@@ -38,6 +39,7 @@ def fragments():
         ("projects", projects_openapi.fragment()),
         ("usage", usage_openapi.FRAGMENT),
         ("billing", billing_openapi.FRAGMENT),
+        ("webhooks", webhooks_openapi.FRAGMENT),
     ]
 
 

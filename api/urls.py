@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("projects.api.urls")),
     path("", include("usage.api.urls")),
     path("", include("billing.api.urls")),
+    path("", include("webhooks.api.urls")),
     # Anything else under /api answers in the API's error shape, not an HTML page.
     re_path(r"^(?P<path>.*)$", unknown_path),
 ]

@@ -32,6 +32,10 @@ PROJECT_ACTIONS = {
     "statement.close": "Monthly statement closed",
     "spend_limit.set": "Spend limit set",
     "spend_limit.remove": "Spend limit removed",
+    "webhook_endpoint.create": "Webhook endpoint added",
+    "webhook_endpoint.update": "Webhook endpoint changed",
+    "webhook_endpoint.delete": "Webhook endpoint deleted",
+    "webhook_endpoint.rotate_secret": "Webhook signing secret rotated",
 }
 
 # Not about one project: shown in the admin (and, later, an account's team pages).

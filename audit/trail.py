@@ -57,17 +57,31 @@ def _check_no_secret(changes: dict) -> None:
             raise ValueError(f"{name!r} looks like a secret: the audit trail never holds one.")
 
 
+_listeners = []
+
+
+def listen(function) -> None:
+    """Call `function(entries)` with every entry (a list) written by record() or
+    record_many(), in the same transaction: the events app writes its outbox there. An
+    entry still holds the objects it was made from (`about_project`, `about_key`)."""
+    _listeners.append(function)
+
+
 def record(actor: Actor, action: str, **about) -> AuditEvent:
     """Write one entry (one INSERT) and return it: what `entry(actor, action, **about)`
     makes. See the module's note."""
     event = entry(actor, action, **about)
     event.save(force_insert=True)
+    for listener in _listeners:
+        listener([event])
     return event
 
 
 def record_many(events: list[AuditEvent]) -> None:
     """Write entries made by `entry()` in one INSERT (a batch of changes, e.g. a purge)."""
     AuditEvent.objects.bulk_create(events)
+    for listener in _listeners:
+        listener(events)
 
 
 def entry(
@@ -102,7 +116,7 @@ def entry(
         target_label = target_label or project.name
     if actor_label is None:
         actor_label = getattr(actor.user, "email", "") or ""
-    return AuditEvent(
+    event = AuditEvent(
         time=timezone.now(),
         action=action,
         actor_type=actor.kind,
@@ -118,6 +132,8 @@ def entry(
         target_label=str(target_label)[:255],
         changes=changes,
     )
+    event.about_project, event.about_key = project, key
+    return event
 
 
 def _family_id(project) -> str:

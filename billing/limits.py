@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from core.emails import queue_mail
 from core.upsert import upsert
+from events import outbox
 from usage import queries
 
 from . import money, prices
@@ -190,6 +191,17 @@ def _fire(limit: SpendLimit, month: date, found: Usage) -> list[SpendAlert]:
         returning=["threshold"],
     )
     inserted = sorted(row[0] for row in rows)
+    project = limit.project
+    family = project.parent.public_id if project.parent_id else project.public_id
+    data = {"projectId": project.public_id, "month": f"{month:%Y-%m}", "percent": found.percent}
+    outbox.emit_many(
+        [
+            outbox.New(
+                "spend_limit.threshold_reached", project.public_id, family, {**data, "threshold": t}
+            )
+            for t in inserted
+        ]
+    )
     return [
         SpendAlert(
             project=limit.project, month=month, threshold=t, percent=found.percent, created_at=now

@@ -97,11 +97,13 @@ CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "core",
     "audit",
+    "events",
     "accounts",
     "projects",
     "team",
     "usage",
     "billing",
+    "webhooks",
     "api",
     "dashboard",
     "dashboard.admin_apps.OperatorsAdminConfig",  # django.contrib.admin, the operators' site
@@ -358,6 +360,10 @@ TASK_SCHEDULE = {
     "purge_expired_records": {"command": ["purge_expired_records"], "at": "03:45"},
     "purge_usage_records": {"command": ["purge_usage_records"], "at": "04:00"},
     "purge_audit_events": {"command": ["purge_audit_events"], "at": "04:30"},
+    "purge_events": {"command": ["purge_events"], "at": "04:15"},
+    "emit_expiring_key_events": {"command": ["emit_expiring_key_events"], "every": 60 * 60},
+    # Webhook deliveries whose worker died or whose retry task was lost.
+    "deliver_webhooks": {"command": ["deliver_webhooks"], "every": 60},
     # Finished tasks (an email's body among them) are kept a week for the admin site.
     "prune_task_results": {"command": ["prune_db_task_results", "--min-age-days=7"], "at": "05:00"},
 }
@@ -365,6 +371,26 @@ TASK_SCHEDULE = {
 # that never finished it (killed, its machine lost) is run again.
 SCHEDULE_TICK = env.integer("SCHEDULE_TICK", default=30, minimum=1)
 TASK_STALE_AFTER = env.integer("TASK_STALE_AFTER", default=15 * 60, minimum=1)
+# --- Events and webhooks (docs/events.md) -----------------------------------------------
+# Events are listed and replayable this many days.
+EVENT_RETENTION_DAYS = env.integer("EVENT_RETENTION_DAYS", default=35, minimum=1)
+WEBHOOK_ENDPOINTS_PER_PROJECT = 10
+# Seconds between a failed delivery and its next attempt; the last one repeats: 5 s,
+# 5 min, 30 min, 2 h, 5 h, 10 h, then every 12 h (tries go on until the endpoint is
+# disabled, WEBHOOK_DISABLE_AFTER). A staging set-up or a test can shorten it.
+WEBHOOK_RETRY_SCHEDULE = env.integer_list(
+    "WEBHOOK_RETRY_SCHEDULE", default=[5, 300, 1800, 7200, 18000, 36000, 43200]
+)
+# An endpoint whose every attempt has failed for this long is disabled (and the
+# account's admins emailed): 5 days.
+WEBHOOK_DISABLE_AFTER = env.integer("WEBHOOK_DISABLE_AFTER", default=5 * 24 * 3600, minimum=1)
+WEBHOOK_TIMEOUT = 15  # seconds for one attempt, in all
+WEBHOOK_RESPONSE_BYTES = 1024  # of each answer kept in the delivery log
+WEBHOOK_LEASE = 60  # seconds a worker holds an endpoint without renewing it
+WEBHOOK_OLD_SECRET_HOURS = 24  # after a rotation, the old secret signs beside the new
+# Development and tests only: allow http:// and loopback/private addresses.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+
 # Seconds between the attempts to send an email the mail server refused or could not
 # take (then the email is given up and the failure logged): about a day in all.
 EMAIL_RETRY_SCHEDULE = env.integer_list(

@@ -6,7 +6,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects, subprojects and access keys"
 
     def ready(self):
-        from . import current  # noqa: F401 - connects the sign-in receiver
+        from . import (
+            current,  # noqa: F401 - connects the sign-in receiver
+            events,
+        )
         from .access import can_decide
         from .contributions import PageSection, Section, add_page_section, add_section
 
@@ -69,3 +72,4 @@ class ProjectsConfig(AppConfig):
                 wraps=True,
             )
         )
+        events.lend()

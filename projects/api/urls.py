@@ -7,7 +7,7 @@ by the same handlers; the v1alpha1 ones say so in their answers (.deprecation).
 
 from django.urls import path, re_path
 
-from . import access_keys, audit_events, subprojects
+from . import access_keys, audit_events, events, subprojects
 from .auth import key_api_view, key_route
 from .deprecation import deprecated
 
@@ -89,4 +89,5 @@ urlpatterns = [
         resource="auditEvents",
         get=audit_events.list_audit_events,
     ),
+    key_route("v1/projects/<str:project_id>/events", "api_events", get=events.list_events),
 ]

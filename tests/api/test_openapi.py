@@ -54,8 +54,9 @@ def test_is_a_valid_openapi_document(served_document):
     # 5 subprojects (and their 5 deprecated /v1alpha1 twins), suspend, resume and
     # restore, 5 access keys, audit events, the token, the Usage API and the internal
     # usage ingest, billing's 2 statements, a subproject's 2 statements and 3 spend-limit
-    # operations and the internal sending check
-    assert len(operations) == 30
+    # operations and the internal sending check; the events list and 9 webhook endpoint
+    # operations
+    assert len(operations) == 40
 
 
 def _documented() -> dict[str, set[str]]:
@@ -261,7 +262,8 @@ def test_every_json_request_body_in_the_document_is_a_models_schema():
             schema = _json_body(doc, path, method)
             assert schema in schemas.values(), f"{method} {path}: not a model's schema"
     # subprojects create and update (and their /v1alpha1 twins), suspend, resume,
-    # restore, access keys create and update, the usage ingest, the spend limit
-    assert found == 11
+    # restore, access keys create and update, the usage ingest, the spend limit; webhook
+    # endpoints create, update and replay
+    assert found == 14
     for name in ("UsageRecord", "BatchRecordUsageRequest", "PutSpendLimitRequest"):
         assert doc["components"]["schemas"][name] == schemas[name]

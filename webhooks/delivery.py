@@ -1,0 +1,264 @@
+"""Delivering events to endpoints: at least once, in order, with retries for days.
+
+- fan_out (events.outbox's listener, in the event's transaction): a Delivery for each
+  enabled endpoint of the family that wants the event, and a `deliver` task for each
+  such endpoint. A rolled-back change leaves neither.
+- deliver (a task): takes the endpoint's lease (one worker at a time per endpoint),
+  sends its due deliveries oldest first, each attempt logged; the first failure stops
+  the round and schedules the next try (WEBHOOK_RETRY_SCHEDULE, its last delay
+  repeating), so later events wait behind it and arrive in order. An endpoint failing
+  for WEBHOOK_DISABLE_AFTER is disabled and the account's admins emailed.
+- Crash safety: the lease expires (WEBHOOK_LEASE seconds) and the scheduled
+  `deliver_webhooks` enqueues `deliver` for every endpoint with a due delivery and no
+  live lease: a worker killed mid-delivery loses nothing (it is sent again: at least
+  once; the receiver deduplicates on webhook-id).
+"""
+
+import json
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.tasks import task
+from django.utils import timezone
+
+from accounts.models import Membership, Role
+from core.emails import queue_mail
+from events.models import Event
+from events.outbox import public
+
+from . import safety, sender, signing
+from .models import Attempt, Delivery, Endpoint
+
+logger = logging.getLogger(__name__)
+
+
+def now():
+    """The clock (a benchmark or a test moves it)."""
+    return timezone.now()
+
+
+# --- fan out, in the event's transaction --------------------------------------------
+
+
+def fan_out(events: list[Event]) -> None:
+    families = {event.family_id for event in events}
+    endpoints = list(
+        Endpoint.objects.filter(project__public_id__in=families, enabled=True).select_related(
+            "project"
+        )
+    )
+    if not endpoints:
+        return
+    deliveries = [
+        Delivery(endpoint=endpoint, event=event, next_attempt_at=event.created_at)
+        for event in events
+        for endpoint in endpoints
+        if endpoint.project.public_id == event.family_id and endpoint.wants(event.type)
+    ]
+    Delivery.objects.bulk_create(deliveries)
+    for endpoint_pk in sorted({d.endpoint_id for d in deliveries}):
+        deliver.enqueue(endpoint_pk)
+
+
+# --- delivering ------------------------------------------------------------------------
+
+
+@task
+def deliver(endpoint_pk: int) -> int:
+    """Send the endpoint's due deliveries (see the module's note); how many succeeded."""
+    sent = 0
+    while _take_lease(endpoint_pk):
+        try:
+            sent += _round(endpoint_pk)
+        finally:
+            Endpoint.objects.filter(pk=endpoint_pk).update(leased_until=None)
+        # A delivery added while the lease was held had its task turned away: look again.
+        if not _due(Endpoint.objects.filter(pk=endpoint_pk)).exists():
+            break
+    return sent
+
+
+def _take_lease(endpoint_pk: int) -> bool:
+    moment = now()
+    return bool(
+        Endpoint.objects.filter(pk=endpoint_pk, enabled=True)
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=moment))
+        .update(leased_until=moment + timedelta(seconds=settings.WEBHOOK_LEASE))
+    )
+
+
+def _due(endpoints):
+    """The endpoints (of a queryset) whose first pending delivery is due now (the ones
+    behind it wait for it: order is kept)."""
+    first = (
+        Delivery.objects.filter(endpoint=OuterRef("pk"), status=Delivery.Status.PENDING)
+        .order_by("pk")
+        .values("next_attempt_at")[:1]
+    )
+    return endpoints.annotate(first_due=Subquery(first)).filter(first_due__lte=now(), enabled=True)
+
+
+def _round(endpoint_pk: int) -> int:
+    sent = 0
+    while True:
+        endpoint = Endpoint.objects.select_related("project__account").get(pk=endpoint_pk)
+        if not endpoint.enabled:
+            return sent
+        delivery = (
+            Delivery.objects.filter(endpoint=endpoint, status=Delivery.Status.PENDING)
+            .select_related("event")
+            .order_by("pk")
+            .first()
+        )
+        if delivery is None:
+            return sent
+        moment = now()
+        if delivery.next_attempt_at > moment:  # its retry's time has not come
+            _wake_at(endpoint_pk, delivery.next_attempt_at)
+            return sent
+        Endpoint.objects.filter(pk=endpoint_pk).update(
+            leased_until=moment + timedelta(seconds=settings.WEBHOOK_LEASE)
+        )
+        if not _attempt(endpoint, delivery, moment):
+            return sent
+        sent += 1
+
+
+def body_of(delivery: Delivery) -> tuple[str, bytes]:
+    """The message ID and JSON body of a delivery (a test event has no Event row)."""
+    if delivery.event.type == TEST_TYPE:  # outside the family's sequence
+        message = {**public(delivery.event), "parentProjectId": delivery.event.project_id}
+        message["sequence"] = None
+    else:
+        message = public(delivery.event)
+    return delivery.event.id, json.dumps(message, separators=(",", ":")).encode()
+
+
+def _attempt(endpoint: Endpoint, delivery: Delivery, moment) -> bool:
+    message_id, body = body_of(delivery)
+    try:
+        target = safety.resolve(endpoint.url)
+    except safety.UnsafeURL as refusal:
+        answer = sender.Answer(None, f"Not sent: {refusal}", 0)
+    else:
+        stamp = int(moment.timestamp())
+        headers = signing.headers(endpoint.signing_secrets(moment), message_id, stamp, body)
+        answer = sender.post(target, body, headers)
+    with transaction.atomic():
+        Attempt.objects.create(
+            delivery=delivery,
+            endpoint=endpoint,
+            at=moment,
+            status_code=answer.status_code,
+            succeeded=answer.succeeded,
+            latency_ms=answer.latency_ms,
+            response=answer.body,
+        )
+        delivery.attempts += 1
+        if answer.succeeded:
+            delivery.status = Delivery.Status.SUCCEEDED
+            delivery.save(update_fields=["status", "attempts"])
+            if endpoint.failing_since is not None:
+                Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
+            return True
+        schedule = settings.WEBHOOK_RETRY_SCHEDULE
+        delay = schedule[min(delivery.attempts, len(schedule)) - 1]
+        delivery.next_attempt_at = moment + timedelta(seconds=delay)
+        delivery.save(update_fields=["attempts", "next_attempt_at"])
+        failing_since = endpoint.failing_since or moment
+        if endpoint.failing_since is None:
+            Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=moment)
+        if moment - failing_since >= timedelta(seconds=settings.WEBHOOK_DISABLE_AFTER):
+            _disable(endpoint, moment - failing_since)
+            return False
+    _wake_at(endpoint.pk, delivery.next_attempt_at)
+    return False
+
+
+def _wake_at(endpoint_pk: int, moment) -> None:
+    """Run `deliver` for the endpoint at `moment` (the sweeper catches it otherwise)."""
+    if deliver.get_backend().supports_defer:
+        deliver.using(run_after=moment).enqueue(endpoint_pk)
+
+
+def _disable(endpoint: Endpoint, failing_for: timedelta) -> None:
+    days = failing_for.days
+    reason = f"Disabled after failing for {days} days."
+    Endpoint.objects.filter(pk=endpoint.pk).update(enabled=False, disabled_reason=reason)
+    endpoint.enabled, endpoint.disabled_reason = False, reason
+    project = endpoint.project
+    url = settings.SITE_URL.rstrip("/") + f"/projects/{project.public_id}/"
+    subject = f"Webhook endpoint of {project.name} disabled"
+    body = (
+        f"Every delivery to the webhook endpoint {endpoint.url} of {project.name} "
+        f"({project.public_id}) has failed for {days} days, so it was disabled.\n\n"
+        "Its events are kept and not lost: fix the receiver, enable the endpoint again "
+        "and the waiting events are delivered, in order (or replay them).\n\n"
+        f"Project: {url}\n"
+        "You receive this because you are an admin of the account.\n"
+    )
+    for email in Membership.objects.filter(
+        account_id=project.account_id, role=Role.ADMIN
+    ).values_list("user__email", flat=True):
+        queue_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+    logger.warning("Webhook endpoint %s disabled: %s", endpoint.public_id, reason)
+
+
+def sweep() -> int:
+    """Enqueue `deliver` for every endpoint with a due delivery and no live lease (after
+    a worker died, or a retry's task was lost): how many."""
+    moment = now()
+    endpoints = _due(Endpoint.objects.all()).filter(
+        Q(leased_until__isnull=True) | Q(leased_until__lt=moment)
+    )
+    found = list(endpoints.values_list("pk", flat=True))
+    for endpoint_pk in found:
+        deliver.enqueue(endpoint_pk)
+    return len(found)
+
+
+# --- replay and test events ---------------------------------------------------------
+
+TEST_TYPE = "webhook.test"
+
+
+@transaction.atomic
+def replay(endpoint: Endpoint, *, since=None, event_id: str | None = None) -> int:
+    """Deliver again the family's events after `since` (or one event) that the endpoint
+    wants, in sequence order, behind what is already pending; how many."""
+    events = Event.objects.filter(family_id=endpoint.project.public_id)
+    if event_id is not None:
+        events = events.filter(id=event_id)
+    else:
+        events = events.filter(created_at__gt=since)
+    chosen = [e for e in events.order_by("sequence") if endpoint.wants(e.type)]
+    moment = now()
+    Delivery.objects.bulk_create(
+        [Delivery(endpoint=endpoint, event=e, replay=True, next_attempt_at=moment) for e in chosen]
+    )
+    if chosen and endpoint.enabled:
+        deliver.enqueue(endpoint.pk)
+    return len(chosen)
+
+
+@transaction.atomic
+def send_test(endpoint: Endpoint) -> Delivery:
+    """A `webhook.test` event to this endpoint alone (outside the family's sequence:
+    its Event row is filed under the endpoint's ID), delivered like any other."""
+    endpoint = Endpoint.objects.select_for_update().select_related("project").get(pk=endpoint.pk)
+    count = Event.objects.filter(family_id=endpoint.public_id).count()
+    event = Event.objects.create(
+        type=TEST_TYPE,
+        family_id=endpoint.public_id,
+        project_id=endpoint.project.public_id,
+        sequence=count + 1,
+        created_at=now(),
+        data={"message": "A test event from the console: your endpoint receives events."},
+    )
+    delivery = Delivery.objects.create(endpoint=endpoint, event=event, next_attempt_at=now())
+    if endpoint.enabled:
+        deliver.enqueue(endpoint.pk)
+    return delivery

@@ -1,0 +1,66 @@
+"""Where a webhook may go (SSRF safety): HTTPS to public addresses only. Checked when an
+endpoint is saved and again at each delivery, against the addresses the name resolves
+to then, and the request goes to the very address checked (a name that resolved to a
+public address at the check cannot be made to point inside at the connection: DNS
+rebinding). WEBHOOK_ALLOW_PRIVATE (development and tests only) allows plain HTTP and
+loopback, private and link-local addresses.
+"""
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+class UnsafeURL(Exception):
+    """Why a URL is refused, in words for the person who gave it."""
+
+
+@dataclass(frozen=True)
+class Target:
+    scheme: str
+    host: str  # the name, for the Host header and TLS
+    port: int
+    address: str  # the checked address to connect to
+    path: str  # with the query
+
+
+def parse(url: str):
+    parts = urlsplit(url)
+    allow_private = settings.WEBHOOK_ALLOW_PRIVATE
+    if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
+        raise UnsafeURL("The URL must start with https:// (webhooks are only sent over HTTPS).")
+    if not parts.hostname:
+        raise UnsafeURL("The URL has no host name.")
+    if parts.username or parts.password:
+        raise UnsafeURL("The URL must not hold a user name or password.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise UnsafeURL("The URL's port is not a number from 1 to 65535.") from None
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return parts.scheme, parts.hostname, port, path
+
+
+def _refused(address) -> bool:
+    return not address.is_global or address.is_multicast
+
+
+def resolve(url: str) -> Target:
+    """The URL's target, its host resolved now and every address it has checked."""
+    scheme, host, port, path = parse(url)
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise UnsafeURL(f"The host name {host} cannot be resolved.") from None
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found]
+    if not settings.WEBHOOK_ALLOW_PRIVATE:
+        for address in addresses:
+            if _refused(address):
+                raise UnsafeURL(
+                    f"{host} is not a public address ({address}): loopback, private, "
+                    "link-local and cloud metadata addresses are refused."
+                )
+    return Target(scheme, host, port, str(addresses[0]), path)
