@@ -258,6 +258,8 @@ def api_values(world: World, kwargs: set) -> list[dict]:
             value["key_id"] = world.keys[name].key_id
         if "month" in kwargs:
             value["month"] = timezone.now().strftime("%Y-%m")
+        if "endpoint_id" in kwargs:  # a webhook endpoint's ID (tests/webhooks: real ones)
+            value["endpoint_id"] = "01" + "0" * 24
         values.append(value)
     if "key_id" in kwargs:  # their own project with another project's key
         values.append({parameter: world.S.public_id, "key_id": world.keys["P"].key_id})
