@@ -89,5 +89,10 @@ urlpatterns = [
         resource="auditEvents",
         get=audit_events.list_audit_events,
     ),
-    key_route("v1/projects/<str:project_id>/events", "api_events", get=events.list_events),
+    key_route(
+        "v1/projects/<str:project_id>/events",
+        "api_events",
+        resource="webhooks",
+        get=events.list_events,
+    ),
 ]

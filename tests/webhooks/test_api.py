@@ -9,7 +9,7 @@ from django.core.cache import cache
 from events.models import Event
 from projects import services as project_services
 from tests.factories import ProjectFactory
-from tests.support.api_client import call, error_of, key_header
+from tests.support.api_client import basic, call, error_of, key_header
 from tests.support.tasks import run_worker
 from webhooks.models import Attempt, Endpoint
 
@@ -135,3 +135,28 @@ def test_replay_test_event_and_delivery_log(client, project, auth, settings, dat
         assert call(client, "POST", url + ":replay", auth, naive).status_code == 400
     finally:
         receiver.close()
+
+
+def test_a_scoped_key_needs_the_webhooks_permission(client, project, public_dns):
+    """Endpoints and the events list are the `webhooks` resource of projects.scopes: a
+    read-only key lists them but may not create one; a subprojects-only key reads neither."""
+
+    def scoped(*permissions):
+        key, secret = project_services.access_key_create(
+            project=project, display_name=" ".join(permissions), permissions=list(permissions)
+        )
+        return basic(key.key_id, secret)
+
+    reader = scoped("webhooks:read")
+    assert call(client, "GET", base(project), reader).status_code == 200
+    events = f"/api/v1/projects/{project.public_id}/events"
+    assert call(client, "GET", events, reader).status_code == 200
+    refused = create(client, project, reader)
+    assert error_of(refused)[:2] == (403, "PERMISSION_DENIED")
+    assert "webhooks:write" in error_of(refused)[2]
+    assert Endpoint.objects.count() == 0
+
+    other = scoped("subprojects:read")
+    assert error_of(call(client, "GET", base(project), other))[:2] == (403, "PERMISSION_DENIED")
+    assert error_of(call(client, "GET", events, other))[:2] == (403, "PERMISSION_DENIED")
+    assert create(client, project, scoped("webhooks:write")).status_code == 201
