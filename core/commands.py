@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from .actors import Actor
 from .errors import ServiceError
+from .jobs import recorded
 from .locks import NotAcquired, exclusively
 
 
@@ -19,6 +20,7 @@ class ServiceCommand(BaseCommand):
     """
 
     exclusive = False
+    counts: dict  # a scheduled job's counts, set while it runs
 
     @property
     def command_name(self) -> str:
@@ -32,7 +34,12 @@ class ServiceCommand(BaseCommand):
         try:
             if not self.exclusive:
                 return super().execute(*args, **options)
-            with exclusively(f"command:{self.command_name}"):
+            # A scheduled job: its run is recorded (core.jobs) for /metrics and the
+            # admin; `self.counts` takes what it wants reported ({"deleted": 12}).
+            with (
+                recorded(self.command_name) as self.counts,
+                exclusively(f"command:{self.command_name}"),
+            ):
                 return super().execute(*args, **options)
         except NotAcquired:
             if options.get("stdout"):  # BaseCommand.execute, which did not run, sets it

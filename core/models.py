@@ -55,3 +55,24 @@ class ScheduledJob(models.Model):
 
     def __str__(self):
         return f"{self.name} at {self.next_run_at:%Y-%m-%d %H:%M}"
+
+
+class JobRun(models.Model):
+    """The last runs of one scheduled job (core.jobs.recorded): when it last succeeded,
+    with what counts and in how long, when it last failed and why, and when it last
+    found another run at work. /metrics and the admin show these."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    last_counts = models.JSONField(default=dict, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    last_skipped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "job run"
+
+    def __str__(self):
+        return self.name

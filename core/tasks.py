@@ -31,9 +31,20 @@ def retry_later(context: TaskContext, schedule: list[int], attempt: int, *args, 
 
 @task
 def run_command(name: str, *args: str) -> str:
-    """A management command as a task (the scheduled jobs, core.schedule): its output."""
+    """A management command as a task (the scheduled jobs, core.schedule): its output.
+    Its run is recorded (core.jobs) unless the command records itself (a ServiceCommand
+    with `exclusive = True`)."""
+    from django.core.management import get_commands, load_command_class
+
+    from .jobs import recorded
+
     out = StringIO()
-    call_command(name, *args, stdout=out)
+    command = load_command_class(get_commands()[name], name)
+    if getattr(command, "exclusive", False):
+        call_command(command, *args, stdout=out)
+    else:
+        with recorded(name):
+            call_command(command, *args, stdout=out)
     return out.getvalue()
 
 

@@ -366,6 +366,8 @@ TASK_SCHEDULE = {
     "deliver_webhooks": {"command": ["deliver_webhooks"], "every": 60},
     # Finished tasks (an email's body among them) are kept a week for the admin site.
     "prune_task_results": {"command": ["prune_db_task_results", "--min-age-days=7"], "at": "05:00"},
+    # Expired database sessions (Django's clearsessions): the table would grow for good.
+    "clearsessions": {"command": ["clearsessions"], "at": "05:15"},
 }
 # How often each worker looks for due jobs; after how long a task claimed by a worker
 # that never finished it (killed, its machine lost) is run again.

@@ -12,9 +12,11 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
+from prometheus_client import CollectorRegistry, generate_latest
 
 from core.api.middleware import is_api_path
 from core.client import address_in, client_address
+from core.jobs import JobCollector
 from core.metrics import backend_unavailable, cache_errors
 from core.outages import RETRY_AFTER, backend_of
 from projects.current import ensure_current_project
@@ -117,7 +119,15 @@ def metrics(request):
     settings name; 404 for everyone else, as if there were nothing here."""
     if not metrics_allowed(request):
         raise Http404
-    return ExportToDjangoView(request)
+    response = ExportToDjangoView(request)
+    # The scheduled jobs' last runs, read from the database at each scrape (core.jobs):
+    # the same on every server, so outside the per-process registries.
+    response.content += generate_latest(_JOBS)
+    return response
+
+
+_JOBS = CollectorRegistry(auto_describe=False)
+_JOBS.register(JobCollector())
 
 
 def _plain_error_page(request, status: int, **context) -> HttpResponse:

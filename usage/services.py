@@ -14,6 +14,7 @@ from audit import trail
 from core import credentials
 from core.actors import SYSTEM, Actor
 from core.errors import InvalidItems, InvalidValue, WrongState
+from core.metrics import usage_newest_hour, usage_records
 from core.validation import clean_display_name
 
 from . import ingest, signals, storage
@@ -41,6 +42,7 @@ def usage_record(*, records: list, actor: Actor = SYSTEM, now: datetime | None =
     now = now or timezone.now()
     checked = ingest.check(records, now=now)
     if checked.faults:
+        _count_rejected(checked.faults, len(records))
         raise InvalidItems(ingest.summary(checked.faults, len(records)), details=checked.faults)
     with transaction.atomic():
         inserted = storage.insert_records(record for _, record in checked.records)
@@ -53,7 +55,32 @@ def usage_record(*, records: list, actor: Actor = SYSTEM, now: datetime | None =
             touched = {r.project_public_id: checked.family_of[r.project_public_id] for r in added}
             months = frozenset(month_of(r.hour) for r in added)
             transaction.on_commit(lambda: signals.send_usage_recorded(touched, months))
+        transaction.on_commit(lambda: _count_recorded(added, len(records) - len(inserted)))
     return Recorded(accepted=len(inserted), duplicates=len(records) - len(inserted))
+
+
+def _count_recorded(added, duplicates: int) -> None:
+    """/metrics: records accepted and duplicated, and the newest hour per metric."""
+    usage_records.labels("accepted", "").inc(len(added))
+    usage_records.labels("duplicate", "").inc(duplicates)
+    newest = {}
+    for record in added:
+        newest[record.metric] = max(newest.get(record.metric, record.hour), record.hour)
+    for metric, hour in newest.items():
+        usage_newest_hour.labels(metric).set(hour.timestamp())
+
+
+def _count_rejected(faults: list[dict], total: int) -> None:
+    """/metrics: a refused batch's records, by the field at fault (each record once)."""
+    reasons = {}
+    for item in faults:
+        reasons.setdefault(item.get("index"), item.get("field") or "batch")
+    for reason in reasons.values():
+        usage_records.labels("rejected", reason).inc()
+    # The batch is all or nothing: its other records are refused with it.
+    others = total - len(reasons)
+    if others > 0:
+        usage_records.labels("rejected", "batch").inc(others)
 
 
 def _refuse_changed_records(checked: ingest.Checked, inserted: set[str], *, total: int):
@@ -68,6 +95,7 @@ def _refuse_changed_records(checked: ingest.Checked, inserted: set[str], *, tota
         if (found := ingest.conflict(index, record, stored[record.record_id]))
     ]
     if faults:
+        _count_rejected(faults, total)
         raise InvalidItems(ingest.summary(faults, total), details=faults)
 
 

@@ -89,7 +89,9 @@ class ApiErrorMiddleware:
         if not is_api_path(request.path):
             return response
         if response.status_code == 401:
-            auth_failures.labels("api").inc()
+            # The platform's services (platform tokens) apart from customers' keys.
+            platform = request.path.startswith("/api/internal/")
+            auth_failures.labels("platform" if platform else "api").inc()
         if response.status_code >= 400 and not _is_json(response):
             return as_json(request, response)
         return response

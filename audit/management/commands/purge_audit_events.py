@@ -48,6 +48,7 @@ class Command(ServiceCommand):
             raise CommandError(f"--older-than-days {older_than_days} is too large.") from None
         deleted = trail.purge_before(cutoff, actor=self.actor)
         remaining = AuditEvent.objects.count()
+        self.counts.update(deleted=deleted, remaining=remaining)
         self.stdout.write(
             f"Deleted {deleted} audit event(s) older than {older_than_days} days "
             f"(before {cutoff.isoformat(timespec='seconds')}); {remaining} remain."

@@ -14,4 +14,5 @@ class Command(ServiceCommand):
 
     def handle(self, *args, **options):
         count, fired = limits.evaluate_all()
+        self.counts.update(checked=count, alerts=fired)
         self.stdout.write(f"Checked {count:,} spend limit(s); {fired} alert(s) sent.")

@@ -15,6 +15,7 @@ class Command(ServiceCommand):
     def handle(self, *args, **options):
         records = idempotency.purge_expired()
         counters = failures.purge_expired()
+        self.counts.update(idempotency_records=records, failure_counters=counters)
         self.stdout.write(
             f"Purged {records} idempotency record(s) and {counters} failure counter(s)."
         )

@@ -15,4 +15,5 @@ class Command(ServiceCommand):
 
     def handle(self, *args, **options):
         count = services.purge_removed_subprojects(actor=self.actor)
+        self.counts["purged"] = count
         self.stdout.write(f"Purged {count} subproject(s).")

@@ -16,4 +16,5 @@ class Command(ServiceCommand):
 
     def handle(self, *args, **options):
         count = services.usage_records_purge()
+        self.counts["deleted"] = count
         self.stdout.write(f"Deleted {count:,} usage record(s).")
