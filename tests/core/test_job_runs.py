@@ -56,6 +56,7 @@ def test_a_failure_is_recorded(db, monkeypatch):
 def test_a_refused_run_exits_non_zero(db, monkeypatch):
     """As cron runs it (manage.py NAME): a CommandError is exit status 1."""
     from django.core.management import ManagementUtility
+    from django.db import connections
 
     from core import idempotency
 
@@ -63,6 +64,8 @@ def test_a_refused_run_exits_non_zero(db, monkeypatch):
         raise CommandError("the purge was refused")
 
     monkeypatch.setattr(idempotency, "purge_expired", refused)
+    # run_from_argv closes every connection when it ends; the test's transaction lives on.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     with pytest.raises(SystemExit) as exited:
         ManagementUtility(["manage.py", "purge_expired_records"]).execute()
     assert exited.value.code == 1
