@@ -55,7 +55,7 @@ def test_the_api_and_the_keys_table_show_30_days(client, client_for, admin_user,
     )
     assert single.json()["requestsLast30Days"] == 43  # counted in this process, not yet written
     page = client_for(admin_user).get(f"/projects/{project.public_id}/").content.decode()
-    assert "data-key-requests>43<" in page
+    assert "<span data-key-requests>43</span> requests in 30 days" in page
     assert "data-key-address>127.0.0.1<" in page
 
 
