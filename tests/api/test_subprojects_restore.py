@@ -108,3 +108,18 @@ def test_an_unknown_custom_method_is_a_404_naming_the_verb(client, db, path, met
     code, status, message = error_of(response)
     assert (code, status) == (404, "NOT_FOUND")
     assert "custom method" in message and "01ARZ3NDEKTSV4RRFFQ69G5FAV" not in message
+
+
+def test_a_read_only_key_may_not_restore(client, project, subproject):
+    """Restoring is a write on subprojects: a `subprojects:read` key is refused naming the
+    permission it lacks, and the subproject stays removed."""
+    own = f"/api/v1/subprojects/{subproject.public_id}"
+    assert call(client, "delete", own, key_header(project)).status_code == 200
+    key, secret = services.access_key_create(
+        project=project, display_name="reader", permissions=["subprojects:read"]
+    )
+    response = restore(client, subproject.public_id, basic(key.key_id, secret))
+    code, status, message = error_of(response)
+    assert (code, status) == (403, "PERMISSION_DENIED")
+    assert "subprojects:write" in message
+    assert Project.objects.get(pk=subproject.pk).removed_at is not None
