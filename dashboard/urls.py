@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("usage.urls")),
     path("", include("billing.urls")),
+    path("", include("webhooks.urls")),
     path("oauth2/token", oauth.token, name="oauth2_token"),
     path("api/", include("api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -11,14 +11,17 @@ An app registers its parts in its AppConfig.ready():
   access…), in order among the page's own (Overview, Access keys, Settings, Danger
   zone), with its entry in the page's "On this page" navigation;
 - `detail_part(slot, template)`: a template included on a project's details page at
-  `slot` ("overview"), rendered with the page's context.
+  `slot` ("overview"), rendered with the page's context;
+- `add_current_for(url_name, anchor, url_names)`: an app's own pages on which a section
+  of another app is the current one in the navigation (webhooks: its pages are part of
+  Settings).
 
 projects registers its own sections (Details, Subprojects, Activity) the same way, so
 the order of everything is one list.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.safestring import mark_safe
 
@@ -72,6 +75,16 @@ def add_section(section: Section) -> None:
     if all((s.url_name, s.anchor) != (section.url_name, section.anchor) for s in _sections):
         _sections.append(section)
         _sections.sort(key=lambda s: s.order)
+
+
+def add_current_for(url_name: str, anchor: str, url_names: tuple[str, ...]) -> None:
+    """Mark the section (`url_name`, `anchor`) current on these pages too."""
+    for index, section in enumerate(_sections):
+        if (section.url_name, section.anchor) == (url_name, anchor):
+            more = tuple(n for n in url_names if n not in section.current_for)
+            _sections[index] = replace(section, current_for=section.current_for + more)
+            return
+    raise LookupError(f"No section {url_name}#{anchor} to mark current.")
 
 
 def sections(*, subproject: bool, parent_visible: bool = False) -> list[Section]:
