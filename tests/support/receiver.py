@@ -1,6 +1,7 @@
 """A webhook receiver on 127.0.0.1 for tests and benchmarks: records each request
 (headers, body) and answers with the next status of a script (then 200)."""
 
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +18,12 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self):
+                super().setup()
+                # Headers and body are two writes: without this, Nagle's algorithm and
+                # the client's delayed ACK hold each answer back 40 ms.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))

@@ -198,3 +198,46 @@ def test_a_rolled_back_change_delivers_nothing(receiver, endpoint, project):
     run_worker()
     assert receiver.requests == []
     assert not Delivery.objects.exists()
+
+
+def test_deliveries_go_in_batches_in_order_with_a_few_queries_per_batch(
+    receiver, endpoint, project, django_assert_max_num_queries
+):
+    """120 deliveries: three batches (50, 50, 20), each read in one query and logged
+    in one transaction, not a round of queries per delivery."""
+    sub = project_services.subproject_create(parent=project, name="Batched")
+    for i in range(119):
+        project_services.project_update(project=sub, name=f"Batched {i}")
+    assert Delivery.objects.count() == 120 and delivery.BATCH == 50
+
+    with django_assert_max_num_queries(30):
+        assert delivery.deliver.call(endpoint.pk) == 120
+
+    assert [m["sequence"] for m in bodies(receiver)] == list(range(1, 121))
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("succeeded", 1)}
+    assert Attempt.objects.filter(succeeded=True).count() == 120
+
+
+def test_a_failure_in_a_batch_logs_those_before_it_and_holds_those_after(
+    receiver, endpoint, project, settings
+):
+    settings.WEBHOOK_RETRY_SCHEDULE = [300]
+    receiver.statuses = [200, 200, 503]
+    sub = project_services.subproject_create(parent=project, name="Half")
+    for i in range(4):
+        project_services.project_update(project=sub, name=f"Half {i}")
+
+    assert delivery.deliver.call(endpoint.pk) == 2
+    assert len(receiver.requests) == 3  # the third failed; the two behind it wait
+    states = list(Delivery.objects.order_by("pk").values_list("status", "attempts"))
+    assert states == [
+        ("succeeded", 1),
+        ("succeeded", 1),
+        ("pending", 1),
+        ("pending", 0),
+        ("pending", 0),
+    ]
+    log = list(Attempt.objects.order_by("at", "pk").values_list("status_code", "succeeded"))
+    assert log == [(200, True), (200, True), (503, False)]
+    stored = Endpoint.objects.get()
+    assert stored.failing_since is not None and stored.leased_until is None
