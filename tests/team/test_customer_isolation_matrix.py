@@ -123,6 +123,19 @@ def foreign_values(world: World, kwargs: set) -> list[dict]:
     if kwargs == {"public_id", "month"}:  # a statement: only top-level projects have them
         month = timezone.now().strftime("%Y-%m")
         return [{"public_id": p.public_id, "month": month} for p in [*world.foreign, world.S]]
+    if kwargs == {"public_id", "endpoint_id"}:  # a webhook endpoint (top-level projects')
+        from webhooks.models import Endpoint
+
+        pairs = [(p, p) for p in (world.P, world.Q, world.O)] + [(world.S, world.P)]
+        return [
+            {
+                "public_id": p.public_id,
+                "endpoint_id": Endpoint.objects.get_or_create(
+                    project=owner, defaults={"url": "https://example.com/hooks"}
+                )[0].public_id,
+            }
+            for p, owner in pairs
+        ]
     if kwargs == {"account_id"}:
         return [{"account_id": a.public_id} for a in (world.account, world.other_account)]
     if kwargs == {"account_id", "member_id"}:
