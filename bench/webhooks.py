@@ -250,6 +250,8 @@ def percentile(values, fraction):
 
 
 def latency(options, receiver_url) -> dict:
+    from django.db import transaction
+
     from projects import services as project_services
 
     parent, sub, _ = family("Latency", receiver_url)
@@ -257,13 +259,18 @@ def latency(options, receiver_url) -> dict:
     committed = {}
     count = int(options.rate * options.seconds)
     started = time.monotonic()
-    for i in range(count):
+    per = options.per_commit
+    for i in range(0, count, per):
         due = started + i / options.rate
         pause = due - time.monotonic()
         if pause > 0:
             time.sleep(pause)
-        project_services.project_update(project=sub, name=f"Customer {i}")
-        committed[first + i] = time.time()
+        with transaction.atomic():
+            for j in range(i, min(i + per, count)):
+                project_services.project_update(project=sub, name=f"Customer {j}")
+        at = time.time()
+        for j in range(i, min(i + per, count)):
+            committed[first + j] = at
     producing = time.monotonic() - started
     got = wait_for(receiver_url, parent.public_id, set(committed), 120 + options.seconds)
     delays = [got[seq] - at for seq, at in committed.items()]
@@ -373,13 +380,13 @@ def outage(options) -> dict:
     from unittest import mock
 
     from django.conf import settings
-    from django.db.models import Min
+    from django.db.models import Min, OuterRef, Subquery
     from django.test.utils import override_settings
     from django.utils import timezone
 
     from projects import services as project_services
     from webhooks import delivery
-    from webhooks.models import Attempt, Delivery
+    from webhooks.models import Attempt, Delivery, Endpoint
 
     receiver = Receiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
@@ -391,13 +398,25 @@ def outage(options) -> dict:
     down_for = timedelta(hours=24)
     every = timedelta(minutes=options.outage_every)
 
+    # Each endpoint's oldest pending delivery (those behind it wait for it).
+    first_pending = (
+        Delivery.objects.filter(endpoint=OuterRef("pk"), status="pending")
+        .order_by("pk")
+        .values("next_attempt_at")[:1]
+    )
+
     def run_due(until):
         """Every attempt due up to `until`, each at its own due time."""
+        seen = None
         while True:
-            due = Delivery.objects.filter(status="pending").aggregate(t=Min("next_attempt_at"))["t"]
+            due = Endpoint.objects.annotate(first=Subquery(first_pending)).aggregate(
+                t=Min("first")
+            )["t"]
             if due is None or due > until:
                 return
-            clock[0] = max(clock[0], due)
+            if due == seen and clock[0] >= due:
+                raise SystemExit(f"An attempt due at {due} was not made")
+            seen = clock[0] = max(clock[0], due)
             delivery.sweep()
 
     immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -455,6 +474,7 @@ def main():
     parser.add_argument("--rate", type=float, default=100, help="events a second")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--per-commit", type=int, default=1, help="changes a transaction")
     parser.add_argument("--outage-every", type=int, default=10, help="simulated minutes")
     parser.add_argument("--postgres", help="a server URL, e.g. postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="console_23_bench_webhooks")

@@ -61,6 +61,11 @@ def test_add_an_endpoint_see_the_secret_once_and_send_a_test_event(
     assert len(receiver.requests) == 1
     assert b'"type":"webhook.test"' in receiver.requests[0][1]
 
+    base = f"{live_server.url}/projects/{project.public_id}/webhooks/{endpoint.public_id}"
+    for name, path in (("edit", "/edit/"), ("rotate", "/rotate/"), ("delete", "/delete/")):
+        assert page.goto(base + path).status == 200
+        check_screen(page, f"{name} webhook endpoint")
+
     page.goto(f"{live_server.url}/projects/{project.public_id}/webhooks/")
     expect(page.get_by_role("cell", name="Provisioning robot")).to_be_visible()
     expect(page.locator("nav [aria-current=page]")).to_have_text("Settings")
