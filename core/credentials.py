@@ -97,16 +97,17 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
     return matched
 
 
-def rehash_if_old(queryset, field: str, stored_hash: str, secret: str) -> None:
+def rehash_if_old(model, pk, field: str, stored_hash: str, secret: str) -> None:
     """Re-hash a credential found under an older pepper with the current one.
 
     A compare-and-set (`UPDATE … WHERE pk = … AND hash = <the old hash>`): two requests
     racing both compute the same new hash, the second updates nothing, and neither
-    overwrites a hash changed meanwhile (a rotation). `queryset` is the credential's own
-    row (`Model.objects.filter(pk=…)`)."""
+    overwrites a hash changed meanwhile (a rotation). The row is `model`'s `pk`; its
+    queryset is built only when there is something to write (this runs on every
+    authenticated request, and building one costs more than the rest of the check)."""
     current = hash_secret(secret)
     if not hmac.compare_digest(current, stored_hash):
-        queryset.filter(**{field: stored_hash}).update(**{field: current})
+        model._default_manager.filter(pk=pk, **{field: stored_hash}).update(**{field: current})
 
 
 def is_well_formed_key_id(key_id: str) -> bool:

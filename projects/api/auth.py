@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core import signing
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
@@ -299,7 +299,10 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
     (ProjectQuerySet.reachable_by_key).
     """
     sql, project_attnames, parent_attnames, converters = _lookup(target is not None)
-    with connection.cursor() as cursor:
+    # The connection itself, not the `connection` proxy: each attribute read through
+    # the proxy looks the connection up again, and this reads several per request.
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
         cursor.execute(sql, [target, key_id] if target is not None else [key_id])
         row = cursor.fetchone()
     if row is None:
@@ -307,23 +310,19 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
     values = list(row)
     for i, column, functions in converters:
         for convert in functions:
-            values[i] = convert(values[i], column, connection)
+            values[i] = convert(values[i], column, db)
     project_end = len(_KEY_FIELDS) + len(project_attnames)
-    project = Project.from_db(
-        connection.alias, project_attnames, values[len(_KEY_FIELDS) : project_end]
-    )
+    project = Project.from_db(db.alias, project_attnames, values[len(_KEY_FIELDS) : project_end])
     parent_end = project_end + len(parent_attnames)
     if values[project_end] is not None:  # the parent's primary key
-        project.parent = Project.from_db(
-            connection.alias, parent_attnames, values[project_end:parent_end]
-        )
+        project.parent = Project.from_db(db.alias, parent_attnames, values[project_end:parent_end])
     found = None
     if target is not None and values[parent_end] is not None:  # the target's primary key
         # The key's own project (a route on it): the same row, already built.
         if values[parent_end] == project.pk:
             found = project
         else:
-            found = Project.from_db(connection.alias, project_attnames, values[parent_end:])
+            found = Project.from_db(db.alias, project_attnames, values[parent_end:])
     key = KeyRecord(
         **dict(zip(_KEY_FIELDS, values, strict=False)),
         project=project,
@@ -356,12 +355,17 @@ def key_for_credentials(key_id: str, secret: str, target: str | None = None) -> 
     """The active key these credentials belong to, or None. No query for a bad shape."""
     if not could_be_valid(key_id, secret):
         return None
+    return _key_for_well_formed(key_id, secret, target)
+
+
+@sensitive_variables()  # error reports show stars for the credentials
+def _key_for_well_formed(key_id: str, secret: str, target: str | None) -> KeyRecord | None:
+    """key_for_credentials for credentials already found could_be_valid (authenticate
+    checks their shape first, to count only those; once is enough per request)."""
     key = _active_key(key_id, target)
     if key is None or not credentials.secret_matches(secret, key.secret_hash):
         return None
-    credentials.rehash_if_old(
-        AccessKey.objects.filter(pk=key.pk), "secret_hash", key.secret_hash, secret
-    )
+    credentials.rehash_if_old(AccessKey, key.pk, "secret_hash", key.secret_hash, secret)
     return key
 
 
@@ -429,7 +433,7 @@ def authenticate(request, target: str | None = None) -> Principal:
         credentials = parse_basic(value)
         if credentials is None or not could_be_valid(*credentials):
             raise unauthenticated(bad)
-        key = key_for_credentials(*credentials, target)
+        key = _key_for_well_formed(*credentials, target)
         if key is None:
             raise refuse(request, bad)
     elif scheme == "bearer":

@@ -42,9 +42,7 @@ def token_for_secret(secret: str) -> PlatformToken | None:
     ).first()
     if token is None:
         return None
-    credentials.rehash_if_old(
-        PlatformToken.objects.filter(pk=token.pk), "secret_hash", token.secret_hash, secret
-    )
+    credentials.rehash_if_old(PlatformToken, token.pk, "secret_hash", token.secret_hash, secret)
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         PlatformToken.objects.filter(pk=token.pk).update(last_used_at=now)
