@@ -139,7 +139,7 @@ def test_no_secret_in_401_404_or_500_answers_and_reports(client, project, all_lo
     assert response.status_code == 500
     report = ExceptionReporter(response.wsgi_request, *response.exc_info)
     texts = [report.get_traceback_text(), report.get_traceback_html()]
-    assert "boom" in texts[0] and "key_for_credentials" in texts[0]
+    assert "boom" in texts[0] and "_key_for_well_formed" in texts[0]
     for answer in [*answers, response]:
         texts.append(answer.content.decode())
     assert_nowhere(secret, *texts, all_logs.text, repr([r.__dict__ for r in all_logs.records]))
