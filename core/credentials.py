@@ -26,6 +26,7 @@ from django.views.decorators.debug import sensitive_variables
 
 PREFIX = "csk_"
 _ALPHABET = string.digits + string.ascii_letters
+_ALPHABET_SET = frozenset(_ALPHABET)
 _RANDOM_LENGTH = 32
 _CHECKSUM_LENGTH = 6
 SECRET_LENGTH = len(PREFIX) + _RANDOM_LENGTH + _CHECKSUM_LENGTH
@@ -65,7 +66,7 @@ def is_well_formed(secret: str, prefix: str = PREFIX) -> bool:
         return False
     random_part = secret[len(prefix) : len(prefix) + _RANDOM_LENGTH]
     checksum = secret[len(prefix) + _RANDOM_LENGTH :]
-    if any(c not in _ALPHABET for c in random_part):
+    if not _ALPHABET_SET.issuperset(random_part):
         return False
     return hmac.compare_digest(checksum, _checksum(random_part))
 

@@ -218,10 +218,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-# The same backends, counting connections, queries and errors for Prometheus.
+# The same backends, counting connections, queries and errors for Prometheus (on SQLite
+# with the counting cursor's class made once per connection, core/backends).
 _METRICS_DATABASES = {
     "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
-    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+    "django.db.backends.sqlite3": "core.backends.sqlite3",
 }
 DATABASES["default"]["ENGINE"] = _METRICS_DATABASES.get(
     DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]

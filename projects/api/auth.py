@@ -279,12 +279,29 @@ def _lookup(with_target: bool):
     )
     converters = [_converters(f, k.db_table) for f in key_fields]
     converters += [_converters(f, p.db_table) for f in project_fields + parent_fields]
-    if with_target:
-        converters += [_converters(f, p.db_table) for f in project_fields]
-    # Only the columns that have converters (datetimes on SQLite, …), by position: most
-    # have none, and this runs on every request.
-    converting = [(i, c, functions) for i, (c, functions) in enumerate(converters) if functions]
-    return sql, [f.attname for f in project_fields], [f.attname for f in parent_fields], converting
+    # The target's columns are converted apart, and only when the target is another
+    # project than the key's own (a route on the key's own project reuses that row).
+    target_converters = [_converters(f, p.db_table) for f in project_fields] if with_target else []
+    return (
+        sql,
+        [f.attname for f in project_fields],
+        [f.attname for f in parent_fields],
+        _converting(converters),
+        _converting(target_converters, start=len(converters)),
+    )
+
+
+def _converting(converters, start=0):
+    """Only the columns that have converters (datetimes on SQLite, …), by position in
+    the row: most have none, and this runs on every request."""
+    return [(start + i, c, functions) for i, (c, functions) in enumerate(converters) if functions]
+
+
+def _convert(values: list, converters, db) -> None:
+    """Apply the ORM's converters (_converting) to the row's raw `values`, in place."""
+    for i, column, functions in converters:
+        for convert in functions:
+            values[i] = convert(values[i], column, db)
 
 
 def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyRecord | None:
@@ -298,7 +315,9 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
     in every state, and that the project it reads with the key is one the key reaches
     (ProjectQuerySet.reachable_by_key).
     """
-    sql, project_attnames, parent_attnames, converters = _lookup(target is not None)
+    sql, project_attnames, parent_attnames, converters, target_converters = _lookup(
+        target is not None
+    )
     # The connection itself, not the `connection` proxy: each attribute read through
     # the proxy looks the connection up again, and this reads several per request.
     db = connections[DEFAULT_DB_ALIAS]
@@ -308,9 +327,7 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
     if row is None:
         return None
     values = list(row)
-    for i, column, functions in converters:
-        for convert in functions:
-            values[i] = convert(values[i], column, db)
+    _convert(values, converters, db)
     project_end = len(_KEY_FIELDS) + len(project_attnames)
     project = Project.from_db(db.alias, project_attnames, values[len(_KEY_FIELDS) : project_end])
     parent_end = project_end + len(parent_attnames)
@@ -322,6 +339,7 @@ def key_by_sql(key_id: str, now: datetime, target: str | None = None) -> KeyReco
         if values[parent_end] == project.pk:
             found = project
         else:
+            _convert(values, target_converters, db)
             found = Project.from_db(db.alias, project_attnames, values[parent_end:])
     key = KeyRecord(
         **dict(zip(_KEY_FIELDS, values, strict=False)),
