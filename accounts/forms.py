@@ -22,6 +22,7 @@ from core.metrics import auth_failures
 
 from . import services, two_factor
 from .models import User
+from .sso import password_refused
 from .tasks import send_password_reset
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,18 @@ class ThrottledSignInMixin:
 
 
 class LoginForm(ThrottledSignInMixin, AuthenticationForm):
-    """Django's login form, with the field labelled and typed as an email address."""
+    """Django's login form, with the field labelled and typed as an email address. An
+    address whose account allows only single sign-on (accounts.sso) is refused before
+    its password is checked."""
+
+    def clean(self):
+        if password_refused(self.cleaned_data.get("username") or ""):
+            raise ValidationError(
+                "Your organisation signs in only through its single sign-on: use "
+                "“Sign in with SSO” below.",
+                code="sso_only",
+            )
+        return super().clean()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -163,3 +163,45 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} from {self.address}"
+
+
+class SingleSignOn(models.Model):
+    """An account's single sign-on through OpenID Connect (accounts.sso): its provider
+    (the issuer, found through its discovery document), the console's client there, the
+    email domains it covers (SingleSignOnDomain) and what a first sign-in gets.
+
+    The client secret is write-only: set by the account's admins, sent only to the
+    provider's token endpoint, never shown, logged nor put in an audit entry."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="sso")
+    issuer = models.URLField(max_length=500)
+    client_id = models.CharField(max_length=255)
+    client_secret = models.CharField(max_length=500)
+    # Password sign-in refused for the covered addresses (accounts.forms.LoginForm).
+    only_sso = models.BooleanField(default=False)
+    # The role a covered address gets when it signs in to the account the first time.
+    default_role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(default_role__in=Role.values), name="sso_default_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"SSO of {self.account} through {self.issuer}"
+
+
+class SingleSignOnDomain(models.Model):
+    """An email domain an account's single sign-on covers: one account owns a domain."""
+
+    sso = models.ForeignKey(SingleSignOn, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True)  # lower case, no "@"
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain

@@ -34,15 +34,20 @@ def account_create(*, name: str, actor: Actor = SYSTEM) -> Account:
     except ValidationError as error:
         raise InvalidValue(error.message, field="name") from None
     account = Account.objects.create(name=name)
+    record_account(actor, "account.create", account, trail.created({"name": account.name}))
+    return account
+
+
+def record_account(actor: Actor, action: str, account: Account, changes: dict) -> None:
+    """The audit entry of a change to an account's own settings."""
     trail.record(
         actor,
-        "account.create",
+        action,
         account=account,
         target_id=account.public_id,
         target_label=account.name,
-        changes=trail.created({"name": account.name}),
+        changes=changes,
     )
-    return account
 
 
 @transaction.atomic
@@ -58,14 +63,7 @@ def account_set_two_factor_policy(
         )
         stored.require_two_factor = required
         stored.save(update_fields=["require_two_factor"])
-        trail.record(
-            actor,
-            "account.two_factor_policy",
-            account=stored,
-            target_id=stored.public_id,
-            target_label=stored.name,
-            changes=changes,
-        )
+        record_account(actor, "account.two_factor_policy", stored, changes)
     account.require_two_factor = required
     return account
 

@@ -4,11 +4,13 @@ from django.urls import path
 from . import profile
 from .forms import ThrottledPasswordChangeForm
 from .sign_in import SignInView, sign_in_code
-from .views import password_reset, sessions, two_factor
+from .views import password_reset, sessions, sso, two_factor
 
 urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
     path("login/code/", sign_in_code, name="login_code"),
+    path("login/sso/", sso.sso_start, name="sso_start"),
+    path("login/sso/callback/", sso.sso_callback, name="sso_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-out-everywhere/", sessions.sign_out_everywhere, name="sign_out_everywhere"),
     path(

@@ -270,6 +270,9 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # Operators sign in to the admin site with a second factor too; on unless DEBUG.
 ADMIN_REQUIRES_TWO_FACTOR = env.bool("ADMIN_REQUIRES_TWO_FACTOR", default=not DEBUG)
+# Single sign-on (accounts.sso): an account's OpenID provider must be https://, except
+# in development (a provider on localhost) and in the tests.
+SSO_ALLOW_HTTP_ISSUERS = env.bool("SSO_ALLOW_HTTP_ISSUERS", default=DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

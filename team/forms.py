@@ -112,3 +112,40 @@ class RoleForm(forms.Form):
 
 class GrantsForm(ProjectsForm):
     pass
+
+
+class SingleSignOnForm(forms.Form):
+    """An account's single sign-on (accounts.sso.sso_configure checks it). The client
+    secret is write-only: the field is always empty, and left empty keeps the stored one."""
+
+    issuer = forms.CharField(
+        label="Issuer URL",
+        max_length=500,
+        widget=forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+        help_text="Your provider's address, as its /.well-known/openid-configuration names "
+        "it, e.g. https://accounts.google.com.",
+    )
+    client_id = forms.CharField(
+        label="Client ID",
+        max_length=255,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    client_secret = forms.CharField(
+        label="Client secret",
+        max_length=500,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=False),
+    )
+    domains = forms.CharField(
+        label="Email domains",
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text="One a line, e.g. example.com. A domain belongs to one account.",
+    )
+    default_role = forms.ChoiceField(
+        label="Role of a first sign-in", choices=Role.choices, help_text=ROLE_HELP
+    )
+    only_sso = forms.BooleanField(
+        label="Only through single sign-on: refuse passwords for these domains",
+        required=False,
+    )

@@ -3,7 +3,7 @@ invitation, and an account's Members page (its admins only: team.access)."""
 
 from django.urls import path
 
-from .views import invitations, members
+from .views import invitations, members, sso
 
 
 def _account_path(route: str, view):
@@ -16,6 +16,8 @@ urlpatterns = [
     _account_path("members/", members.member_list),
     _account_path("members/invite/", members.member_invite),
     _account_path("members/two-factor/", members.two_factor_policy),
+    _account_path("single-sign-on/", sso.sso_settings),
+    _account_path("single-sign-on/off/", sso.sso_turn_off),
     _account_path("members/<pid:member_id>/", members.member_detail),
     _account_path("members/<pid:member_id>/role/", members.member_role),
     _account_path("members/<pid:member_id>/grants/", members.member_grants),
