@@ -99,7 +99,7 @@ class LoginForm(ThrottledSignInMixin, AuthenticationForm):
         if password_refused(self.cleaned_data.get("username") or ""):
             raise ValidationError(
                 "Your organisation signs in only through its single sign-on: use "
-                "“Sign in with SSO” below.",
+                "“Continue with single sign-on” below.",
                 code="sso_only",
             )
         return super().clean()

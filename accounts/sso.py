@@ -5,7 +5,7 @@ issuer, the console's client ID and secret there, the email domains it covers (e
 domain belongs to one account), whether those addresses may sign in only through it,
 and the role a first sign-in gets. Then, for an address of a covered domain:
 
-1. `sso_begin` (the sign-in page's "Sign in with SSO"): the provider's discovery
+1. `sso_begin` (the sign-in page's "Continue with single sign-on"): the provider's discovery
    document (<issuer>/.well-known/openid-configuration), a redirect to its
    authorization endpoint with a fresh state, nonce and PKCE (S256) challenge, all kept
    in the session by Authlib's Django client;

@@ -1,4 +1,4 @@
-"""Signing in through an account's single sign-on (accounts.sso): "Sign in with SSO"
+"""Signing in through an account's single sign-on (accounts.sso): "Continue with single sign-on"
 on the sign-in page posts the email here, which redirects to the account's provider;
 the provider sends the browser back to `sso_callback`.
 
@@ -48,7 +48,7 @@ def sso_start(request):
             request,
             error.messages[0]
             if error.code == "throttled"
-            else "Type your work email address to sign in with SSO.",
+            else "Type your work address to continue with single sign-on.",
         )
         return redirect("login")
     config = sso.sso_for_email(email)
