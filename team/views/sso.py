@@ -15,6 +15,8 @@ from core.forms import perform, submit
 from team.access import get_account_for_admin
 from team.forms import SingleSignOnForm
 
+KEPT_HELP = "Saved, and never shown again. Leave empty to keep it; paste a new one to replace it."
+
 
 @sensitive_post_parameters("client_secret")
 @require_http_methods(["GET", "POST"])
@@ -32,9 +34,7 @@ def sso_settings(request, account_id):
         }
     form = SingleSignOnForm(request.POST or None, initial=initial)
     if config is not None:
-        form.fields["client_secret"].help_text = (
-            "Saved, and never shown again. Leave empty to keep it; paste a new one to replace it."
-        )
+        form.fields["client_secret"].help_text = KEPT_HELP
 
     def configure(data):
         return sso.sso_configure(account=account, actor=Actor.for_user(request), **data)
