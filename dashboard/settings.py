@@ -365,6 +365,7 @@ TASK_SCHEDULE = {
     "purge_usage_records": {"command": ["purge_usage_records"], "at": "04:00"},
     "purge_audit_events": {"command": ["purge_audit_events"], "at": "04:30"},
     "purge_events": {"command": ["purge_events"], "at": "04:15"},
+    "purge_key_activity": {"command": ["purge_key_activity"], "at": "04:45"},
     "emit_expiring_key_events": {"command": ["emit_expiring_key_events"], "every": 60 * 60},
     # Webhook deliveries whose worker died or whose retry task was lost.
     "deliver_webhooks": {"command": ["deliver_webhooks"], "every": 60},

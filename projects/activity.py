@@ -12,7 +12,7 @@ counts: these are statistics, not a bill (usage is billed from the platform's re
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -64,10 +64,24 @@ def _write(key_pk: int, address: str, now: datetime, requests: int) -> None:
     )
 
 
+def _window_start(today: date) -> date:
+    """The first day counted in the window that ends `today` (today included)."""
+    return today - timedelta(days=WINDOW_DAYS - 1)
+
+
+def purge_old(today: date | None = None) -> int:
+    """Delete the daily counts that no window counts any more (days before the last
+    WINDOW_DAYS): the table keeps one row per key and day it was used, so without this
+    it would grow for good. Scheduled daily (purge_key_activity). The number deleted."""
+    today = today or timezone.now().date()
+    deleted, _ = AccessKeyDailyUse.objects.filter(day__lt=_window_start(today)).delete()
+    return deleted
+
+
 def requests_in_window(outer_key: str = "pk"):
     """The requests of the row's key (OuterRef `outer_key`) in the last WINDOW_DAYS days
     (today included), as a subquery to annotate a list of keys with: no query of its own."""
-    since = timezone.now().date() - timedelta(days=WINDOW_DAYS - 1)
+    since = _window_start(timezone.now().date())
     total = (
         AccessKeyDailyUse.objects.filter(key=OuterRef(outer_key), day__gte=since)
         .order_by()

@@ -76,3 +76,26 @@ def test_the_keys_table_costs_no_extra_query_per_key(
     with CaptureQueriesContext(connection) as six:
         client.get(url)
     assert len(six) == len(one)
+
+
+def test_purge_key_activity_deletes_only_days_no_window_counts(project):
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    key, _ = services.access_key_create(project=project, display_name="old and new")
+    today = timezone.now().date()
+    first_counted = today - timedelta(days=activity.WINDOW_DAYS - 1)
+    for day in [first_counted - timedelta(days=1), first_counted, today]:
+        AccessKeyDailyUse.objects.create(key=key, day=day, requests=1)
+
+    out = StringIO()
+    call_command("purge_key_activity", stdout=out)
+
+    assert out.getvalue() == "Purged 1 daily request count(s) of access keys.\n"
+    assert sorted(AccessKeyDailyUse.objects.values_list("day", flat=True)) == [
+        first_counted,
+        today,
+    ]
+    assert "purge_key_activity" in settings.TASK_SCHEDULE
