@@ -8,6 +8,7 @@ parent), so a parent's Activity, which includes its subprojects', is one index r
 """
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 
+from core import formatting
 from core.actors import Kind, Source
 
 from . import actions
@@ -211,16 +213,28 @@ class AuditEvent(models.Model):
     @property
     def change_lines(self) -> list[tuple[str, str, str]]:
         """(field, before, after) as text, for the dashboard (times in the current
-        time zone)."""
+        time zone; amounts with their currency, numbers grouped: core.formatting)."""
+        changes = self.public_changes
+        currency = changes.get("currency") if isinstance(changes.get("currency"), dict) else {}
         return [
             (
                 actions.FIELD_LABELS.get(name, name),
-                _as_text(change.get("before")),
-                _as_text(change.get("after")),
+                _as_text(change.get("before"), self._money_kind(name), currency.get("before")),
+                _as_text(change.get("after"), self._money_kind(name), currency.get("after")),
             )
-            for name, change in sorted(self.public_changes.items())
-            if isinstance(change, dict)
+            for name, change in sorted(changes.items())
+            # A field kept for context (the currency of an amount) that did not change.
+            if isinstance(change, dict) and change.get("before") != change.get("after")
         ]
+
+    def _money_kind(self, name: str) -> str:
+        """ "amount" for the fields that are amounts in the entry's currency, "price"
+        for a price list's unit prices (one field per metric), else ""."""
+        if name in MONEY_FIELDS:
+            return "amount"
+        if self.action == "price_list.update" and name != "currency":
+            return "price"
+        return ""
 
     @property
     def public_address(self) -> str:
@@ -229,13 +243,32 @@ class AuditEvent(models.Model):
         return "" if self.by_platform or self.viewer is not None else self.address
 
 
-def _as_text(value) -> str:
+# Fields of the changes that are amounts, in the entry's "currency" (spend limits,
+# closed statements); the trail keeps them as plain decimal strings.
+MONEY_FIELDS = frozenset({"amount", "total"})
+
+
+def _as_text(value, money: str = "", currency: str | None = None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in sorted(value.items())) or "—"
+        return ", ".join(f"{k}={_as_text(v)}" for k, v in sorted(value.items())) or "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int):
+        return formatting.number(value)
+    if money and isinstance(value, str):
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            return value
+        if not amount.is_finite():
+            return value
+        if not currency:  # an entry from before amounts kept their currency beside them
+            return formatting.number(amount)
+        if money == "amount":
+            return formatting.money(amount, currency)
+        return formatting.unit_price(amount, currency)
     moment = parse_datetime(value) if isinstance(value, str) else None
     if moment is not None and moment.tzinfo is not None:
         return dateformat.format(timezone.localtime(moment), "j M Y, H:i:s")

@@ -32,13 +32,19 @@ RETENTION_FLOOR_DAYS = 365
 SECRET_FIELDS = frozenset({"secret", "secret_hash", "password", "token", "key_secret"})
 
 
-def diff(before: dict, after: dict) -> dict:
-    """{field: {"before", "after"}} for the fields whose value differs."""
-    return {
+def diff(before: dict, after: dict, *, keep: dict | None = None) -> dict:
+    """{field: {"before", "after"}} for the fields whose value differs. `keep` is
+    {field: (fields,)}: that field also when it is the same, if one of those differs
+    (what they are read in: {"currency": ("amount",)} keeps an amount's currency)."""
+    changes = {
         name: {"before": before.get(name), "after": value}
         for name, value in after.items()
         if before.get(name) != value
     }
+    for name, read_with in (keep or {}).items():
+        if name in after and name not in changes and any(f in changes for f in read_with):
+            changes[name] = {"before": before.get(name), "after": after[name]}
+    return changes
 
 
 def created(fields: dict) -> dict:

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from core import formatting
 from core.emails import queue_mail
 from core.upsert import upsert
 from events import outbox
@@ -239,14 +240,15 @@ def _describe(alert: SpendAlert, limit: SpendLimit) -> tuple[str, str]:
         what = f"has used {alert.threshold}% of its spend limit"
     subject = f"{project.title} {what}"
     if limit.amount is not None:
-        size = f"{money.text(limit.amount, limit.currency)} {limit.currency} a month"
+        size = f"{formatting.money(limit.amount, limit.currency)} a month"
     else:
-        size = ", ".join(f"{q:,} {m}" for m, q in sorted(limit.quantities.items())) + " a month"
+        size = ", ".join(f"{formatting.number(q)} {m}" for m, q in sorted(limit.quantities.items()))
+        size += " a month"
     url = settings.SITE_URL.rstrip("/") + reverse("spend_limit", args=[project.public_id])
     body = (
         f"The subproject {project.name} ({project.public_id}) of {parent.name} {what}.\n\n"
         f"Limit: {size} ({limit.get_mode_display().lower()} mode)\n"
-        f"Used in {alert.month:%B %Y} (UTC): {alert.percent}%\n\n"
+        f"Used in {alert.month:%B %Y} (UTC): {formatting.percent(alert.percent)}\n\n"
         + (
             "The platform refuses its messages until the month ends or the limit is raised.\n\n"
             if blocked

@@ -13,9 +13,8 @@
 import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from iso4217 import Currency
-
 from core.errors import InvalidValue
+from core.formatting import minor_units
 
 PRICE_DECIMALS = 6
 PRICE_INTEGER_DIGITS = 12
@@ -26,11 +25,7 @@ AMOUNT_MAX_DIGITS = 28
 MAX_AMOUNT = Decimal(10) ** (AMOUNT_MAX_DIGITS - AMOUNT_DECIMALS - 4)
 
 
-def _currencies() -> dict[str, int]:
-    return {c.code: c.exponent for c in Currency if c.exponent is not None}
-
-
-CURRENCIES = _currencies()  # {code: minor unit decimals}
+CURRENCIES = minor_units()  # {code: minor unit decimals}
 
 
 def clean_currency(value, *, field: str = "currency") -> str:
@@ -67,11 +62,6 @@ def in_currency(amount: Decimal, currency: str) -> Decimal:
 def text(amount: Decimal, currency: str) -> str:
     """A decimal string with the currency's decimals, as the API and CSV write it."""
     return f"{in_currency(amount, currency):f}"
-
-
-def grouped(amount: Decimal, currency: str) -> str:
-    """An amount for people: the currency's decimals, thousands grouped (12,345.60)."""
-    return f"{in_currency(amount, currency):,f}"
 
 
 def price_text(price: Decimal) -> str:

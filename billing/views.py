@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.current import remember_project
+from core import formatting
 from core.actors import Actor
 from core.csv_stream import csv_response
 from core.forms import submit
@@ -76,7 +77,11 @@ def billing(request, public_id):
         "months": statements.summaries(project, sheet=sheet),
         "sheet": sheet,
         "unit_prices": [
-            (metric, money.price_text(sheet.unit_price(metric.code)), metric.code in sheet.prices)
+            (
+                metric,
+                formatting.unit_price(sheet.unit_price(metric.code), sheet.currency),
+                metric.code in sheet.prices,
+            )
             for metric in CATALOGUE
         ],
     }
@@ -185,11 +190,11 @@ def billing_month(request, public_id, month):
         noun=("row", "rows"),
         per_page=ROWS_PER_PAGE,
     )
-    shown = functools.partial(money.grouped, currency=statement.currency)
+    shown = functools.partial(formatting.money, currency=statement.currency)
     for row in page.rows:
         # Text made here: 300 template filters a page cost 15 ms.
         row.cells = [
-            (shown(row.amounts[m.code]), f"{row.quantities[m.code]:,} {m.unit}")
+            (shown(row.amounts[m.code]), f"{formatting.number(row.quantities[m.code])} {m.unit}")
             if m.code in row.amounts
             else None
             for m in CATALOGUE
@@ -207,7 +212,7 @@ def billing_month(request, public_id, month):
         "metrics": CATALOGUE,
         "metric_totals": [shown(totals[m.code]) for m in CATALOGUE],
         "unit_prices": [
-            (m, money.price_text(statement.unit_prices[m.code]))
+            (m, formatting.unit_price(statement.unit_prices[m.code], statement.currency))
             for m in CATALOGUE
             if m.code in statement.unit_prices
         ],
@@ -220,13 +225,13 @@ def billing_month(request, public_id, month):
 
 def _subproject_month(request, subproject, statement):
     label = f"{statement.month:%Y-%m}"
-    shown = functools.partial(money.grouped, currency=statement.currency)
+    shown = functools.partial(formatting.money, currency=statement.currency)
     lines = [
         {
             "line": line,
             "metric": METRICS.get(line.metric),
-            "quantity": f"{line.quantity:,}",
-            "unit_price": money.price_text(line.unit_price),
+            "quantity": formatting.number(line.quantity),
+            "unit_price": formatting.unit_price(line.unit_price, statement.currency),
             "amount": shown(line.amount),
         }
         for line in statement.lines
@@ -310,13 +315,13 @@ def _use_rows(limit, use, currency):
     if limit.amount is not None:
         spent = use.spent or Decimal(0)
         text = (
-            f"{money.grouped(spent, limit.currency)} of "
-            f"{money.grouped(limit.amount, limit.currency)} {limit.currency} used"
+            f"{formatting.money(spent, limit.currency)} of "
+            f"{formatting.money(limit.amount, limit.currency)} used"
         )
         return [(text, spent, limit.amount)]
     return [
         (
-            f"{use.quantities.get(code, 0):,} of {allowed:,} "
+            f"{formatting.number(use.quantities.get(code, 0))} of {formatting.number(allowed)} "
             f"{METRICS[code].unit if code in METRICS else code} used"
             + (f" ({METRICS[code].name})" if code in METRICS else ""),
             use.quantities.get(code, 0),

@@ -34,6 +34,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from .formatting import number
 from .keyset import after, position_of, reversed_order
 
 PER_PAGE = 50
@@ -119,14 +120,14 @@ class ListPage:
         if self.total is None:
             return ""
         noun = self.noun[0] if self.total == 1 and not self.total_is_bound else self.noun[1]
-        return f"{'more than ' if self.total_is_bound else ''}{self.total:,} {noun}"
+        return f"{'more than ' if self.total_is_bound else ''}{number(self.total)} {noun}"
 
     @property
     def range_text(self) -> str:
         """ "51\u2013100" when the page's place is known and the list has more than a page."""
         if self.start is None or not self.rows or not self.has_other_pages:
             return ""
-        return f"{self.start + 1:,}\u2013{self.start + len(self.rows):,}"  # an en dash
+        return f"{number(self.start + 1)}\u2013{number(self.start + len(self.rows))}"  # en dash
 
     @property
     def has_other_pages(self) -> bool:

@@ -150,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    # Numbers and money on pages in the reader's locale's conventions (Accept-Language).
+    "core.formatting.NumberLocaleMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 

@@ -22,6 +22,8 @@ from datetime import date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core import formatting
+
 WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 12, 22, 28
 PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -161,12 +163,15 @@ def bar_chart(series: list[tuple[date, int]], *, unit: str, frame: Frame = LAPTO
                 y=_round(TOP + plot_height - height),
                 width=_round(max(slot - gap, 0.5)),
                 height=_round(height),
-                title=f"{day_label(day)}: {quantity:,} {unit}",
-                value=f"{quantity:,}",
+                title=f"{day_label(day)}: {formatting.number(quantity)} {unit}",
+                value=formatting.number(quantity),
             )
         )
     y_ticks = [
-        Tick(_round(TOP + plot_height - plot_height * i * step / top_value), f"{step * i:,}")
+        Tick(
+            _round(TOP + plot_height - plot_height * i * step / top_value),
+            formatting.number(step * i),
+        )
         for i in range(top_value // step + 1)
     ]
     labels = _day_labels([day for day, _ in series], narrow=frame.width < WIDTH)
@@ -175,9 +180,11 @@ def bar_chart(series: list[tuple[date, int]], *, unit: str, frame: Frame = LAPTO
     if series:
         busiest = max(series, key=lambda item: item[1])
         description = (
-            f"{total:,} {unit} from {day_label(series[0][0])} to {day_label(series[-1][0])}"
+            f"{formatting.number(total)} {unit} from {day_label(series[0][0])} "
+            f"to {day_label(series[-1][0])}"
             + (
-                f"; the busiest day was {day_label(busiest[0])} with {busiest[1]:,}."
+                f"; the busiest day was {day_label(busiest[0])} "
+                f"with {formatting.number(busiest[1])}."
                 if total
                 else "."
             )
@@ -273,7 +280,7 @@ def data_rows(series: list[tuple[date, int]]) -> SafeString:
     return mark_safe(  # noqa: S308 - dates and numbers only
         "".join(
             f'<tr><td><time datetime="{day.isoformat()}">{day:%-d %b %Y}</time></td>'
-            f'<td class="num">{quantity:,}</td></tr>'
+            f'<td class="num">{formatting.number(quantity)}</td></tr>'
             for day, quantity in series
         )
     )

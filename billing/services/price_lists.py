@@ -82,7 +82,10 @@ def prices_set(
             price_list=stored, metric=metric, defaults={"unit_price": price}
         )
     after = prices.PriceSheet(stored.currency, {**before.prices, **given}, own=account is not None)
-    changes = trail.diff(_price_fields(None, before), _price_fields(None, after))
+    # Each price is read in the list's currency: the entry names it.
+    changes = trail.diff(
+        _price_fields(None, before), _price_fields(None, after), keep={"currency": CODES}
+    )
     if changes:
         trail.record(
             actor,

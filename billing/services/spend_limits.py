@@ -117,7 +117,7 @@ def spend_limit_set(
                 )
         stored.project = project
         after = _limit_fields(stored)
-        if changes := trail.diff(before, after):
+        if changes := trail.diff(before, after, keep={"currency": ("amount",)}):
             trail.record(actor, "spend_limit.set", project=project, changes=changes)
         limits.evaluate_locked([stored], now=now)
     return stored

@@ -95,13 +95,13 @@ def test_a_month_breakdown_per_subproject(client_for, member, project, subprojec
     assert rows == [project.public_id, other.public_id, subproject.public_id]  # parent first
     assert "this project" in body
     assert "&lt;script&gt;" in body and "<script>alert" not in body
-    assert "data-statement-total>49.54<" in body  # 4.50 + 45.00 + 0.04
+    assert "data-statement-total>49.54\xa0EUR<" in body  # 4.50 + 45.00 + 0.04
     assert "Download CSV" in body
 
 
 def test_a_closed_month_says_so(client_for, member, project, usage):
     body = client_for(member).get(url(project, LAST)).content.decode()
-    assert "Closed" in body and "data-statement-total>9.00<" in body
+    assert "Closed" in body and "data-statement-total>9.00\xa0EUR<" in body
 
 
 def test_late_usage_rows_are_marked(client_for, member, project, subproject, usage):

@@ -42,7 +42,11 @@ def test_price_changes_are_audited_as_the_command(account):
     event = AuditEvent.objects.get(action="price_list.update")
     assert (event.actor_type, event.actor_id) == ("command", "set_prices")
     assert event.account_id == account.public_id
-    assert event.changes == {"sms.outbound": {"before": "0.045000", "after": "0.039000"}}
+    assert event.changes == {
+        "sms.outbound": {"before": "0.045000", "after": "0.039000"},
+        # What the prices are read in, although it did not change.
+        "currency": {"before": "EUR", "after": "EUR"},
+    }
 
 
 def test_the_default_list(account):

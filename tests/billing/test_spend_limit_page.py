@@ -28,7 +28,7 @@ def test_writers_set_and_remove_a_limit(request, client_for, subproject, persona
     limit = SpendLimit.objects.get(project=subproject)
     assert (str(limit.amount), limit.currency, limit.mode) == ("25.5000", "EUR", "block")
     page = client.get(url(subproject)).content.decode()
-    assert "25.50 EUR a month" in page and "block sending" in page
+    assert "25.50\xa0EUR a month" in page and "block sending" in page
     entry = AuditEvent.objects.get(action="spend_limit.set")
     assert (entry.source, entry.actor_label) == (
         "dashboard",
@@ -98,11 +98,11 @@ def test_the_details_panel_shows_the_flag(client_for, member, subproject):
     limits.evaluate_projects([subproject.public_id])
     details = client.get(f"/projects/{subproject.public_id}/").content.decode()
     assert "Blocked: spend limit" in details
-    assert "176.4%" in client.get(url(subproject)).content.decode()  # 45.00 of 25.50
+    assert "176.4\xa0%" in client.get(url(subproject)).content.decode()  # 45.00 of 25.50
 
 
 def test_it_says_how_much_is_used_with_a_bar(client_for, member, subproject):
-    """ "449.78 of 500.00 EUR used" (9,995 messages at 0.045: 449.775, rounded half up as
+    """ "449.78 EUR of 500.00 EUR used" (9,995 messages at 0.045: 449.775, rounded half up as
     on a statement line) and a real <progress> with that value."""
     add_usage(subproject, 9_995, month=THIS)
     client = client_for(member)
@@ -111,9 +111,9 @@ def test_it_says_how_much_is_used_with_a_bar(client_for, member, subproject):
     )
     page = client.get(url(subproject)).content.decode()
     assert (
-        "449.78 of 500.00 EUR used" in page
-        or "449.77 of 500.00 EUR used" in page
-        or ("of 500.00 EUR used" in page)
+        "449.78\xa0EUR of 500.00\xa0EUR used" in page
+        or "449.77\xa0EUR of 500.00\xa0EUR used" in page
+        or ("of 500.00\xa0EUR used" in page)
     )
     assert '<progress value="' in page and 'max="500' in page
     client.post(
