@@ -11,6 +11,7 @@ PROJECT_ACTIONS = {
     "project.update": "Project renamed and relabelled",
     "project.suspend": "Project suspended",
     "project.resume": "Project resumed",
+    "project.customers_see": "What customers see changed",
     "subproject.create": "Subproject created",
     "subproject.rename": "Subproject renamed",
     "subproject.relabel": "Subproject labels changed",
@@ -104,6 +105,8 @@ FIELD_LABELS = {
     "email": "Email",
     "projects": "Projects",
     "accepted_at": "Accepted",
+    "customers_see_labels": "Customers see their labels",
+    "customers_see_bills": "Customers see their bill",
     "cancelled_at": "Cancelled",
 }
 

@@ -72,10 +72,12 @@ class CustomerView:
 
     The ASP's spend-limit and statement entries are left out (`events`); its staff and
     its automation keys are "<ASP account name> staff" (type "staff"), without an email
-    or a Key ID; no entry shows a client address; labels are left out of the changes.
+    or a Key ID; no entry shows a client address; labels are left out of the changes
+    unless the ASP shows them to its customers (`show_labels`, projects.customers).
     The customer's own logins and keys are named as usual."""
 
     asp_name: str
+    show_labels: bool = False
     own_users: frozenset = frozenset()  # actor IDs (users' keys) of the customer's logins
     own_keys: frozenset = frozenset()  # the subproject's Key IDs
 
@@ -206,7 +208,7 @@ class AuditEvent(models.Model):
     @property
     def public_changes(self) -> dict:
         """The changes, without those its viewer may not see (an ASP's customer: labels)."""
-        if self.viewer is None:
+        if self.viewer is None or self.viewer.show_labels:
             return self.changes
         return {k: v for k, v in self.changes.items() if k not in ASP_ONLY_FIELDS}
 

@@ -30,6 +30,7 @@ from core.csv_stream import csv_response
 from core.forms import submit
 from core.lists import keyset_list
 from projects.access import can_write, get_project_for_user
+from projects.customers import BILL, is_customer_login, may_see
 from usage import queries
 from usage.metrics import CATALOGUE, METRICS
 from usage.queries import ACTIVE, REMOVED, STATE_LABELS, Scope
@@ -44,10 +45,11 @@ ROWS_PER_PAGE = 50
 def _billing_project(request, public_id):
     """The project whose billing the user may see: a top-level project they may open,
     or a subproject (removed ones too: a customer who left is still billed for its
-    last months) whose parent they may open; else 404. A project still alive becomes
-    the current one."""
+    last months) whose parent they may open, or whose customer they are if the ASP
+    shows customers their bill (projects.customers, the API's rule too); else 404. A
+    project still alive becomes the current one."""
     project = get_project_for_user(request.user, public_id, include_removed=True)
-    if project.is_subproject and not project.parent_visible:
+    if project.is_subproject and not may_see(project, BILL, customer=is_customer_login(project)):
         raise Http404("Billing belongs to the top-level project.")
     if project.removed_at is None:
         remember_project(request, project)

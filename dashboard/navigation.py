@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from projects import contributions
+from projects.customers import shown_to_customer
 
 ACCOUNT_PAGES = {
     "Members": (
@@ -52,6 +53,7 @@ def project_links(request, project) -> list[Link]:
     found = contributions.sections(
         subproject=project.is_subproject,
         parent_visible=bool(getattr(project, "parent_visible", False)),
+        customer_sees=lambda what: shown_to_customer(project, what),
     )
     links = []
     for section in found:

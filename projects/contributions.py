@@ -32,9 +32,10 @@ class Section:
     url_name: str  # a URL taking the project's public ID
     order: int
     top_level_only: bool = False  # a subproject has none (Subprojects)
-    # A subproject's section shown only to those who see its parent (its bill: what the
-    # ASP re-bills that customer is not the customer's business).
-    parent_viewers_only: bool = False
+    # A subproject's section its customer (a login granted only the subproject) sees
+    # only if the ASP shows it that (projects.customers: "bill"); "" for every section
+    # a customer sees.
+    customers_see: str = ""
     # The pages (URL names) on which the navigation marks this section as the current one.
     current_for: tuple[str, ...] = ()
     # A part of the url_name's page (#anchor) rather than a page of its own: only in the
@@ -87,13 +88,18 @@ def add_current_for(url_name: str, anchor: str, url_names: tuple[str, ...]) -> N
     raise LookupError(f"No section {url_name}#{anchor} to mark current.")
 
 
-def sections(*, subproject: bool, parent_visible: bool = False) -> list[Section]:
-    """The sections of a project, in order; of a subproject, those it has (and those for
-    its parent's viewers only when `parent_visible`)."""
+def sections(
+    *, subproject: bool, parent_visible: bool = False, customer_sees: Callable = lambda what: False
+) -> list[Section]:
+    """The sections of a project, in order; of a subproject, those it has, and for its
+    customer (not `parent_visible`) only those the ASP shows it (`customer_sees(what)`,
+    projects.customers.shown_to_customer)."""
+    customer = subproject and not parent_visible
     return [
         s
         for s in _sections
-        if not (subproject and (s.top_level_only or (s.parent_viewers_only and not parent_visible)))
+        if not (subproject and s.top_level_only)
+        and not (customer and s.customers_see and not customer_sees(s.customers_see))
     ]
 
 

@@ -135,6 +135,25 @@ class LabelsForm(forms.Form):
         return clean_labels(parsed)  # the rules on the whole map (how many)
 
 
+class CustomersSeeForm(forms.Form):
+    """What a top-level project's ASP shows its customers' logins and keys of their own
+    subproject (projects.customers)."""
+
+    labels = forms.BooleanField(
+        label="Their subproject's labels",
+        required=False,
+        help_text="Your notes on each customer (shown read-only to a customer's viewers; "
+        "a customer's members may change them). Also in the API for the subproject's own "
+        "keys, and in its activity.",
+    )
+    bills = forms.BooleanField(
+        label="Their subproject's bill",
+        required=False,
+        help_text="Its part of this project's monthly statements (what you pay for it), on "
+        "its Billing page and in the API for the subproject's own keys.",
+    )
+
+
 class SuspendForm(forms.Form):
     # Checked by the service (projects.services.project_suspend), one message for all
     # interfaces; required=False so that its message is the one shown.

@@ -143,6 +143,12 @@ class Project(models.Model):
     # a list's total costs nothing to read: a COUNT grows with the list (about 3.5 ms
     # per 100,000 rows through an index-only scan, on PostgreSQL and SQLite alike).
     subproject_count = models.PositiveIntegerField(default=0, editable=False)
+    # What a top-level project's ASP shows its customers of their own subproject (a
+    # login granted only the subproject, or the subproject's own key): its labels (the
+    # ASP's notes) and its bill (the ASP's cost). Hidden unless the ASP says so
+    # (projects.customers, the one rule; ADR 0108). Unused on a subproject.
+    customers_see_labels = models.BooleanField(default=False, db_default=False)
+    customers_see_bills = models.BooleanField(default=False, db_default=False)
 
     objects = ProjectQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ urlpatterns = [
     project_path("", details.project_detail),
     project_path("rename/", details.project_rename),
     project_path("labels/", details.project_labels),
+    project_path("customers-see/", details.project_customers_see),
     project_path("remove/", details.subproject_remove),
     project_path("restore/", details.subproject_restore),
     project_path("suspend/", details.project_suspend),

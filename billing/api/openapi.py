@@ -13,7 +13,8 @@ TAGS = [
         "name": "Billing",
         "description": "Monthly statements of a top-level project and spend limits of its "
         "subprojects, for the parent project's keys; each subproject's own bill (its lines "
-        "of those statements), for the parent's key or the subproject's own.",
+        "of those statements), for the parent's key, or the subproject's own if the ASP shows "
+        "its customers their bill (its project's Settings in the dashboard).",
     }
 ]
 
@@ -225,9 +226,9 @@ PATHS = {
             "description": "A subproject's bill for every month of its parent's statements, "
             "newest first (the open months, estimates, lead the first page; then the closed "
             "ones, pageSize a page): what an ASP re-bills that customer, equal to the "
-            "subproject's lines of the parent's statements to the cent. The parent's key or "
-            "the subproject's own; removed subprojects too. Any other ID answers 403 as an "
-            "unknown ID does.",
+            "subproject's lines of the parent's statements to the cent. The parent's key, or "
+            "the subproject's own if the ASP shows its customers their bill; removed "
+            "subprojects too. Any other ID answers 403 as an unknown ID does.",
             "parameters": [_SUBPROJECT_ID, *PAGE_PARAMETERS],
             "responses": {
                 "200": ok("ListSubprojectStatementsResponse"),
@@ -242,7 +243,8 @@ PATHS = {
             "operationId": "BillingService_GetSubprojectStatement",
             "description": "One month of a subproject's bill: its lines of the parent's "
             "statement (the same lines, amounts and late usage) and their total. The "
-            "parent's key or the subproject's own.",
+            "parent's key, or the subproject's own if the ASP shows its customers their "
+            "bill (else 404, as an unknown ID).",
             "parameters": [
                 _SUBPROJECT_ID,
                 {"name": "month", "in": "path", "required": True, "schema": _MONTH},

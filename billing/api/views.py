@@ -6,7 +6,8 @@ customer's hands, never sees prices or siblings and gets the answer an unknown I
   months, estimates, lead the first page; then closed statements, keyset-paginated);
 - GET /api/v1/projects/{projectId}/statements/{YYYY-MM}: one month with its lines;
 A subproject's bill (its part of its parent's statements, the same lines), for the
-parent's key or the subproject's own:
+parent's key, or the subproject's own if its ASP shows customers their bill (the
+dashboard's rule, projects.customers; else the answer an unknown ID gets):
 - GET /api/v1/subprojects/{subprojectId}/statements, and .../statements/{YYYY-MM};
 - GET, PUT, DELETE /api/v1/subprojects/{subprojectId}/spendLimit.
 For the platform's services (platform tokens):
@@ -25,6 +26,7 @@ from core.api.errors import invalid_argument, not_found, permission_denied
 from core.api.pagination import keyset_page
 from core.api.views import json_response
 from core.ids import looks_like_public_id
+from projects.customers import BILL, may_see
 from projects.models import Project
 
 from .bodies import PutSpendLimitRequest
@@ -132,10 +134,13 @@ def get_statement(request, project_id, month):
 
 
 def _billed_subproject(request, subproject_id: str, or_else) -> Project:
-    """A subproject the caller's key reaches (its parent's key, or its own; removed ones
-    too: a customer who left is still billed), else `or_else`."""
+    """A subproject the caller's key reaches (its parent's key, or its own if the ASP
+    shows customers their bill; removed ones too: a customer who left is still
+    billed), else `or_else`."""
     project = request.principal.get_project(subproject_id, or_else=or_else, include_removed=True)
     if not project.is_subproject:
+        raise or_else
+    if not may_see(project, BILL, customer=request.principal.key.is_subproject_key):
         raise or_else
     return project
 

@@ -224,7 +224,9 @@ _KEY_FIELDS = {
     "scope": "scope",
 }
 # The parent's columns the lookup reads (LEFT JOIN: only subprojects have a parent):
-# what Project.suspension, title and is_subproject read of it (the rest is deferred).
+# what Project.suspension, title and is_subproject read of it, and what its ASP shows
+# its customers (projects.customers: a subproject's own key is its customer's); the
+# rest is deferred.
 _PARENT_FIELDS = (
     "id",
     "public_id",
@@ -233,6 +235,8 @@ _PARENT_FIELDS = (
     "suspended_at",
     "suspend_reason",
     "suspended_by_platform",
+    "customers_see_labels",
+    "customers_see_bills",
 )
 
 

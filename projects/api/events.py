@@ -18,6 +18,7 @@ from core.api.pagination import keyset_page
 from core.api.views import json_response
 from events.models import Event
 from events.outbox import TYPES, public
+from projects.customers import LABELS, may_see
 
 
 def _time(request, name: str):
@@ -68,4 +69,11 @@ def list_events(request, project_id):
     page, next_token = keyset_page(
         request, rows, context=f"events:{project.public_id}", order=("family_id", "sequence")
     )
-    return json_response({"events": [public(event) for event in page], "nextPageToken": next_token})
+    events = [public(event) for event in page]
+    if not may_see(project, LABELS, customer=request.principal.key.is_subproject_key):
+        # The subproject's own key, its labels not shown to its customer: as in its
+        # Subproject body and its audit events (projects.customers).
+        for event in events:
+            if isinstance(event["data"], dict) and "labels" in event["data"]:
+                event["data"] = {k: v for k, v in event["data"].items() if k != "labels"}
+    return json_response({"events": events, "nextPageToken": next_token})

@@ -22,6 +22,7 @@ from core.api.pagination import keyset_page
 from core.api.views import json_response
 from core.times import timestamp
 from projects import services
+from projects.customers import LABELS, may_see
 from projects.models import Project
 
 from .bodies import (
@@ -47,8 +48,10 @@ SERIALIZED_FIELDS = (
 NO_PARENT = "The parent project is invalid or does not exist."
 
 
-def serialize_subproject(subproject: Project, parent_public_id: str) -> dict:
-    return {
+def serialize_subproject(subproject: Project, parent_public_id: str, *, labels=True) -> dict:
+    """The contract's Subproject; without `labels` (optional there) when its caller is
+    the subproject's customer and the ASP does not show them (projects.customers)."""
+    body = {
         "subprojectId": subproject.public_id,
         "parentProjectId": parent_public_id,
         "displayName": subproject.name,
@@ -61,6 +64,14 @@ def serialize_subproject(subproject: Project, parent_public_id: str) -> dict:
         "state": "SUSPENDED" if subproject.suspended_at is not None else "ACTIVE",
         "suspendReason": subproject.suspend_reason,
     }
+    if not labels:
+        del body["labels"]
+    return body
+
+
+def _labels_shown(request, subproject: Project) -> bool:
+    """Whether this caller sees the subproject's labels: the rule of the dashboard too."""
+    return may_see(subproject, LABELS, customer=request.principal.key.is_subproject_key)
 
 
 def _subproject(request, subproject_id: str) -> Project:
@@ -145,17 +156,28 @@ def list_subprojects(request, parent_id):
 
 def get_subproject(request, subproject_id):
     subproject = _subproject(request, subproject_id)
-    return json_response(serialize_subproject(subproject, subproject.parent.public_id))
+    labels = _labels_shown(request, subproject)
+    return json_response(
+        serialize_subproject(subproject, subproject.parent.public_id, labels=labels)
+    )
 
 
 def update_subproject(request, subproject_id):
     body = parse_body(request, UpdateSubproject)
     subproject = _subproject(request, subproject_id)
+    labels = _labels_shown(request, subproject)
+    if body.labels is not None and not labels:
+        raise permission_denied(
+            "This subproject's labels are its provider's: its own key cannot change them "
+            "(use the parent project's key)."
+        )
     if body.displayName is not None or body.labels is not None:
         services.project_update(
             project=subproject, name=body.displayName, labels=body.labels, actor=request.actor
         )
-    return json_response(serialize_subproject(subproject, subproject.parent.public_id))
+    return json_response(
+        serialize_subproject(subproject, subproject.parent.public_id, labels=labels)
+    )
 
 
 def _parent_decision(request, subproject_id: str, verb: str) -> Project:

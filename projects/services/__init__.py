@@ -30,7 +30,7 @@ from .access_keys import (
 )
 from .decisions import is_platform, may_decide, require_decider
 from .grants import check_grantable, grant_remove, grant_set, membership_grants_set
-from .projects import project_create, project_update, reminder_dismiss
+from .projects import project_create, project_customers_see, project_update, reminder_dismiss
 from .subprojects import (
     PURGE_BATCH,
     REMOVE_MANY_LIMIT,
@@ -57,6 +57,7 @@ __all__ = [
     "may_decide",
     "membership_grants_set",
     "project_create",
+    "project_customers_see",
     "project_resume",
     "project_suspend",
     "project_update",

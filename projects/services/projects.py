@@ -45,6 +45,26 @@ def project_update(*, project: Project, name=None, labels=None, actor: Actor = S
     )
 
 
+@transaction.atomic
+def project_customers_see(
+    *, project: Project, labels: bool | None = None, bills: bool | None = None, actor=SYSTEM
+) -> Project:
+    """What a top-level project's ASP shows its customers of their subprojects (their
+    labels, their bill: projects.customers); None leaves one as it is. Audited."""
+    if project.parent_id is not None:
+        raise InvalidParent("What customers see is set on the top-level project.")
+    stored = locked_project(project.pk)
+    before = {
+        "customers_see_labels": stored.customers_see_labels,
+        "customers_see_bills": stored.customers_see_bills,
+    }
+    if labels is not None:
+        stored.customers_see_labels = bool(labels)
+    if bills is not None:
+        stored.customers_see_bills = bool(bills)
+    return commit(stored, project, actor, "project.customers_see", before)
+
+
 def _update_verb(changes: dict) -> str:
     if len(changes) > 1:
         return "update"

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.current import remember_project
+from accounts.models import Role
 from core.actors import Actor
 from core.forms import perform, submit
 from projects import activity, services
@@ -16,7 +18,8 @@ from projects.access import (
     get_project_to_decide,
 )
 from projects.contributions import detail_parts, load_row_flags, page_sections
-from projects.forms import LabelsForm, NameForm, SuspendForm
+from projects.customers import LABELS, is_customer_login, may_see
+from projects.forms import CustomersSeeForm, LabelsForm, NameForm, SuspendForm
 from projects.models import ReminderDismissal
 
 from .common import service_api_url
@@ -59,8 +62,17 @@ def _render_details(
         "service_api_url": service_api_url(project.public_id),
         "parts": detail_parts(),
         "page_sections": page_sections(project),
-        # Labels are the ASP's own notes: not shown to its customer's login.
-        "show_labels": not project.is_subproject or project.parent_visible,
+        # Labels are the ASP's own notes: shown to its customer's login if the ASP says so.
+        "show_labels": may_see(project, LABELS, customer=is_customer_login(project)),
+        "customers_see_form": CustomersSeeForm(
+            initial={
+                "labels": project.customers_see_labels,
+                "bills": project.customers_see_bills,
+            }
+        )
+        if not project.is_subproject
+        else None,
+        "can_set_customers_see": _can_set_customers_see(project),
     }
     if project.parent_visible:  # its flags (the spend limit's), for those who see billing
         load_row_flags(project)
@@ -97,7 +109,36 @@ def project_rename(request, public_id):
 
 @require_POST
 def project_labels(request, public_id):
+    project = get_project_for_write(request.user, public_id)
+    if not may_see(project, LABELS, customer=is_customer_login(project)):
+        raise PermissionDenied("This subproject's labels are its provider's.")
     return _update(request, public_id, LabelsForm, field="labels", done="Labels saved.")
+
+
+def _can_set_customers_see(project) -> bool:
+    """The account's admins decide what a top-level project's customers see."""
+    return not project.is_subproject and getattr(project, "user_role", None) == Role.ADMIN
+
+
+@require_POST
+def project_customers_see(request, public_id):
+    """Save what this top-level project's customers see of their subprojects."""
+    project = get_project_for_write(request.user, public_id)
+    if not _can_set_customers_see(project):
+        raise PermissionDenied("Only the account's admins decide what customers see.")
+    form = CustomersSeeForm(request.POST)
+
+    def save(data):
+        return services.project_customers_see(
+            project=project,
+            labels=data["labels"],
+            bills=data["bills"],
+            actor=Actor.for_user(request),
+        )
+
+    if submit(form, save):
+        messages.success(request, "Saved what your customers see.")
+    return redirect(reverse("project_detail", args=[project.public_id]) + "#settings")
 
 
 def _after_removal_url(subproject):

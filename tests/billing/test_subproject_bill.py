@@ -11,6 +11,7 @@ import pytest
 
 from accounts.models import Role
 from billing import services, statements
+from projects.services import project_customers_see
 from tests.billing.conftest import BEFORE, LAST, THIS, add_usage
 from tests.factories import GrantFactory, MembershipFactory, ProjectFactory
 from tests.support.api_client import call, error_of, key_header
@@ -94,7 +95,9 @@ def test_the_bill_equals_its_lines_in_the_parent_s_statement(
     assert {r["Project ID"] for r in rows} == {subproject.public_id}
     assert [Decimal(r["Amount"]) for r in rows] == [line.amount for line in lines]
     assert f"statement-{subproject.public_id}-{month:%Y-%m}" in response["Content-Disposition"]
-    # The API, with the parent's key and with the subproject's own.
+    # The API, with the parent's key and with the subproject's own (its ASP showing
+    # customers their bill: tests/projects/test_what_customers_see.py, both ways).
+    project_customers_see(project=project, bills=True)
     for auth in (key_header(project), key_header(subproject)):
         one = call(
             client,
@@ -186,6 +189,7 @@ def test_the_api_refuses_other_keys_as_unknown_ids(client, project, subproject, 
 
 
 def test_the_api_pages_and_refuses_bad_months(client, project, subproject, usage):
+    project_customers_see(project=project, bills=True)
     auth = key_header(subproject)
     base = f"/api/v1/subprojects/{subproject.public_id}/statements"
     first = call(client, "GET", base + "?pageSize=1", auth).json()

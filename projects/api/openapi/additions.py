@@ -212,7 +212,8 @@ AUDIT_EVENT_SCHEMAS = {
                         "description": "A user's email at the time, a Key ID, a platform "
                         "token's ID or a command's name; empty for an operator, and for "
                         "\"staff\": the ASP's people and keys as a subproject's own key "
-                        "reads them (it sees no spend-limit entry, no address and no labels).",
+                        "reads them (it sees no spend-limit entry, no address, and no "
+                        "labels unless the ASP shows them).",
                     },
                 },
             },
