@@ -10,6 +10,9 @@ gunicorn reads ./gunicorn.conf.py by itself when started in the repository's fol
   (400, 414 URI Too Long, 431 Request Header Fields Too Large, …) are JSON in the API's
   error shape instead of gunicorn's HTML page: API clients parse every answer as JSON,
   and the path is often unknown at that point (a request line too long to read).
+- Each worker's PostgreSQL connection pool holds as many connections as the worker has
+  threads (`--threads`, 1 by default), passed on to Django's settings as
+  GUNICORN_THREADS; docs/operations.md, "Database connections", has the arithmetic.
 - Prometheus metrics from every worker: each worker writes its counts to
   PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder per server unless set), and
   /metrics adds them up.
@@ -73,6 +76,10 @@ util.write_error = _write_json_error
 
 
 def on_starting(server):
+    # Each worker's database pool is sized from its threads (dashboard/settings.py,
+    # DATABASE_POOL_SIZE): the workers inherit this. With preload_app, Django's settings
+    # are read before this runs; set DATABASE_POOL_SIZE yourself then.
+    os.environ["GUNICORN_THREADS"] = str(server.cfg.threads)
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
         shutil.rmtree(directory, ignore_errors=True)  # counts from a previous run

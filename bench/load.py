@@ -52,7 +52,6 @@ def configure(tmp: str, database: str) -> None:
     from bench.support.environment import server_environment
 
     os.environ.update(server_environment(tmp, log_level="WARNING"))
-    os.environ["CONN_MAX_AGE"] = "60"
     parts = urlsplit(ADMIN_URL)
     os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{database}"))
 

@@ -41,10 +41,6 @@ def configure(tmp: str) -> None:
     from bench.support.environment import server_environment
 
     os.environ.update(server_environment(tmp))
-    # Persistent connections, as a production deployment sets them (CONN_MAX_AGE,
-    # docs/operations.md#configuration): otherwise every request also pays for a new
-    # PostgreSQL connection.
-    os.environ["CONN_MAX_AGE"] = os.environ.get("CONN_MAX_AGE", "60")
 
 
 def records(prefix: str, count: int, project_ids, hours):

@@ -213,17 +213,53 @@ TEMPLATES = [
 DATABASES = {
     "default": env.database("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+# Connections (docs/operations.md, "Database connections"). On PostgreSQL each process
+# keeps a pool (Django's, psycopg_pool) of DATABASE_POOL_SIZE open connections that its
+# threads borrow for a request and give back: none opened per request, none idling per
+# thread. The size defaults to the threads of one gunicorn worker (gunicorn.conf.py passes
+# them on as GUNICORN_THREADS; a thread needs one at a time), else 4 (commands, the task
+# worker); 0 turns the pool off (a connection per thread, kept CONN_MAX_AGE seconds).
+# CONN_HEALTH_CHECKS: a connection the database dropped (a failover, a restart) is
+# replaced before it is used, by the pool as it lends it or by Django for a persistent
+# one, instead of failing a request.
+DATABASE_POOL_SIZE = env.integer(
+    "DATABASE_POOL_SIZE", default=env.integer("GUNICORN_THREADS", default=4, minimum=1), minimum=0
+)
+# How long a request waits for a pooled connection: with one per thread that is only
+# while the database cannot be reached; then 503 (Retry-After) after this, not after
+# gunicorn's worker timeout, and the worker is free again for /healthz.
+DATABASE_POOL_TIMEOUT = 2
+# PgBouncer in transaction mode keeps no server-side cursor (the CSV downloads'
+# .iterator()) across transactions: off, a download's rows are read at once instead.
+DATABASE_SERVER_SIDE_CURSORS = env.boolean("DATABASE_SERVER_SIDE_CURSORS", default=True)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.integer("CONN_MAX_AGE", default=0, minimum=0))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if DATABASE_POOL_SIZE and DATABASES["default"]["CONN_MAX_AGE"]:
+        raise ImproperlyConfigured(
+            f"CONN_MAX_AGE={DATABASES['default']['CONN_MAX_AGE']} cannot be used with the "
+            f"connection pool (DATABASE_POOL_SIZE={DATABASE_POOL_SIZE}, on by default on "
+            "PostgreSQL), which keeps connections itself: remove CONN_MAX_AGE, or set "
+            "DATABASE_POOL_SIZE=0 to keep a connection per thread instead."
+        )
+    if DATABASE_POOL_SIZE:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": DATABASE_POOL_SIZE,
+            "max_size": DATABASE_POOL_SIZE,
+            "timeout": DATABASE_POOL_TIMEOUT,
+        }
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = not DATABASE_SERVER_SIDE_CURSORS
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server, commands and tests share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-# The same backends, counting connections, queries and errors for Prometheus (on SQLite
-# with the counting cursor's class made once per connection, core/backends).
+# The same backends, counting connections, queries and errors for Prometheus (core/backends:
+# on SQLite with the counting cursor's class made once per connection, on PostgreSQL
+# with a pool that sweeps a failover's dead connections).
 _METRICS_DATABASES = {
-    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.postgresql": "core.backends.postgresql",
     "django.db.backends.sqlite3": "core.backends.sqlite3",
 }
 DATABASES["default"]["ENGINE"] = _METRICS_DATABASES.get(

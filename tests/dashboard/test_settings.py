@@ -1,5 +1,6 @@
 """The deployment promises: secure by default, and explicit about what is missing."""
 
+import json
 import os
 import subprocess
 import sys
@@ -24,6 +25,7 @@ def manage(*args, **env):
         "DATABASE_URL",
         "CACHE_URL",
         "CONN_",
+        "GUNICORN_",
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     clean.update(env)
@@ -87,6 +89,9 @@ def test_debug_makes_a_local_secret(tmp_path):
         ("DATABASE_URL", "notaurl", "a database URL"),
         ("CONN_MAX_AGE", "abc", "a whole number"),
         ("CONN_MAX_AGE", "-1", "a whole number, 0 or more"),
+        ("DATABASE_POOL_SIZE", "-1", "a whole number, 0 or more"),
+        ("DATABASE_POOL_SIZE", "some", "a whole number, 0 or more"),
+        ("DATABASE_SERVER_SIDE_CURSORS", "maybe", "a boolean"),
         ("DEBUG", "maybe", "a boolean"),
         ("SECURE_HSTS_SECONDS", "1y", "a whole number"),
         ("CACHE_URL", "memcache", "a cache URL"),
@@ -104,6 +109,77 @@ def test_a_wrong_value_stops_start_up_naming_the_variable(tmp_path, name, value,
     last_line = result.stderr.strip().splitlines()[-1]
     assert "ImproperlyConfigured" in last_line
     assert f"{name}={value!r} is not valid: {name} accepts {accepts}" in last_line
+
+
+POSTGRES = "postgres://console@127.0.0.1:9/console"  # read, never connected to
+
+
+def database_settings(**env) -> dict:
+    """settings.DATABASES["default"] as the settings module makes it from `env`."""
+    code = (
+        "import json, dashboard.settings as s; d = s.DATABASES['default']; "
+        "print(json.dumps({k: d.get(k) for k in "
+        "('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS', 'OPTIONS', 'DISABLE_SERVER_SIDE_CURSORS')}))"
+    )
+    ran = manage_python(code, **{**PRODUCTION, **env})
+    assert ran.returncode == 0, ran.stderr
+    return json.loads(ran.stdout)
+
+
+def manage_python(code: str, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CONN_"))}
+    clean.pop("GUNICORN_THREADS", None)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_postgresql_gets_a_pool_sized_from_gunicorns_threads(tmp_path):
+    default = database_settings(DATABASE_URL=POSTGRES, VAR_DIR=str(tmp_path))
+    assert default["OPTIONS"]["pool"] == {"min_size": 4, "max_size": 4, "timeout": 2}
+    assert default["CONN_MAX_AGE"] == 0 and default["CONN_HEALTH_CHECKS"] is True
+    assert default["DISABLE_SERVER_SIDE_CURSORS"] is False
+    # A gunicorn worker (gunicorn.conf.py passes its --threads on): one per thread.
+    worker = database_settings(DATABASE_URL=POSTGRES, GUNICORN_THREADS="8", VAR_DIR=str(tmp_path))
+    assert worker["OPTIONS"]["pool"]["max_size"] == worker["OPTIONS"]["pool"]["min_size"] == 8
+    sized = database_settings(
+        DATABASE_URL=POSTGRES, GUNICORN_THREADS="8", DATABASE_POOL_SIZE="3", VAR_DIR=str(tmp_path)
+    )
+    assert sized["OPTIONS"]["pool"]["max_size"] == 3
+    # Off: persistent connections as before, checked before use.
+    persistent = database_settings(
+        DATABASE_URL=POSTGRES, DATABASE_POOL_SIZE="0", CONN_MAX_AGE="600", VAR_DIR=str(tmp_path)
+    )
+    assert not (persistent["OPTIONS"] or {}).get("pool") and persistent["CONN_MAX_AGE"] == 600
+    assert persistent["CONN_HEALTH_CHECKS"] is True
+    behind_pgbouncer = database_settings(
+        DATABASE_URL=POSTGRES, DATABASE_SERVER_SIDE_CURSORS="0", VAR_DIR=str(tmp_path)
+    )
+    assert behind_pgbouncer["DISABLE_SERVER_SIDE_CURSORS"] is True
+    # SQLite has no pool.
+    sqlite = database_settings(VAR_DIR=str(tmp_path))
+    assert "pool" not in sqlite["OPTIONS"]
+
+
+def test_persistent_connections_and_the_pool_are_not_both_asked_for(tmp_path):
+    ran = manage_python(
+        "import dashboard.settings",
+        **PRODUCTION,
+        DATABASE_URL=POSTGRES,
+        CONN_MAX_AGE="600",
+        VAR_DIR=str(tmp_path),
+    )
+    assert ran.returncode != 0
+    last_line = ran.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured: CONN_MAX_AGE=600 cannot be used with the connection pool" in (
+        last_line
+    )
+    assert "set DATABASE_POOL_SIZE=0" in last_line
 
 
 def test_a_database_url_password_is_never_printed(tmp_path):

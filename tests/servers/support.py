@@ -55,18 +55,21 @@ def require_postgresql() -> None:
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (CI does)")
 
 
-def database_url() -> str:
+def database_url(application_name: str = "") -> str:
+    """The test database's URL; with `application_name`, the servers' connections carry
+    it (pg_stat_activity tells them apart)."""
     s = connection.settings_dict
     user = s.get("USER") or "postgres"
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
     host, port = s.get("HOST") or "127.0.0.1", s.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{s['NAME']}"
+    query = f"?application_name={application_name}" if application_name else ""
+    return f"postgres://{user}{password}@{host}:{port}/{s['NAME']}{query}"
 
 
 class Gunicorn:
     """One app server: `gunicorn dashboard.wsgi` on a free port of 127.0.0.1."""
 
-    def __init__(self, *, workers: int = 2, up_status: int = 200, **env):
+    def __init__(self, *, workers: int = 2, threads: int = 1, up_status: int = 200, **env):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while gunicorn runs
@@ -88,6 +91,7 @@ class Gunicorn:
         self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         command = [sys.executable, "-m", "gunicorn", "dashboard.wsgi"]
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
+        command += ["--threads", str(threads)]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )

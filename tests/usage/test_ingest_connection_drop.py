@@ -3,29 +3,16 @@ connection drops in the middle of the batch (its backend terminated, as a failov
 an administrator does): the hand-written upserts run through Django's cursor wrapper,
 whose errors the API's outage handling knows (core.upsert, core.outages)."""
 
-import psycopg
 import pytest
 from django.db import connection
 
+from tests.support.postgres import terminate
 from tests.usage.conftest import record
 from usage import storage
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="terminates a PostgreSQL backend"
 )
-
-
-def terminate(pid: int) -> None:
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        dbname=settings["NAME"],
-        autocommit=True,
-    ) as other:
-        other.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 def test_a_dropped_connection_is_a_503(transactional_db, client, monkeypatch, subproject):

@@ -3,7 +3,7 @@ import os
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
@@ -23,11 +23,13 @@ def tick() -> None:
 def ticking(stop: threading.Event) -> None:
     while not stop.wait(settings.SCHEDULE_TICK):
         try:
-            close_old_connections()
             tick()
         except Exception:  # a database hiccup: the next tick tries again
             logger.exception("Scheduler tick failed")
-    connection.close()
+        finally:
+            # Between ticks this thread holds no connection: a pooled one goes back to
+            # the pool the task loop borrows from (DATABASE_POOL_SIZE), a broken one away.
+            connection.close()
 
 
 class Command(db_worker.Command):
