@@ -250,9 +250,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = not DATABASE_SERVER_SIDE_CURSORS
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the dev server, commands and tests share the file.
+    # WAL and a busy timeout let the dev server, the worker, commands and tests share
+    # the file: a writer waits up to 20 s for another (Python's default is 5 s).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+        {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
     )
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 # The same backends, counting connections, queries and errors for Prometheus (core/backends:

@@ -3,9 +3,10 @@ import os
 import threading
 
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
+from django_tasks_db.utils import is_locked_database_exception
 
 from core import schedule
 from core.tasks import requeue_stale
@@ -59,4 +60,15 @@ class Command(db_worker.Command):
             tick()  # at once: due jobs and stale tasks, before the first task
             if not options["batch"]:
                 threading.Thread(target=ticking, args=(threading.Event(),), daemon=True).start()
-        return super().handle(*args, **options)
+        while True:
+            try:
+                return super().handle(*args, **options)
+            except OperationalError as error:
+                # SQLite: django-tasks-db takes its claiming transaction (BEGIN
+                # EXCLUSIVE) outside the try that forgives a locked database, so a busy
+                # writer (the web server, another worker) would end this worker. Wait
+                # and go on: nothing was claimed, so nothing is lost.
+                if not is_locked_database_exception(error):
+                    raise
+                logger.warning("The database was locked; the worker tries again")
+                connection.close()
