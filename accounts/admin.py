@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
@@ -11,8 +13,35 @@ from . import services, two_factor
 from .models import Account, Membership, User
 
 
+class AuditedPasswordChangeForm(AdminPasswordChangeForm):
+    """Sets the password on the user without saving it: UserAdmin.log_change saves it
+    through the service, with its audit entry, in the same transaction."""
+
+    def save(self, commit=True):
+        user = self.set_password_and_save(self.user, commit=False)
+        if not self.cleaned_data.get("set_usable_password", True):
+            user.set_unusable_password()
+        user.password_pending = True
+        return user
+
+
+def _access(user: User) -> dict:
+    return {
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in user.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+    }
+
+
 @admin.register(User)
-class UserAdmin(NoSecretLookupsMixin, DjangoUserAdmin):
+class UserAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, DjangoUserAdmin):
+    """Every change is saved through accounts.services (its audit entry, with the
+    operator as actor), and the last-admin guard holds for deactivation and deletion."""
+
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
     search_fields = ["email", "first_name", "last_name"]
@@ -28,6 +57,45 @@ class UserAdmin(NoSecretLookupsMixin, DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
     actions = ["turn_off_two_factor"]
+    change_password_form = AuditedPasswordChangeForm
+
+    def save_model(self, request, obj, form, change):
+        actor = Actor.for_admin(request)
+        if change:
+            services.user_update(user=obj, actor=actor)
+        else:
+            services.user_create(user=obj, actor=actor)
+
+    def save_related(self, request, form, formsets, change):
+        # Groups and permissions are saved by the form itself: recorded around it.
+        before = _access(form.instance) if change else {"groups": [], "user_permissions": []}
+        super().save_related(request, form, formsets, change)
+        services.user_access_record(
+            user=form.instance,
+            before=before,
+            after=_access(form.instance),
+            actor=Actor.for_admin(request),
+        )
+
+    def delete_model(self, request, obj):
+        services.user_delete(user=obj, actor=Actor.for_admin(request))
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            try:
+                self.delete_model(request, user)
+            except ServiceError as error:  # the last admin stays
+                report(self, request, error, about=user.email)
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():  # the password, its entry and the admin's log together
+            return super().user_change_password(request, id, form_url)
+
+    def log_change(self, request, obj, message):
+        if getattr(obj, "password_pending", False):
+            obj.password_pending = False
+            services.user_password_change(user=obj, password=None, actor=Actor.for_admin(request))
+        return super().log_change(request, obj, message)
 
     @admin.action(description=_("Turn off two-factor sign-in of selected users"))
     def turn_off_two_factor(self, request, queryset):
@@ -73,7 +141,7 @@ class AccountAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdm
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            services.account_rename(account=obj, name=obj.name, actor=Actor.for_admin(request))
             return
         created = services.account_create(name=obj.name, actor=Actor.for_admin(request))
         obj.pk, obj.public_id = created.pk, created.public_id

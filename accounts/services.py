@@ -51,6 +51,30 @@ def record_account(actor: Actor, action: str, account: Account, changes: dict) -
 
 
 @transaction.atomic
+def account_rename(*, account: Account, name: str, actor: Actor = SYSTEM) -> Account:
+    """Rename an account (an operator, in the admin), with its "account.rename" entry."""
+    try:
+        name = clean_display_name(name, what="Account name")
+    except ValidationError as error:
+        raise InvalidValue(error.message, field="name") from None
+    stored = Account.objects.select_for_update().get(pk=account.pk)
+    if stored.name != name:
+        changes = trail.diff({"name": stored.name}, {"name": name})
+        stored.name = name
+        stored.save(update_fields=["name"])
+        trail.record(
+            actor,
+            "account.rename",
+            account=stored,
+            target_id=stored.public_id,
+            target_label=stored.name,
+            changes=changes,
+        )
+    account.name = name
+    return account
+
+
+@transaction.atomic
 def account_set_two_factor_policy(
     *, account: Account, required: bool, actor: Actor = SYSTEM
 ) -> Account:
@@ -80,8 +104,15 @@ def check_role(role: str) -> None:
 
 
 def _locked_admins(account_id) -> list[Membership]:
-    """The account's admin memberships, locked in key order (see the module's note)."""
-    admins = Membership.objects.select_for_update().filter(account_id=account_id, role=Role.ADMIN)
+    """The account's admin memberships, locked in key order (see the module's note),
+    with their users, locked too: a user deactivated meanwhile is read as they are once
+    the lock is ours (PostgreSQL re-reads a row it waited for), so two simultaneous
+    deactivations of the last two admins cannot both pass."""
+    admins = (
+        Membership.objects.select_for_update()
+        .select_related("user")
+        .filter(account_id=account_id, role=Role.ADMIN)
+    )
     return list(admins.order_by("pk"))
 
 
@@ -94,7 +125,9 @@ def locked_membership(**lookup) -> Membership | None:
 
 def _refuse_last_admin(membership: Membership, admins: list[Membership], doing: str) -> None:
     """The last-admin guard: an account always keeps at least one admin."""
-    if membership.role == Role.ADMIN and not any(a.pk != membership.pk for a in admins):
+    if membership.role == Role.ADMIN and not any(
+        a.pk != membership.pk and a.user.is_active for a in admins
+    ):
         raise NotAllowed(
             f"{membership.user.email} is the account's last admin and cannot be {doing}: "
             "make another member an admin first.",
@@ -201,6 +234,92 @@ def _record(actor: Actor, action: str, membership: Membership, changes: dict) ->
     )
 
 
+# --- Users (the operators' admin) --------------------------------------------------------
+
+# What an entry of an operator's change of a user shows (never the password's hash).
+USER_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "time_zone",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
+
+
+def _user_fields(user: User) -> dict:
+    return {name: getattr(user, name) for name in USER_FIELDS}
+
+
+def _record_user(actor: Actor, action: str, user: User, changes=None) -> None:
+    trail.record(actor, action, target_id=user.email, target_label=user.email, changes=changes)
+
+
+def _refuse_last_admin_user(user: User, doing: str) -> None:
+    """The last-admin guard for a user (deactivated, deleted): every account where
+    `user` is an admin keeps another active one. Each account's admins are locked first,
+    as a membership's removal locks them, so the two cannot both pass."""
+    accounts = (
+        Membership.objects.filter(user=user, role=Role.ADMIN)
+        .order_by("account_id")
+        .values_list("account_id", flat=True)
+    )
+    for account_id in list(accounts):
+        admins = _locked_admins(account_id)
+        mine = next((a for a in admins if a.user_id == user.pk), None)
+        if mine is not None:
+            _refuse_last_admin(mine, admins, doing)
+
+
+@transaction.atomic
+def user_create(*, user: User, actor: Actor = SYSTEM) -> User:
+    """Save a new user made by an operator (the admin's form has set its email and
+    password), with its "user.create" entry."""
+    user.save()
+    _record_user(actor, "user.create", user, trail.created(_user_fields(user)))
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, actor: Actor = SYSTEM) -> User:
+    """Save an operator's change of `user` (the admin's form has set its fields), with
+    one "user.update" entry of what changed (email, names, time zone, active, staff,
+    superuser). Deactivating an account's last admin is refused (NotAllowed)."""
+    if not user.is_active and User.objects.filter(pk=user.pk, is_active=True).exists():
+        _refuse_last_admin_user(user, "deactivated")
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    changes = trail.diff(_user_fields(stored), _user_fields(user))
+    user.save()
+    if changes:
+        _record_user(actor, "user.update", user, changes)
+    return user
+
+
+def user_access_record(*, user: User, before: dict, after: dict, actor: Actor = SYSTEM) -> None:
+    """The entry of an operator's change of a user's groups and permissions (lists of
+    names, before and after: the admin saves them itself, with the form)."""
+    changes = trail.diff(before, after)
+    if changes:
+        _record_user(actor, "user.access", user, changes)
+
+
+@transaction.atomic
+def user_delete(*, user: User, actor: Actor = SYSTEM) -> None:
+    """Delete a user (an operator, in the admin), with their memberships: one
+    "membership.remove" entry per account they leave, and one "user.delete". The last
+    admin of an account cannot be deleted (NotAllowed): make another member an admin
+    first."""
+    _refuse_last_admin_user(user, "deleted")
+    stored = User.objects.select_for_update().filter(pk=user.pk).first()
+    if stored is None:
+        return
+    for membership in stored.memberships.select_related("account", "user").order_by("pk"):
+        _record(actor, "membership.remove", membership, trail.deleted({"role": membership.role}))
+    _record_user(actor, "user.delete", stored, trail.deleted(_user_fields(stored)))
+    stored.delete()
+
+
 # --- Sessions and passwords --------------------------------------------------------------
 
 
@@ -219,6 +338,21 @@ def user_password_reset(*, user: User, password: str, actor: Actor = SYSTEM) -> 
     user.set_password(password)
     user.save(update_fields=["password"])
     trail.record(actor, "user.password_reset", target_id=user.email, target_label=user.email)
+
+
+@sensitive_variables("password")
+@transaction.atomic
+def user_password_change(*, user: User, password: str | None, actor: Actor = SYSTEM) -> User:
+    """Set a user's password (their own change on the profile, or an operator's in the
+    admin; the form has run Django's validators and checked the current one), with its
+    "user.password_change" entry. `password` None: the admin has set the password on
+    `user` already (possibly an unusable one, which turns password sign-in off)."""
+    if password is not None:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    changes = {} if user.has_usable_password() else {"usable": {"before": None, "after": False}}
+    _record_user(actor, "user.password_change", user, changes)
+    return user
 
 
 @transaction.atomic

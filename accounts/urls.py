@@ -2,9 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import profile
-from .forms import ThrottledPasswordChangeForm
 from .sign_in import SignInView, sign_in_code
-from .views import password_reset, sessions, sso, two_factor
+from .views import password_change, password_reset, sessions, sso, two_factor
 
 urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
@@ -15,7 +14,7 @@ urlpatterns = [
     path("sign-out-everywhere/", sessions.sign_out_everywhere, name="sign_out_everywhere"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(form_class=ThrottledPasswordChangeForm),
+        password_change.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -42,6 +42,7 @@ PROJECT_ACTIONS = {
 # Not about one project: shown in the admin (and, later, an account's team pages).
 ACCOUNT_ACTIONS = {
     "account.create": "Account created",
+    "account.rename": "Account renamed",
     "account.two_factor_policy": "Two-factor requirement changed",
     "account.sso_configure": "Single sign-on set up or changed",
     "account.sso_remove": "Single sign-on turned off",
@@ -54,6 +55,11 @@ ACCOUNT_ACTIONS = {
     "invitation.accept": "Invitation accepted",
     "user.sign_out_everywhere": "Signed out everywhere",
     "user.password_reset": "Password reset by email",
+    "user.password_change": "Password changed",
+    "user.create": "User created",
+    "user.update": "User changed",
+    "user.access": "User's groups and permissions changed",
+    "user.delete": "User deleted",
     "user.sign_in": "Signed in",
     "user.sign_in_failed": "Sign-in failed",
     "user.sso_sign_in": "Signed in through single sign-on",
@@ -108,6 +114,15 @@ FIELD_LABELS = {
     "customers_see_labels": "Customers see their labels",
     "customers_see_bills": "Customers see their bill",
     "cancelled_at": "Cancelled",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "is_active": "Active",
+    "is_staff": "Staff",
+    "is_superuser": "Superuser",
+    "groups": "Groups",
+    "user_permissions": "Permissions",
+    "usable": "Password sign-in",
+    "scopes": "Scopes",
 }
 
 

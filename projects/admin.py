@@ -180,16 +180,30 @@ class ProjectAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdm
             )
             obj.pk, obj.public_id = created.pk, created.public_id
 
+    def has_delete_permission(self, request, obj=None):
+        # Only subprojects: a top-level project holds its subprojects, usage and
+        # statements (suspend it instead). ADR 0113.
+        if obj is not None and obj.parent_id is None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # The bulk action's confirmation names the top-level projects it will not delete.
+        deletable, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = [*protected, *(str(p) for p in objs if p.parent_id is None)]
+        return deletable, counts, perms_needed, protected
+
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.subproject_counts_refresh([obj.parent_id] if obj.parent_id else [])
+        # The purge's own service: its audit entry, its tombstone, the parent's count.
+        services.subprojects_purge(subprojects=[obj], actor=Actor.for_admin(request))
 
     def delete_queryset(self, request, queryset):
-        # Deleting is not one of the services (which keep each parent's count of
-        # subprojects): count the parents' subprojects again afterwards.
-        parents = set(queryset.exclude(parent=None).values_list("parent_id", flat=True))
-        super().delete_queryset(request, queryset)
-        services.subproject_counts_refresh(parents)
+        try:
+            services.subprojects_purge(
+                subprojects=queryset.select_related("parent"), actor=Actor.for_admin(request)
+            )
+        except ServiceError as error:
+            report(self, request, error)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is ProjectGrant:

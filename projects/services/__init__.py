@@ -39,6 +39,7 @@ from .subprojects import (
     subproject_create,
     subproject_remove,
     subproject_restore,
+    subprojects_purge,
     subprojects_remove,
 )
 from .suspension import project_resume, project_suspend
@@ -69,5 +70,6 @@ __all__ = [
     "subproject_create",
     "subproject_remove",
     "subproject_restore",
+    "subprojects_purge",
     "subprojects_remove",
 ]

@@ -155,11 +155,7 @@ PURGE_BATCH = 500
 def purge_removed_subprojects(*, now=None, actor: Actor = SYSTEM) -> int:
     """Delete subprojects removed longer ago than the restore window, with their keys.
 
-    In batches of PURGE_BATCH, each one transaction that also writes one
-    "subproject.purge" entry per subproject (one INSERT for the batch). The entries,
-    like every entry about the subproject before them, stay: they name it by its ID.
-    Their usage stays too (keyed by Project ID); the apps that keep anything of them
-    (usage: their names) do so on projects.signals.subprojects_purging.
+    In batches of PURGE_BATCH, each one transaction that purges them as `_purge` does.
     """
     purged = 0
     while True:
@@ -172,17 +168,63 @@ def purge_removed_subprojects(*, now=None, actor: Actor = SYSTEM) -> int:
             )
             if not batch:
                 return purged
-            events = [
-                trail.entry(
-                    actor,
-                    "subproject.purge",
-                    project=subproject,
-                    changes={"deleted": {"before": False, "after": True}},
-                )
-                for subproject in batch
-            ]
-            trail.record_many(events)
-            purged_now = Project.objects.filter(pk__in=[subproject.pk for subproject in batch])
-            subprojects_purging.send(sender=Project, projects=purged_now)
-            purged_now.delete()
+            _purge(batch, actor)
         purged += len(batch)
+
+
+@transaction.atomic
+def subprojects_purge(*, subprojects, actor: Actor = SYSTEM) -> int:
+    """Delete these subprojects now, removed or not, with their keys: an operator's
+    deletion in the admin (ADR 0113). The same purge as the restore window's end: one
+    "subproject.purge" entry each, their tombstones (projects.signals), and each
+    parent's count of subprojects kept. A top-level project is never deleted this way
+    (WrongState, nothing deleted): its subprojects, usage and statements hang on it."""
+    chosen = list(subprojects)
+    if not chosen:
+        return 0
+    if top := next((p for p in chosen if p.parent_id is None), None):
+        raise WrongState(
+            f"{top.name} is a top-level project: only subprojects can be deleted "
+            "(suspend a top-level project instead)."
+        )
+    # Parents first, then the subprojects (the order every service locks them in).
+    parents = {
+        p.pk: p
+        for p in Project.objects.select_for_update(of=("self",))
+        .select_related("account")
+        .filter(pk__in={p.parent_id for p in chosen})
+        .order_by("pk")
+    }
+    batch = list(
+        Subproject.objects.filter(pk__in=[p.pk for p in chosen])
+        .select_for_update(of=("self",))
+        .select_related("account")
+        .order_by("pk")
+    )
+    for subproject in batch:
+        subproject.parent = parents[subproject.parent_id]
+    _purge(batch, actor)
+    subproject_counts_refresh(parents)
+    return len(batch)
+
+
+def _purge(batch: list[Project], actor: Actor) -> None:
+    """Delete the locked subprojects of `batch` (their parent and account read with
+    them) in the caller's transaction, writing one "subproject.purge" entry per
+    subproject (one INSERT for the batch). The entries, like every entry about the
+    subproject before them, stay: they name it by its ID. Their usage stays too (keyed
+    by Project ID); the apps that keep anything of them (usage: their names, so that
+    late usage is still accepted) do so on projects.signals.subprojects_purging."""
+    events = [
+        trail.entry(
+            actor,
+            "subproject.purge",
+            project=subproject,
+            changes={"deleted": {"before": False, "after": True}},
+        )
+        for subproject in batch
+    ]
+    trail.record_many(events)
+    purged_now = Project.objects.filter(pk__in=[subproject.pk for subproject in batch])
+    subprojects_purging.send(sender=Project, projects=purged_now)
+    purged_now.delete()

@@ -129,3 +129,34 @@ def grants_trial() -> None:
 def test_grants_set_at_once_by_two_admins_end_as_one_of_them():
     for _ in range(TRIALS):
         grants_trial()
+
+
+def deactivate(membership):
+    user = User.objects.get(pk=membership.user_id)
+    user.is_active = False
+    services.user_update(user=user, actor=ACTOR)
+
+
+def delete_user(membership):
+    services.user_delete(user=User.objects.get(pk=membership.user_id), actor=ACTOR)
+
+
+def active_admins_of(account) -> int:
+    return Membership.objects.filter(account=account, role=Role.ADMIN, user__is_active=True).count()
+
+
+@pytest.mark.parametrize(
+    ("change_first", "change_second"),
+    [(deactivate, deactivate), (delete_user, delete_user), (deactivate, remove)],
+    ids=["both deactivated", "both deleted", "one deactivated, one removed"],
+)
+def test_the_last_two_admins_deactivated_or_deleted_at_once_leave_one(
+    slow_guard, change_first, change_second
+):
+    """Issue 21: the operators' admin deactivates and deletes users through these."""
+    for _ in range(TRIALS):
+        account, first, second = two_admins()
+        errors = simultaneously(lambda: change_first(first), lambda: change_second(second))
+        assert [type(error) for error in errors] == [NotAllowed], errors
+        assert "last admin" in errors[0].message
+        assert active_admins_of(account) == 1
