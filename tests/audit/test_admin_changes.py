@@ -241,9 +241,7 @@ def test_deleting_subprojects_in_bulk_is_the_purge(admin_client, project, operat
     )
     assert not Project.objects.filter(pk__in=[s.pk for s in subs]).exists()
     purged = AuditEvent.objects.filter(action="subproject.purge")
-    assert sorted(purged.values_list("project_id", flat=True)) == sorted(
-        s.public_id for s in subs
-    )
+    assert sorted(purged.values_list("project_id", flat=True)) == sorted(s.public_id for s in subs)
     assert {e.source for e in purged} == {"admin"}
     assert PurgedProject.objects.count() == 2
 

@@ -156,7 +156,9 @@ def test_the_last_two_admins_deactivated_or_deleted_at_once_leave_one(
     """Issue 21: the operators' admin deactivates and deletes users through these."""
     for _ in range(TRIALS):
         account, first, second = two_admins()
-        errors = simultaneously(lambda: change_first(first), lambda: change_second(second))
+        errors = simultaneously(
+            lambda first=first: change_first(first), lambda second=second: change_second(second)
+        )
         assert [type(error) for error in errors] == [NotAllowed], errors
         assert "last admin" in errors[0].message
         assert active_admins_of(account) == 1
