@@ -1,6 +1,7 @@
 """The operators' admin for usage: totals and records read-only, platform tokens
 created (the token shown once, on the page that answers the form) and revoked."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
@@ -14,7 +15,14 @@ from core.admin_readonly import ReadOnlyModelAdmin
 from core.errors import ServiceError
 
 from . import services
-from .models import DailyUsage, MonthlyUsage, PlatformToken, PurgedProject, UsageRecord
+from .models import (
+    PLATFORM_SCOPES,
+    DailyUsage,
+    MonthlyUsage,
+    PlatformToken,
+    PurgedProject,
+    UsageRecord,
+)
 
 
 @admin.register(MonthlyUsage)
@@ -53,21 +61,58 @@ class PurgedProjectAdmin(ReadOnlyModelAdmin):
     search_fields = ["name", "=public_id", "=parent_public_id"]
 
 
+class PlatformTokenForm(forms.ModelForm):
+    """A name and the scopes (checkboxes); the service checks them again."""
+
+    scopes = forms.MultipleChoiceField(
+        choices=list(PLATFORM_SCOPES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(PLATFORM_SCOPES),
+        help_text="What the token may call; a call outside them answers 403 PERMISSION_DENIED.",
+    )
+
+    class Meta:
+        model = PlatformToken
+        fields = ["name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["scopes"] = self.instance.scopes.split()
+
+
 @admin.register(PlatformToken)
 class PlatformTokenAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
-    """Add asks for a name; the answer is a page with the token, shown this once (it is
-    kept nowhere: not in the session, not in a message). Revoke is an action."""
+    """Add asks for a name and scopes; the answer is a page with the token, shown this
+    once (it is kept nowhere: not in the session, not in a message). Changing a token
+    changes its scopes only. Revoke is an action."""
 
-    list_display = ["name", "token_id", "created_at", "created_by", "last_used_at", "revoked_at"]
+    form = PlatformTokenForm
+    list_display = [
+        "name",
+        "token_id",
+        "scopes",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+    ]
     search_fields = ["name", "=token_id"]
     readonly_fields = ["token_id", "created_by", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke_tokens"]
 
     def get_fields(self, request, obj=None):
-        return ["name"] if obj is None else ["name", *self.readonly_fields]
+        return ["name", "scopes"] if obj is None else ["name", "scopes", *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return ["name", *fields] if obj is not None else fields
 
     def has_change_permission(self, request, obj=None):
-        return False  # view only; revoke with the action
+        # Only the scopes of a token still in use; revoke with the action.
+        if obj is not None and obj.is_revoked:
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the row stays for the record
@@ -79,8 +124,14 @@ class PlatformTokenAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.Mo
 
     @sensitive_variables("secret")
     def save_model(self, request, obj, form, change):
+        scopes = form.cleaned_data["scopes"]
+        if change:
+            services.platform_token_set_scopes(
+                token=obj, scopes=scopes, actor=Actor.for_admin(request)
+            )
+            return
         token, secret = services.platform_token_create(
-            name=obj.name, actor=Actor.for_admin(request)
+            name=obj.name, scopes=scopes, actor=Actor.for_admin(request)
         )
         obj.pk, obj.token_id = token.pk, token.token_id
         request.platform_token_secret = secret  # for response_add, this request only

@@ -172,6 +172,16 @@ class PurgedProject(models.Model):
         return f"{self.name} ({self.public_id}, purged)"
 
 
+# What a platform token may call (ADR 0114): `ingest` (POST usage:batchRecord) and
+# `limits` (GET projects/{id}/limits). Stored space-separated, like OAuth scopes.
+PLATFORM_SCOPES = {
+    "ingest": "Report usage (POST /api/internal/v1/usage:batchRecord)",
+    "limits": "Ask whether a project may send (GET /api/internal/v1/projects/{id}/limits)",
+}
+# Tokens made before scopes existed keep both, so no running service breaks.
+ALL_PLATFORM_SCOPES = " ".join(PLATFORM_SCOPES)
+
+
 class PlatformToken(models.Model):
     """A credential of the platform's own services for the internal API (usage ingest).
 
@@ -183,6 +193,10 @@ class PlatformToken(models.Model):
     token_id = models.CharField("Token ID", max_length=36, unique=True, editable=False)
     name = models.CharField(max_length=255)
     secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Space-separated names of PLATFORM_SCOPES.
+    scopes = models.CharField(
+        max_length=64, default=ALL_PLATFORM_SCOPES, db_default=ALL_PLATFORM_SCOPES
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -199,3 +213,6 @@ class PlatformToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes.split()

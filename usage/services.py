@@ -19,7 +19,7 @@ from core.validation import clean_display_name
 
 from . import ingest, signals, storage
 from .metrics import METRICS
-from .models import PlatformToken, PurgedProject, UsageRecord
+from .models import PLATFORM_SCOPES, PlatformToken, PurgedProject, UsageRecord
 from .periods import month_of
 
 PLATFORM_TOKEN_PREFIX = "cpt_"  # noqa: S105 - the prefix of platform tokens, not one
@@ -159,18 +159,39 @@ def purged_projects_keep(projects) -> int:
     return len(tombstones)
 
 
+def clean_platform_scopes(scopes) -> str:
+    """The stored form of a token's scopes (names of PLATFORM_SCOPES, in their order),
+    or InvalidValue on `scopes`: an unknown name, or none at all."""
+    scopes = [str(scope).strip() for scope in scopes]
+    if unknown := [scope for scope in scopes if scope not in PLATFORM_SCOPES]:
+        raise InvalidValue(
+            f"Unknown scope “{unknown[0]}”: choose from {', '.join(PLATFORM_SCOPES)}.",
+            field="scopes",
+        )
+    if not scopes:
+        raise InvalidValue(
+            f"Choose at least one scope: {', '.join(PLATFORM_SCOPES)}.", field="scopes"
+        )
+    return " ".join(name for name in PLATFORM_SCOPES if name in scopes)
+
+
 @sensitive_variables("secret")
 @transaction.atomic
-def platform_token_create(*, name: str, actor: Actor = SYSTEM) -> tuple[PlatformToken, str]:
-    """A new platform token and its secret, which exists nowhere else afterwards."""
+def platform_token_create(
+    *, name: str, scopes=tuple(PLATFORM_SCOPES), actor: Actor = SYSTEM
+) -> tuple[PlatformToken, str]:
+    """A new platform token and its secret, which exists nowhere else afterwards.
+    `scopes`: what it may call (usage.models.PLATFORM_SCOPES; all of them unless said)."""
     try:
         name = clean_display_name(name, what="Token name")
     except ValidationError as error:
         raise InvalidValue(" ".join(error.messages), field="name") from None
+    scopes = clean_platform_scopes(scopes)
     secret = credentials.new_secret(PLATFORM_TOKEN_PREFIX)
     token = PlatformToken.objects.create(
         token_id=credentials.new_key_id(),
         name=name,
+        scopes=scopes,
         secret_hash=credentials.hash_secret(secret),
         created_by=actor.user,
     )
@@ -179,9 +200,27 @@ def platform_token_create(*, name: str, actor: Actor = SYSTEM) -> tuple[Platform
         "create",
         token_id=token.token_id,
         token_name=token.name,
-        changes=trail.created({"name": token.name}),
+        changes=trail.created({"name": token.name, "scopes": token.scopes}),
     )
     return token, secret
+
+
+@transaction.atomic
+def platform_token_set_scopes(
+    *, token: PlatformToken, scopes, actor: Actor = SYSTEM
+) -> PlatformToken:
+    """Change what a token may call; its very next request is judged by the new scopes."""
+    scopes = clean_platform_scopes(scopes)
+    stored = PlatformToken.objects.select_for_update().get(pk=token.pk)
+    if stored.scopes != scopes:
+        changes = trail.diff({"scopes": stored.scopes}, {"scopes": scopes})
+        stored.scopes = scopes
+        stored.save(update_fields=["scopes"])
+        trail.record_platform_token_change(
+            actor, "update", token_id=stored.token_id, token_name=stored.name, changes=changes
+        )
+    token.scopes = scopes
+    return token
 
 
 @transaction.atomic

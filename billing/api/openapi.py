@@ -304,12 +304,13 @@ PATHS = {
             "description": "For the messaging services, before sending for a project or "
             "subproject: sendingAllowed is false when it is removed, suspended (or its "
             "parent is), or a subproject over a blocking spend limit this month (its "
-            "siblings are not affected); `reason` and `message` say why. Two queries.",
+            "siblings are not affected); `reason` and `message` say why. Two queries. "
+            "Needs a token with the `limits` scope (else 403 PERMISSION_DENIED).",
             "security": [{"PlatformToken": []}],
             "parameters": [_PROJECT_ID],
             "responses": {
                 "200": ok("SendingCheck"),
-                **errors(401),
+                **errors(401, 403),
                 "404": error("No project has this ID."),
             },
         }

@@ -44,7 +44,7 @@ urlpatterns = [
     # The internal API: the platform's own services, with platform tokens only.
     path(
         "internal/v1/projects/<str:project_id>/limits",
-        api_view(get=views.get_limits, authenticate=platform_auth.authenticate),
+        api_view(get=views.get_limits, authenticate=platform_auth.needing("limits")),
         name="api_internal_limits",
     ),
 ]

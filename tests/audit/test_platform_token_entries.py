@@ -32,7 +32,9 @@ def test_commands_record_create_and_revoke(db):
 
 def test_the_admin_records_as_the_operator(client, operator):
     client.force_login(operator)
-    client.post("/admin/usage/platformtoken/add/", {"name": "voice"})
+    client.post(
+        "/admin/usage/platformtoken/add/", {"name": "voice", "scopes": ["ingest", "limits"]}
+    )
     token = PlatformToken.objects.get()
     created = only_event("platform_token.create")
     assert (created.actor_type, created.actor_id, created.source) == (

@@ -14,12 +14,15 @@ def admin_client(client, operator):
 
 
 def test_add_shows_the_token_once_and_never_again(admin_client):
-    response = admin_client.post("/admin/usage/platformtoken/add/", {"name": "verify service"})
+    response = admin_client.post(
+        "/admin/usage/platformtoken/add/", {"name": "verify service", "scopes": ["ingest"]}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     token = PlatformToken.objects.get()
     secret = html.split("data-platform-token>")[1].split("<")[0]
     assert token_for_secret(secret) == token and token.name == "verify service"
+    assert token.scopes == "ingest"
     assert "only time the token is shown" in html
     for url in ("/admin/usage/platformtoken/", f"/admin/usage/platformtoken/{token.pk}/change/"):
         page = admin_client.get(url).content.decode()

@@ -25,7 +25,10 @@ SECURITY_SCHEMES = {
         "type": "http",
         "scheme": "bearer",
         "description": "A platform token (`cpt_…`) made by operators with "
-        "`manage.py create_platform_token` or in the admin. Only the internal API takes it.",
+        "`manage.py create_platform_token` or in the admin. Only the internal API takes it. "
+        "Its scopes say what it may call: `ingest` (usage:batchRecord), `limits` "
+        "(projects/{projectId}/limits); a call outside them answers 403 PERMISSION_DENIED "
+        "naming the scope.",
     }
 }
 
@@ -153,7 +156,8 @@ PATHS = {
             "operationId": "InternalUsageService_BatchRecord",
             "description": "For the platform's services: up to 1,000 usage records, all or "
             "nothing. Idempotent per recordId. A refused batch answers 400 INVALID_ARGUMENT "
-            "with every fault in `details` (index, field, message) and records nothing.",
+            "with every fault in `details` (index, field, message) and records nothing. "
+            "Needs a token with the `ingest` scope (else 403 PERMISSION_DENIED).",
             "security": [{"PlatformToken": []}],
             "requestBody": json_body(ref("BatchRecordUsageRequest")),
             "responses": {
@@ -163,7 +167,7 @@ PATHS = {
                     "RecordFault (none when the body cannot be read).",
                     "content": {"application/json": {"schema": ref("BatchRecordError")}},
                 },
-                **errors(401),
+                **errors(401, 403),
             },
         }
     },

@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from core import credentials
 from core.actors import Actor
-from core.api.errors import unauthenticated
+from core.api.errors import permission_denied, unauthenticated
 from projects.api.auth import INVALID_TOKEN, refuse
 from usage.models import PlatformToken
 from usage.services import PLATFORM_TOKEN_PREFIX
@@ -47,6 +47,22 @@ def token_for_secret(secret: str) -> PlatformToken | None:
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         PlatformToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def needing(scope: str):
+    """The `authenticate` of a route that a token needs `scope` for (ADR 0114): a
+    valid token without it is refused with 403 PERMISSION_DENIED naming the scope."""
+
+    def authenticate_for_scope(request, target=None) -> tuple[PlatformPrincipal, Actor]:
+        principal, actor = authenticate(request, target)
+        if not principal.token.allows(scope):
+            raise permission_denied(
+                f"This platform token's scopes do not include {scope}: "
+                f"use a token with the {scope} scope."
+            )
+        return principal, actor
+
+    return authenticate_for_scope
 
 
 @sensitive_variables()

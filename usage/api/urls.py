@@ -14,7 +14,7 @@ urlpatterns = [
     ),
     path(
         "internal/v1/usage:batchRecord",
-        api_view(post=views.batch_record, authenticate=platform_auth.authenticate),
+        api_view(post=views.batch_record, authenticate=platform_auth.needing("ingest")),
         name="api_internal_usage_batch_record",
     ),
 ]
