@@ -5,9 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
-from core.admin_errors import ServiceErrorsAdminMixin, report
+from core.admin_errors import ServiceErrorsAdminMixin
 from core.admin_lookups import NoSecretLookupsMixin
-from core.errors import ServiceError
 
 from . import services, two_factor
 from .models import Account, Membership, User
@@ -79,13 +78,6 @@ class UserAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, DjangoUserAdmin):
 
     def delete_model(self, request, obj):
         services.user_delete(user=obj, actor=Actor.for_admin(request))
-
-    def delete_queryset(self, request, queryset):
-        for user in queryset:
-            try:
-                self.delete_model(request, user)
-            except ServiceError as error:  # the last admin stays
-                report(self, request, error, about=user.email)
 
     def user_change_password(self, request, id, form_url=""):
         with transaction.atomic():  # the password, its entry and the admin's log together
@@ -169,10 +161,3 @@ class MembershipAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.Model
 
     def delete_model(self, request, obj):
         services.membership_remove(membership=obj, actor=Actor.for_admin(request))
-
-    def delete_queryset(self, request, queryset):
-        for membership in queryset:
-            try:
-                self.delete_model(request, membership)
-            except ServiceError as error:  # the last admin stays
-                report(self, request, error, about=str(membership))

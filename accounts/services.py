@@ -57,20 +57,7 @@ def account_rename(*, account: Account, name: str, actor: Actor = SYSTEM) -> Acc
         name = clean_display_name(name, what="Account name")
     except ValidationError as error:
         raise InvalidValue(error.message, field="name") from None
-    stored = Account.objects.select_for_update().get(pk=account.pk)
-    if stored.name != name:
-        changes = trail.diff({"name": stored.name}, {"name": name})
-        stored.name = name
-        stored.save(update_fields=["name"])
-        trail.record(
-            actor,
-            "account.rename",
-            account=stored,
-            target_id=stored.public_id,
-            target_label=stored.name,
-            changes=changes,
-        )
-    account.name = name
+    _account_set(account, "name", name, "account.rename", actor)
     return account
 
 
@@ -80,16 +67,20 @@ def account_set_two_factor_policy(
 ) -> Account:
     """Require (or stop requiring) a second factor of the account's members: those
     signed in without one reach only the set-up page until they have one."""
-    stored = Account.objects.select_for_update().get(pk=account.pk)
-    if stored.require_two_factor != required:
-        changes = trail.diff(
-            {"require_two_factor": stored.require_two_factor}, {"require_two_factor": required}
-        )
-        stored.require_two_factor = required
-        stored.save(update_fields=["require_two_factor"])
-        record_account(actor, "account.two_factor_policy", stored, changes)
-    account.require_two_factor = required
+    _account_set(account, "require_two_factor", required, "account.two_factor_policy", actor)
     return account
+
+
+def _account_set(account: Account, field: str, value, action: str, actor: Actor) -> None:
+    """Set one field of the account, locked, with its entry (none if it is unchanged);
+    `account` shows the value afterwards."""
+    stored = Account.objects.select_for_update().get(pk=account.pk)
+    if getattr(stored, field) != value:
+        changes = trail.diff({field: getattr(stored, field)}, {field: value})
+        setattr(stored, field, value)
+        stored.save(update_fields=[field])
+        record_account(actor, action, stored, changes)
+    setattr(account, field, value)
 
 
 # --- Memberships and roles ---------------------------------------------------------------

@@ -31,3 +31,12 @@ class ServiceErrorsAdminMixin:
         except ServiceError as error:
             report(self, request, error)
             return HttpResponseRedirect(request.get_full_path())
+
+    def delete_queryset(self, request, queryset):
+        # The bulk delete: each row through delete_model (the service), a refusal
+        # reported by name while the others are deleted.
+        for row in queryset:
+            try:
+                self.delete_model(request, row)
+            except ServiceError as error:
+                report(self, request, error, about=str(row))
