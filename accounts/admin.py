@@ -17,9 +17,7 @@ class AuditedPasswordChangeForm(AdminPasswordChangeForm):
     through the service, with its audit entry, in the same transaction."""
 
     def save(self, commit=True):
-        user = self.set_password_and_save(self.user, commit=False)
-        if not self.cleaned_data.get("set_usable_password", True):
-            user.set_unusable_password()
+        user = self.set_password_and_save(self.user, commit=False)  # or an unusable one
         user.password_pending = True
         return user
 
