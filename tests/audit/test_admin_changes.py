@@ -257,3 +257,16 @@ def test_a_top_level_project_is_not_deleted_in_the_admin(admin_client, account):
         {"action": "delete_selected", "_selected_action": [lonely.pk], "post": "yes"},
     )
     assert Project.objects.filter(pk=lonely.pk).exists()
+
+
+def test_password_sign_in_turned_off_in_the_admin_is_audited(admin_client, operator):
+    user = UserFactory()
+    response = admin_client.post(
+        f"{USERS}{user.pk}/password/", {"usable_password": "false", "unset-password": "1"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    event = only_event("user.password_change")
+    assert_by_operator(event, operator)
+    assert event.changes == {"usable": {"before": None, "after": False}}
