@@ -23,7 +23,6 @@ import os
 import re
 import socketserver
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -125,11 +124,9 @@ def main() -> int:
         User.objects.bulk_create(
             [User(email=f"known{i}@example.com", password="!") for i in range(total)]
         )
-        # The pages' static files, as a deployment has them (the manifest they name).
-        manage = [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"]
-        subprocess.run(manage, cwd=ROOT, env=dict(os.environ), check=True)
         port = free_port()
-        server = start_gunicorn(port, workers=1, env=dict(os.environ), seconds=30)
+        plain = ["-c", str(ROOT / "bench/support/gunicorn_plain_static.py")]
+        server = start_gunicorn(port, workers=1, options=plain, env=dict(os.environ), seconds=30)
         base = f"http://127.0.0.1:{port}"
         times = {"known": [], "unknown": []}
         try:
