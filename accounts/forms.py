@@ -75,6 +75,13 @@ def forgive_attempt(request, email: str) -> None:
     ADDRESS_FAILURES.forgive(client_address(request) if request else "unknown")
 
 
+def take_back_attempt(request, email: str) -> None:
+    """This attempt only was not a failure (starting single sign-on proves nothing about
+    the address, so the failures counted before it stay)."""
+    EMAIL_FAILURES.forgive(email)
+    ADDRESS_FAILURES.forgive(client_address(request) if request else "unknown")
+
+
 class ThrottledSignInMixin:
     """Counts every attempt before checking it, and refuses past the limits."""
 

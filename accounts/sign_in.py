@@ -52,19 +52,31 @@ class SignInView(LoginView):
     def form_valid(self, form):
         user = form.get_user()
         zone = self.request.POST.get("browser_time_zone", "")
-        if two_factor.has_two_factor(user):
-            self.request.session[PENDING] = {
-                "user": user.pk,
-                "backend": user.backend,
-                "at": int(time.time()),
-                "zone": zone,
-                "next": self.get_success_url(),
-            }
-            return redirect("login_code")
+        second_step = ask_second_factor(
+            self.request, user, user.backend, self.get_success_url(), zone=zone
+        )
+        if second_step is not None:
+            return second_step
         user._first_sign_in = user.last_login is None  # read before login() sets it
         response = super().form_valid(form)
         _finish(self.request, user, zone)
         return response
+
+
+def ask_second_factor(request, user, backend: str, next_url: str, *, zone: str = ""):
+    """For someone with a second factor, the redirect to type its code (sign_in_code),
+    remembering who passed the first step (a password, or single sign-on: accounts.sso);
+    None for anyone else, who is signed in at once."""
+    if not two_factor.has_two_factor(user):
+        return None
+    request.session[PENDING] = {
+        "user": user.pk,
+        "backend": backend,
+        "at": int(time.time()),
+        "zone": zone,
+        "next": next_url,
+    }
+    return redirect("login_code")
 
 
 def _pending_user(request):

@@ -13,8 +13,11 @@ and the role a first sign-in gets. Then, for an address of a covered domain:
    exchanged (with the client secret and the PKCE verifier); the id_token is checked
    by Authlib: signature against the provider's JWKS, iss, aud, exp, iat and nonce.
    Then the email it names must be verified (when the provider says) and of one of the
-   account's domains; the user is found or created, joins the account with the default
-   role if not a member yet, and is signed in. The sign-in is audited.
+   account's domains; a new address becomes a user who joins the account with the
+   default role; an existing user is signed in only if a member of this account alone
+   and not an operator (_may_sign_in_through: a domain is not proven the account's).
+   Someone with a second factor types its code next (accounts.sign_in). The sign-in is
+   audited.
 
 The client secret never leaves the model but to the token endpoint: it is never shown,
 logged nor audited (the audit entry says only that it changed).
@@ -196,11 +199,17 @@ def sso_for_email(email: str) -> SingleSignOn | None:
 
 
 def password_refused(email: str) -> bool:
-    """Whether this address may sign in only through its account's single sign-on."""
+    """Whether this address may sign in only through its account's single sign-on: its
+    domain is covered by an account's "only through single sign-on", and it is a member
+    of that account (a domain is not proven the account's: its rule binds only its own
+    people, never the users of other accounts who share the domain)."""
     domain = domain_of(email or "")
-    return (
-        bool(domain)
-        and SingleSignOnDomain.objects.filter(domain=domain, sso__only_sso=True).exists()
+    return bool(domain) and (
+        SingleSignOnDomain.objects.filter(
+            domain=domain,
+            sso__only_sso=True,
+            sso__account__memberships__user__email__iexact=email,
+        ).exists()
     )
 
 
@@ -283,6 +292,17 @@ def sso_complete(request) -> SignedIn:
     return _join(request, sso, claims, pending.get("next") or "")
 
 
+def _may_sign_in_through(user: User, sso: SingleSignOn) -> bool:
+    """Whether an existing user may be signed in by this account's provider: only a
+    member of this account and of no other, and never an operator. An account's admins
+    choose its provider, and a domain is not proven theirs: were anyone else signed in
+    by it, they could sign in as a member of other accounts (or as an operator)."""
+    if user.is_staff or user.is_superuser:
+        return False
+    accounts = set(Membership.objects.filter(user=user).values_list("account_id", flat=True))
+    return accounts == {sso.account_id}
+
+
 def _join(request, sso: SingleSignOn, claims, next_url: str) -> SignedIn:
     email = str(claims.get("email") or "").strip().lower()
     address = client_address(request)
@@ -303,6 +323,11 @@ def _join(request, sso: SingleSignOn, claims, next_url: str) -> SignedIn:
         created = user is None
         if created:
             user = User.objects.create_user(email=email)  # no usable password
+        elif not _may_sign_in_through(user, sso):
+            raise SignInRefused(
+                f"{email} already signs in with a password here: sign in with it (an "
+                "account's single sign-on signs in only the people of that account alone)."
+            )
         if not user.is_active:
             raise SignInRefused("This user is deactivated: ask your administrator.")
         actor = Actor(Kind.USER, str(user.pk), Source.DASHBOARD, address, user)

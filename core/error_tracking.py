@@ -20,6 +20,12 @@ DENYLIST = [
     "secret_key_fallbacks",
     "key_secret",
     "stored_hash",
+    # Single sign-on (accounts.sso, Authlib's frames): the client's secret, the provider's
+    # tokens and the PKCE verifier.
+    "client_secret",
+    "id_token",
+    "access_token",
+    "code_verifier",
     "candidate",
     "current",
     "header",

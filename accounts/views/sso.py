@@ -4,7 +4,9 @@ the provider sends the browser back to `sso_callback`.
 
 Starting counts as a sign-in attempt (accounts.forms.count_attempt), so guessing which
 domains have single sign-on is throttled like guessing passwords; a covered address
-takes its attempt back.
+takes back this attempt only (the failures counted before it stay: starting single
+sign-on must not reset the password's limit). Someone with a second factor of their own
+types its code after the provider, as after a password (accounts.sign_in).
 """
 
 from django.contrib import messages
@@ -20,8 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.metrics import auth_failures
 
-from .. import sso
-from ..forms import count_attempt, forgive_attempt
+from .. import sign_in, sso
+from ..forms import count_attempt, take_back_attempt
 
 BACKEND = "accounts.backends.SessionUserBackend"
 
@@ -59,7 +61,7 @@ def sso_start(request):
             f"No single sign-on covers {email}: sign in with your password.",
         )
         return redirect("login")
-    forgive_attempt(request, email)
+    take_back_attempt(request, email)
     try:
         return sso.sso_begin(
             request,
@@ -83,7 +85,11 @@ def sso_callback(request):
         auth_failures.labels("sign_in").inc()
         messages.error(request, refusal.message)
         return redirect("login")
-    login(request, signed_in.user, backend=BACKEND)
     if signed_in.joined:
         messages.success(request, f"Welcome to {signed_in.account.name}.")
-    return redirect(_safe_next(request, signed_in.next_url) or "home")
+    next_url = _safe_next(request, signed_in.next_url) or reverse("home")
+    second_step = sign_in.ask_second_factor(request, signed_in.user, BACKEND, next_url)
+    if second_step is not None:
+        return second_step
+    login(request, signed_in.user, backend=BACKEND)
+    return redirect(next_url)

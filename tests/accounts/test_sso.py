@@ -277,3 +277,79 @@ def test_an_http_issuer_is_refused_in_production(settings, account):
             client_secret="y",
             domains="example.com",
         )
+
+
+# Review of 2026-12-06: a domain is not proven the account's, so its provider may sign in
+# only the account's own people; a second factor still follows; starting single sign-on
+# does not reset the password's limit.
+
+
+def test_a_member_of_another_account_too_is_not_signed_in_by_this_provider(
+    client, provider, sso_account
+):
+    alice = UserFactory(email="alice@example.com")
+    MembershipFactory(account=sso_account.account, user=alice)
+    MembershipFactory(user=alice)  # and of an account whose admins chose no provider
+    page = through_provider(client, provider, "alice@example.com")
+    assert "already signs in with a password here" in page.content.decode()
+    assert signed_in_as(client) is None
+    assert not AuditEvent.objects.filter(action="user.sso_sign_in").exists()
+
+
+def test_a_user_of_another_account_only_is_not_signed_in_nor_joined(
+    client, provider, sso_account
+):
+    other = MembershipFactory(user=UserFactory(email="alice@example.com")).account
+    through_provider(client, provider, "alice@example.com")
+    assert signed_in_as(client) is None
+    assert list(Membership.objects.filter(user__email="alice@example.com")) == list(
+        Membership.objects.filter(account=other)
+    )
+
+
+def test_an_operator_is_never_signed_in_by_an_accounts_provider(client, provider, sso_account):
+    operator = UserFactory(email="alice@example.com", is_staff=True)
+    MembershipFactory(account=sso_account.account, user=operator)
+    through_provider(client, provider, "alice@example.com")
+    assert signed_in_as(client) is None
+
+
+def test_only_sso_binds_only_the_accounts_own_people(client, provider, sso_account):
+    carol = UserFactory(email="carol@example.com", password="a-good-password-1")
+    MembershipFactory(user=carol)  # another account's member, on the same domain
+    sso.sso_configure(
+        account=sso_account.account,
+        issuer=provider.issuer,
+        client_id=CLIENT_ID,
+        domains=["example.com"],
+        only_sso=True,
+        default_role=Role.MEMBER,
+    )
+    assert not sso.password_refused("carol@example.com")
+    form = {"username": "carol@example.com", "password": "a-good-password-1"}
+    assert client.post("/accounts/login/", form).status_code == 302
+    assert signed_in_as(client) == carol
+
+
+def test_a_second_factor_follows_the_provider(client, provider, sso_account):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    alice = UserFactory(email="alice@example.com")
+    MembershipFactory(account=sso_account.account, user=alice)
+    TOTPDevice.objects.create(user=alice, name="Phone", confirmed=True)
+    page = through_provider(client, provider, "alice@example.com")
+    assert page.redirect_chain[-1][0] == "/accounts/login/code/"
+    assert signed_in_as(client) is None  # not before the code
+
+
+def test_starting_sso_does_not_reset_the_passwords_limit(client, sso_account):
+    from accounts.forms import EMAIL_FAILURES
+
+    UserFactory(email="dana@example.com", password="a-good-password-1")
+    wrong = {"username": "dana@example.com", "password": "not-the-password"}
+    for _ in range(EMAIL_FAILURES.limit - 1):
+        assert client.post("/accounts/login/", wrong).status_code == 200
+    start(client, "dana@example.com")  # a covered address: this attempt is taken back
+    assert client.post("/accounts/login/", wrong).status_code == 200
+    page = client.post("/accounts/login/", wrong)
+    assert "Too many failed sign-ins for this email" in page.content.decode()
