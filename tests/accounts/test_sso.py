@@ -296,9 +296,7 @@ def test_a_member_of_another_account_too_is_not_signed_in_by_this_provider(
     assert not AuditEvent.objects.filter(action="user.sso_sign_in").exists()
 
 
-def test_a_user_of_another_account_only_is_not_signed_in_nor_joined(
-    client, provider, sso_account
-):
+def test_a_user_of_another_account_only_is_not_signed_in_nor_joined(client, provider, sso_account):
     other = MembershipFactory(user=UserFactory(email="alice@example.com")).account
     through_provider(client, provider, "alice@example.com")
     assert signed_in_as(client) is None
