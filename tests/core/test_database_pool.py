@@ -22,6 +22,15 @@ def test_the_suite_runs_on_the_default_pool(db):
     assert settings.DATABASE_POOL_SIZE == 4  # outside gunicorn, by default
 
 
+def test_the_failover_sweep_is_in_place(db):
+    """core.backends.postgresql swaps psycopg_pool's private check (`_check`) for one
+    that sweeps the pool: if an upgrade renamed it, the sweep would stop silently."""
+    from core.backends.postgresql.base import check_and_sweep
+
+    connection.ensure_connection()
+    assert connection.pool._check is check_and_sweep
+
+
 def test_connections_dropped_in_the_pool_are_replaced_before_use(transactional_db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
