@@ -5,7 +5,9 @@ same moment. `exclusively(name)` takes a session-level advisory lock named by a 
 `name` with pg_try_advisory_lock: the first runner gets it, a second one at the same
 moment is told at once (NotAcquired) instead of doing the same work alongside it. The
 lock belongs to the database session, so a runner that dies loses it with its
-connection. On SQLite (one machine, writers serialised by the database) it is a no-op.
+connection; a live one releases it when its block ends (with the connection pool the
+session outlives the block, so the unlock in `finally` is what frees it). On SQLite
+(one machine, writers serialised by the database) it is a no-op.
 """
 
 import contextlib

@@ -7,7 +7,8 @@ its keys, its usage and its activity (audit.models.CustomerView says how it sees
 entries; here is who its own people and keys are, so that those stay named). Its
 labels (the ASP's notes) and its bill (what the ASP pays for it) are the ASP's: shown
 to the customer only if the top-level project says so (`customers_see_labels`,
-`customers_see_bills`, set in its Settings by those who may change it), both off
+`customers_see_bills`, set in its Settings by the account's admins: the settings page
+checks the role, projects.services.project_customers_see writes it), both off
 unless the ASP turns them on. Everyone else who reaches the subproject (the ASP's
 people, the parent's key) sees both.
 """

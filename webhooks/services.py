@@ -63,6 +63,18 @@ def _locked_parent(project: Project) -> Project:
     return project
 
 
+def _record(actor: Actor, action: str, endpoint: Endpoint, changes) -> None:
+    """An endpoint's entry in the audit trail: on its project, named by its ID and URL."""
+    trail.record(
+        actor,
+        action,
+        project=endpoint.project,
+        target_id=endpoint.public_id,
+        target_label=endpoint.url[:255],
+        changes=changes,
+    )
+
+
 @sensitive_variables("endpoint")
 @transaction.atomic
 def endpoint_create(
@@ -90,13 +102,11 @@ def endpoint_create(
         event_types=clean_event_types(event_types),
         enabled=bool(enabled),
     )
-    trail.record(
+    _record(
         actor,
         "webhook_endpoint.create",
-        project=project,
-        target_id=endpoint.public_id,
-        target_label=url[:255],
-        changes=trail.created({f: getattr(endpoint, f) for f in FIELDS}),
+        endpoint,
+        trail.created({f: getattr(endpoint, f) for f in FIELDS}),
     )
     return endpoint, endpoint.secret
 
@@ -132,14 +142,7 @@ def endpoint_update(
             stored.disabled_reason, stored.failing_since = "", None
             fields += ["disabled_reason", "failing_since"]
         stored.save(update_fields=[*fields, "updated_at"])
-        trail.record(
-            actor,
-            "webhook_endpoint.update",
-            project=stored.project,
-            target_id=stored.public_id,
-            target_label=stored.url[:255],
-            changes=changes,
-        )
+        _record(actor, "webhook_endpoint.update", stored, changes)
         if stored.enabled and not before["enabled"]:
             from .delivery import deliver
 
@@ -152,13 +155,11 @@ def endpoint_delete(*, endpoint: Endpoint, actor: Actor = SYSTEM) -> None:
     stored = (
         Endpoint.objects.select_for_update().select_related("project__account").get(pk=endpoint.pk)
     )
-    trail.record(
+    _record(
         actor,
         "webhook_endpoint.delete",
-        project=stored.project,
-        target_id=stored.public_id,
-        target_label=stored.url[:255],
-        changes=trail.deleted({f: getattr(stored, f) for f in FIELDS}),
+        stored,
+        trail.deleted({f: getattr(stored, f) for f in FIELDS}),
     )
     stored.delete()
 
@@ -176,12 +177,10 @@ def endpoint_rotate_secret(*, endpoint: Endpoint, actor: Actor = SYSTEM) -> tupl
     )
     stored.secret = new_secret()
     stored.save(update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"])
-    trail.record(
+    _record(
         actor,
         "webhook_endpoint.rotate_secret",
-        project=stored.project,
-        target_id=stored.public_id,
-        target_label=stored.url[:255],
-        changes={"old_signing_until": {"before": None, "after": stored.previous_secret_until}},
+        stored,
+        {"old_signing_until": {"before": None, "after": stored.previous_secret_until}},
     )
     return stored, stored.secret
