@@ -301,10 +301,10 @@ def billing_month_csv(request, public_id, month):
 
 
 def _subproject_for_limit(request, public_id, *, write=False):
-    """The subproject, if the user may see its parent (else 404); for a change, if they
-    may also write (else 403)."""
+    """The subproject, unless the user is its customer (the spend limit is the ASP's:
+    404); for a change, if they may also write (else 403)."""
     project = get_project_for_user(request.user, public_id)
-    if not project.is_subproject or not project.parent_visible:
+    if not project.is_subproject or is_customer_login(project):
         raise Http404("No such subproject.")
     if write and not can_write(project):
         raise PermissionDenied("Viewers cannot change spend limits.")

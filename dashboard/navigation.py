@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from projects import contributions
-from projects.customers import shown_to_customer
+from projects.customers import is_customer_login, may_see
 
 ACCOUNT_PAGES = {
     "Members": (
@@ -50,10 +50,10 @@ def project_links(request, project) -> list[Link]:
         return []
     url_name, public_id = _page(request)
     here = public_id == project.public_id
+    customer = is_customer_login(project)
     found = contributions.sections(
         subproject=project.is_subproject,
-        parent_visible=bool(getattr(project, "parent_visible", False)),
-        customer_sees=lambda what: shown_to_customer(project, what),
+        customer_sees=lambda what: may_see(project, what, customer=customer),
     )
     links = []
     for section in found:

@@ -122,6 +122,11 @@ def save_grants(request, formset) -> None:
         grant.pk = saved.pk
 
 
+# What a top-level project's ASP shows its customers (projects.customers), set here
+# through the same service as the dashboard's Settings (audited); a subproject has none.
+CUSTOMERS_SEE = ("customers_see_labels", "customers_see_bills")
+
+
 @admin.register(Project)
 class ProjectAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -157,6 +162,29 @@ class ProjectAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdm
             fields += ["account", "parent"]
         return fields
 
+    def get_exclude(self, request, obj=None):
+        if obj is None or obj.parent_id is not None:
+            return CUSTOMERS_SEE  # (a new project starts with both off)
+        return ()
+
+    def get_fieldsets(self, request, obj=None):
+        fields = self.get_fields(request, obj)
+        shown = [f for f in fields if f in CUSTOMERS_SEE]
+        if not shown:
+            return [(None, {"fields": fields})]
+        return [
+            (None, {"fields": [f for f in fields if f not in CUSTOMERS_SEE]}),
+            (
+                "What your customers see",
+                {
+                    "fields": shown,
+                    "description": "What this ASP shows its customers (a login granted "
+                    "only their subproject, or the subproject's own key) of their "
+                    "subproject. Both hidden unless turned on.",
+                },
+            ),
+        ]
+
     def get_inlines(self, request, obj):
         if obj is None or obj.parent_id is not None:
             # One level only: a subproject has no subprojects.
@@ -169,6 +197,13 @@ class ProjectAdmin(NoSecretLookupsMixin, ServiceErrorsAdminMixin, admin.ModelAdm
         actor = Actor.for_admin(request)
         if change:
             services.project_update(project=obj, name=obj.name, labels=obj.labels, actor=actor)
+            if any(field in form.changed_data for field in CUSTOMERS_SEE):
+                services.project_customers_see(
+                    project=obj,
+                    labels=obj.customers_see_labels,
+                    bills=obj.customers_see_bills,
+                    actor=actor,
+                )
         elif obj.parent_id is not None:
             created = services.subproject_create(
                 parent=obj.parent, name=obj.name, labels=obj.labels, actor=actor

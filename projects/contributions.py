@@ -88,18 +88,17 @@ def add_current_for(url_name: str, anchor: str, url_names: tuple[str, ...]) -> N
     raise LookupError(f"No section {url_name}#{anchor} to mark current.")
 
 
-def sections(
-    *, subproject: bool, parent_visible: bool = False, customer_sees: Callable = lambda what: False
-) -> list[Section]:
-    """The sections of a project, in order; of a subproject, those it has, and for its
-    customer (not `parent_visible`) only those the ASP shows it (`customer_sees(what)`,
-    projects.customers.shown_to_customer)."""
-    customer = subproject and not parent_visible
+def sections(*, subproject: bool, customer_sees: Callable = lambda what: False) -> list[Section]:
+    """The sections of a project, in order; of a subproject, those it has, leaving out a
+    section its customer sees only if the ASP shows it (`customers_see`) when
+    `customer_sees(what)` says no: for a subproject loaded for a user (the navigation),
+    projects.customers.may_see, the one rule; without it (a Projects menu row, which
+    does not know whether the user is the subproject's customer) as for its customer."""
     return [
         s
         for s in _sections
         if not (subproject and s.top_level_only)
-        and not (customer and s.customers_see and not customer_sees(s.customers_see))
+        and not (subproject and s.customers_see and not customer_sees(s.customers_see))
     ]
 
 

@@ -55,7 +55,7 @@ def _render_details(
         "suspend_form": suspend_form or SuspendForm(),
         # The Service API step is the ASP's to take: never shown to its customer's login.
         "service_api_reminder": project.is_subproject
-        and project.parent_visible
+        and not is_customer_login(project)
         and not ReminderDismissal.objects.filter(
             user=request.user, project=project, reminder=ReminderDismissal.SERVICE_API
         ).exists(),
@@ -74,7 +74,8 @@ def _render_details(
         else None,
         "can_set_customers_see": _can_set_customers_see(project),
     }
-    if project.parent_visible:  # its flags (the spend limit's), for those who see billing
+    # A subproject's flags (the spend limit's) are the ASP's: not for its customer.
+    if project.is_subproject and not is_customer_login(project):
         load_row_flags(project)
     return render(request, "projects/project_detail.html", context, status=status)
 

@@ -145,3 +145,49 @@ def test_customers_cannot_open_the_admin(client, admin_user):
     response = client.get("/admin/projects/project/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def _change_form_data(response) -> dict:
+    """What the admin's change form posts back unchanged: its fields and its inlines'
+    management forms (no inline row changed)."""
+    data = {}
+    form = response.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        data[name] = form[name].value() if not isinstance(value, bool) else value
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for inline_form in formset.formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None:
+                    data[inline_form.add_prefix(name)] = value
+    return {k: v for k, v in data.items() if v is not False}
+
+
+def test_what_customers_see_is_set_in_the_admin_through_the_service(
+    admin_client, project, subproject
+):
+    """The operators' admin shows a top-level project's "What your customers see" and
+    saves it through projects.services.project_customers_see (audited), as the
+    dashboard's Settings do; a subproject has no such setting."""
+    from audit.models import AuditEvent
+
+    url = f"/admin/projects/project/{project.pk}/change/"
+    response = admin_client.get(url)
+    assert "What your customers see" in response.content.decode()
+    data = _change_form_data(response)
+    data["customers_see_bills"] = "on"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    project.refresh_from_db()
+    assert project.customers_see_bills and not project.customers_see_labels
+    entry = AuditEvent.objects.filter(action="project.customers_see").get()
+    assert entry.project_id == project.public_id and entry.source == "admin"
+    page = admin_client.get(f"/admin/projects/project/{subproject.pk}/change/")
+    assert "What your customers see" not in page.content.decode()
+    assert "customers_see_bills" not in page.context["adminform"].form.fields
