@@ -92,21 +92,32 @@ def all_hashes(secret: str) -> list[str]:
 def secret_matches(secret: str, stored_hash: str) -> bool:
     """True when `stored_hash` is `secret`'s hash under the current pepper or a
     fallback. Every pepper is tried, so the time taken does not say which matched."""
+    return match(secret, stored_hash) is not None
+
+
+@sensitive_variables()
+def match(secret: str, stored_hash: str) -> str | None:
+    """None unless `stored_hash` is `secret`'s hash under the current pepper or a
+    fallback; then the hash under the current pepper (what to store, if it differs).
+    Every pepper is tried, so the time taken does not say which matched."""
+    hashes = all_hashes(secret)
     matched = False
-    for candidate in all_hashes(secret):
+    for candidate in hashes:
         matched |= hmac.compare_digest(candidate, stored_hash)
-    return matched
+    return hashes[0] if matched else None
 
 
-def rehash_if_old(model, pk, field: str, stored_hash: str, secret: str) -> None:
+def rehash_if_old(model, pk, field: str, stored_hash: str, secret: str, current=None) -> None:
     """Re-hash a credential found under an older pepper with the current one.
 
     A compare-and-set (`UPDATE … WHERE pk = … AND hash = <the old hash>`): two requests
     racing both compute the same new hash, the second updates nothing, and neither
     overwrites a hash changed meanwhile (a rotation). The row is `model`'s `pk`; its
     queryset is built only when there is something to write (this runs on every
-    authenticated request, and building one costs more than the rest of the check)."""
-    current = hash_secret(secret)
+    authenticated request, and building one costs more than the rest of the check).
+    `current`, the secret's hash under the current pepper, when the caller has it
+    (match); else it is computed."""
+    current = hash_secret(secret) if current is None else current
     if not hmac.compare_digest(current, stored_hash):
         model._default_manager.filter(pk=pk, **{field: stored_hash}).update(**{field: current})
 

@@ -385,9 +385,10 @@ def _key_for_well_formed(key_id: str, secret: str, target: str | None) -> KeyRec
     """key_for_credentials for credentials already found could_be_valid (authenticate
     checks their shape first, to count only those; once is enough per request)."""
     key = _active_key(key_id, target)
-    if key is None or not credentials.secret_matches(secret, key.secret_hash):
+    current = credentials.match(secret, key.secret_hash) if key is not None else None
+    if current is None:
         return None
-    credentials.rehash_if_old(AccessKey, key.pk, "secret_hash", key.secret_hash, secret)
+    credentials.rehash_if_old(AccessKey, key.pk, "secret_hash", key.secret_hash, secret, current)
     return key
 
 
