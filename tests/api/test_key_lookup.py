@@ -39,10 +39,17 @@ def test_agrees_with_the_queryset_in_every_state(project, subproject):
 
 
 def test_loads_the_key_and_its_project(db):
-    # Distinct ids for accounts and projects, so that no column can pass for another.
-    AccountFactory.create_batch(3)
-    project = ProjectFactory(account=AccountFactory())
+    # Distinct ids for accounts and projects, so that no column can pass for another
+    # (the sequences' positions depend on the tests run before: PostgreSQL's are not
+    # rolled back).
+    project = ProjectFactory()
     subproject = ProjectFactory(parent=project, name="Taco Time")
+    account = AccountFactory()
+    while account.pk in (project.pk, subproject.pk):
+        account = AccountFactory()
+    Project.objects.filter(pk__in=[project.pk, subproject.pk]).update(account=account)
+    project.refresh_from_db()
+    subproject.refresh_from_db()
     assert len({project.pk, subproject.pk, project.account_id}) == 3
     services.project_update(project=subproject, labels={"tier": "gold"})
     created, _ = services.access_key_create(project=subproject, display_name="k")
