@@ -193,6 +193,12 @@ def _load(args):
 
 
 def requests_per_second(port, path, headers, seconds, processes=2, threads=4) -> float:
+    ok, elapsed = requests_served(port, path, headers, seconds, processes, threads)
+    return ok / elapsed
+
+
+def requests_served(port, path, headers, seconds, processes=2, threads=4) -> tuple[int, float]:
+    """(requests answered 200, seconds taken) of a load of `seconds`, after a warm-up."""
     _load((port, path, headers, 0.5, 1))  # warm up both workers' imports and caches
     with ProcessPoolExecutor(processes) as pool:
         started = time.monotonic()
@@ -202,7 +208,7 @@ def requests_per_second(port, path, headers, seconds, processes=2, threads=4) ->
     errors = sum(r[1] for r in results)
     if errors:
         raise RuntimeError(f"{errors} requests did not answer 200")
-    return ok / elapsed
+    return ok, elapsed
 
 
 def main():

