@@ -130,7 +130,7 @@ def test_no_secret_in_401_404_or_500_answers_and_reports(client, project, all_lo
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(credentials, "secret_matches", explode)
+    monkeypatch.setattr(credentials, "match", explode)
     raising = Client(raise_request_exception=False)
     response = raising.get(
         f"/api/v1/projects/{project.public_id}/accessKeys",
