@@ -30,9 +30,14 @@ RECORD_ID_MAX_LENGTH = 128
 class UsageRecord(models.Model):
     """One record as a platform service sent it: a quantity of a metric in one hour.
 
-    Kept USAGE_RECORD_RETENTION_DAYS (purge_usage_records deletes older ones), long
-    enough to recognise a retried record by its ID; a record for an older hour is
-    refused, so a very late retry can never count twice.
+    Kept USAGE_RECORD_RETENTION_DAYS (purge_usage_records removes older ones); a
+    record for an older hour is refused, so a very late retry can never count twice.
+
+    On PostgreSQL the table is partitioned by month of `hour` (usage/partitions.py,
+    ADR 0118) and its real primary key is (record_id, hour): a partitioned table's
+    unique keys must hold the partition key. A record ID is still unique, because a
+    record is stored only after its ID went into UsageRecordKey; Django's `record_id`
+    primary key says so to the ORM.
     """
 
     record_id = models.CharField(max_length=RECORD_ID_MAX_LENGTH, primary_key=True)
@@ -49,6 +54,21 @@ class UsageRecord(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=0), name="usage_record_quantity"),
         ]
+
+    def __str__(self):
+        return self.record_id
+
+
+class UsageRecordKey(models.Model):
+    """The ID of every stored usage record, in one unpartitioned table (ADR 0119):
+    what decides that a record is new (INSERT … ON CONFLICT (record_id) DO NOTHING
+    RETURNING), whatever month its hour falls in. Purged with the records' window.
+    """
+
+    record_id = models.CharField(max_length=RECORD_ID_MAX_LENGTH, primary_key=True)
+    # The retention purge deletes by hour, in batches (this table is narrow); its index
+    # is made by migration 0006, BRIN on PostgreSQL like the records' was (0002).
+    hour = models.DateTimeField()
 
     def __str__(self):
         return self.record_id

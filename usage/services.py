@@ -2,7 +2,7 @@
 all call these, so each rule lives once. Refusals are core.errors' typed errors.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -17,9 +17,9 @@ from core.errors import InvalidItems, InvalidValue, WrongState
 from core.metrics import usage_newest_hour, usage_records
 from core.validation import clean_display_name
 
-from . import ingest, signals, storage
+from . import ingest, partitions, signals, storage
 from .metrics import METRICS
-from .models import PLATFORM_SCOPES, PlatformToken, PurgedProject, UsageRecord
+from .models import PLATFORM_SCOPES, PlatformToken, PurgedProject, UsageRecord, UsageRecordKey
 from .periods import month_of
 
 PLATFORM_TOKEN_PREFIX = "cpt_"  # noqa: S105 - the prefix of platform tokens, not one
@@ -44,10 +44,22 @@ def usage_record(*, records: list, actor: Actor = SYSTEM, now: datetime | None =
     if checked.faults:
         _count_rejected(checked.faults, len(records))
         raise InvalidItems(ingest.summary(checked.faults, len(records)), details=checked.faults)
+    try:
+        return _store(checked, total=len(records))
+    except partitions.INSERT_ERRORS as error:
+        # An hour whose month has no partition yet (PostgreSQL, the job did not run):
+        # create it and store the batch again (usage/partitions.py).
+        if not partitions.is_missing_partition(error):
+            raise
+        partitions.create_for(record.hour for _, record in checked.records)
+        return _store(checked, total=len(records))
+
+
+def _store(checked: ingest.Checked, *, total: int) -> Recorded:
     with transaction.atomic():
         inserted = storage.insert_records(record for _, record in checked.records)
         if len(inserted) < len(checked.records):
-            _refuse_changed_records(checked, inserted, total=len(records))
+            _refuse_changed_records(checked, inserted, total=total)
         added = [record for _, record in checked.records if record.record_id in inserted]
         storage.add_to_totals(added, checked.family_of)
         if added:
@@ -55,8 +67,8 @@ def usage_record(*, records: list, actor: Actor = SYSTEM, now: datetime | None =
             touched = {r.project_public_id: checked.family_of[r.project_public_id] for r in added}
             months = frozenset(month_of(r.hour) for r in added)
             transaction.on_commit(lambda: signals.send_usage_recorded(touched, months))
-        transaction.on_commit(lambda: _count_recorded(added, len(records) - len(inserted)))
-    return Recorded(accepted=len(inserted), duplicates=len(records) - len(inserted))
+        transaction.on_commit(lambda: _count_recorded(added, total - len(inserted)))
+    return Recorded(accepted=len(inserted), duplicates=total - len(inserted))
 
 
 def _count_recorded(added, duplicates: int) -> None:
@@ -123,16 +135,41 @@ def usage_history_add(
         return len(storage.insert_days_once(days, family_of))
 
 
-def usage_records_purge(*, now: datetime | None = None, batch: int = 10_000) -> int:
-    """Delete records for hours before the retention window, `batch` at a time (short
-    transactions that never hold the table); the daily and monthly totals stay."""
-    cutoff = ingest.window_start(now or timezone.now())
+def usage_records_purge(*, now: datetime | None = None, batch: int = 10_000) -> "Purged":
+    """Records for hours before the retention window go; the daily and monthly totals stay.
+
+    On PostgreSQL (partitioned records, ADR 0118): the partitions of the months ahead
+    are created, and a month's partition is dropped once all its hours are past the
+    window (no row is deleted). On SQLite the rows are deleted `batch` at a time. Either
+    way the record IDs past the window are deleted in batches (short transactions that
+    never hold the table). Returns what was done."""
+    now = now or timezone.now()
+    cutoff = ingest.window_start(now)
+    purged = Purged()
+    if partitions.in_use():
+        purged.partitioned = True
+        purged.created = partitions.create_ahead(now, cutoff)
+        purged.dropped = partitions.drop_expired(cutoff)
+    else:
+        purged.deleted = _delete_before(UsageRecord, cutoff, batch)
+    purged.keys = _delete_before(UsageRecordKey, cutoff, batch)
+    return purged
+
+
+@dataclass
+class Purged:
+    partitioned: bool = False  # PostgreSQL's monthly partitions (else one table)
+    deleted: int = 0  # records deleted (SQLite)
+    keys: int = 0  # record IDs past the window
+    created: list = field(default_factory=list)  # partitions created (PostgreSQL)
+    dropped: list = field(default_factory=list)  # partitions dropped (PostgreSQL)
+
+
+def _delete_before(model, cutoff: datetime, batch: int) -> int:
     deleted = 0
     while True:
-        ids = UsageRecord.objects.filter(hour__lt=cutoff).values_list("record_id", flat=True)[
-            :batch
-        ]
-        count, _ = UsageRecord.objects.filter(record_id__in=list(ids)).delete()
+        ids = model.objects.filter(hour__lt=cutoff).values_list("record_id", flat=True)[:batch]
+        count, _ = model.objects.filter(record_id__in=list(ids)).delete()
         deleted += count
         if count < batch:
             return deleted

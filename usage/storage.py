@@ -1,10 +1,12 @@
 """Set-based writes of usage: one statement per table per batch, never one per record
 (core.upsert builds and runs them).
 
-- Records: INSERT … ON CONFLICT (record_id) DO NOTHING RETURNING record_id. What comes
-  back is exactly what this transaction added; a record already stored (a retry, or a
-  simultaneous identical batch, which waits on the unique index until the first
-  commits) comes back absent and is counted nowhere.
+- Records: their IDs first, INSERT INTO the keys table … ON CONFLICT (record_id) DO
+  NOTHING RETURNING record_id (ADR 0119). What comes back is exactly what this
+  transaction added; a record already stored (a retry, in any month, or a simultaneous
+  identical batch, which waits on the unique index until the first commits) comes back
+  absent and is counted nowhere. Then only those records are copied into the records
+  table (partitioned by month on PostgreSQL, ADR 0118), which needs no unique check.
 - Totals: INSERT … ON CONFLICT (key) DO UPDATE SET quantity = quantity + excluded's, an
   upsert that adds, for the project's day and month and its family's day.
 
@@ -15,9 +17,9 @@ them in the same order and cannot deadlock.
 from collections import defaultdict
 from datetime import date
 
-from core.upsert import upsert
+from core.upsert import bulk_insert, upsert
 
-from .models import DailyUsage, FamilyDailyUsage, MonthlyUsage, UsageRecord
+from .models import DailyUsage, FamilyDailyUsage, MonthlyUsage, UsageRecord, UsageRecordKey
 from .periods import month_of
 
 # Record IDs per query when reading stored records back (SQLite's parameter limit).
@@ -32,10 +34,13 @@ RECORD_FIELDS = ("record_id", "project_public_id", "metric", "hour", "quantity")
 def insert_records(records) -> set[str]:
     """Store the records not stored yet; the IDs of those this call stored."""
     rows = sorted((r.record_id, r.project_public_id, r.metric, r.hour, r.quantity) for r in records)
+    keys = [(record_id, hour) for record_id, _, _, hour, _ in rows]
     inserted = upsert(
-        UsageRecord, RECORD_FIELDS, rows, conflict=["record_id"], returning=["record_id"]
+        UsageRecordKey, ("record_id", "hour"), keys, conflict=["record_id"], returning=["record_id"]
     )
-    return {row[0] for row in inserted}
+    new = {row[0] for row in inserted}
+    bulk_insert(UsageRecord, RECORD_FIELDS, [row for row in rows if row[0] in new])
+    return new
 
 
 def stored_records(record_ids) -> dict[str, tuple]:
