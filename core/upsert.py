@@ -179,6 +179,18 @@ def _adapted(rows, datetimes: tuple[int, ...]):
     return adapted
 
 
+def pg_arrays(rows, width: int) -> list[str]:
+    """PostgreSQL: the rows (tuples of `width` values) as one array literal per column,
+    for a caller's own `unnest(%s::type[], …)` statement (run it through
+    server_bound_cursor(), like upsert's)."""
+    return [_pg_array([row[i] for row in rows]) for i in range(width)]
+
+
+def server_bound_cursor():
+    """A cursor whose parameters the server binds (see _server_bound_cursor)."""
+    return _server_bound_cursor()
+
+
 def _pg_type(field) -> str:
     """The column's type without its size ("varchar", "numeric"): an array of it is cast
     without cutting a value short; the column still checks the size."""
