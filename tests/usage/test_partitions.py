@@ -3,8 +3,10 @@ the table is partitioned, the job creates the months ahead and is idempotent, re
 drops whole months only, and a record ID is unique across months, also when two
 connections send it at once. SQLite keeps one table."""
 
+import importlib
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -132,3 +134,51 @@ def test_two_connections_sending_one_record_id_count_it_once():
     assert sorted((r.accepted, r.duplicates) for r in results) == [(0, 1), (1, 0)]
     assert UsageRecord.objects.count() == UsageRecordKey.objects.count() == 1
     assert DailyUsage.objects.get().quantity == 7
+
+
+@POSTGRESQL_ONLY
+def test_the_migration_converts_a_table_that_holds_records(project):
+    """usage.0006 on a database with records in the previous layout (one table keyed by
+    record_id): the window's rows move into the monthly partitions, their IDs into the
+    keys table, older rows are left behind, and a retry of a moved record is a
+    duplicate. (All in the test's transaction: PostgreSQL's DDL rolls back with it.)"""
+    migration = importlib.import_module("usage.migrations.0006_partitioned_records")
+    hour = last_full_hour()
+    rows = [
+        ("in-1", hour),
+        ("in-2", hour - timedelta(days=20)),
+        ("in-3", hour - timedelta(days=34)),
+        ("past", hour - timedelta(days=80)),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TABLE "usage_usagerecord"')
+        cursor.execute("DELETE FROM usage_usagerecordkey")
+        cursor.execute(
+            "CREATE TABLE usage_usagerecord (record_id varchar(128) PRIMARY KEY,"
+            " project_public_id varchar(26) NOT NULL, metric varchar(32) NOT NULL,"
+            " hour timestamptz NOT NULL, quantity bigint NOT NULL,"
+            " received_at timestamptz NOT NULL DEFAULT now())"
+        )
+        for record_id, at in rows:
+            cursor.execute(
+                "INSERT INTO usage_usagerecord (record_id, project_public_id, metric, hour, "
+                "quantity) VALUES (%s, %s, 'sms.outbound', %s, 4)",
+                [record_id, project.public_id, at],
+            )
+    migration.forwards(None, SimpleNamespace(connection=connection))
+    assert partitions.in_use()
+    assert sorted(UsageRecord.objects.values_list("record_id", flat=True)) == [
+        "in-1",
+        "in-2",
+        "in-3",
+    ]
+    assert UsageRecordKey.objects.count() == 3
+    assert "usage_usagerecord_unpartitioned" not in connection.introspection.table_names()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('usage_usagerecord_pkey') IS NOT NULL")
+        assert cursor.fetchone() == (True,)
+    retry = record(project, 4, hour=hour, record_id="in-1")
+    assert services.usage_record(records=[retry]).duplicates == 1
+    # Running it again (an interrupted migrate run a second time) changes nothing.
+    migration.forwards(None, SimpleNamespace(connection=connection))
+    assert UsageRecord.objects.count() == 3
