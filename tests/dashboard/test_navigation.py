@@ -109,13 +109,17 @@ def test_no_navigation_when_signed_out(client):
     assert b'class="site-nav"' not in client.get("/accounts/login/").content
 
 
-def test_one_breadcrumb_style(client_for, admin_user, project, subproject):
+def test_one_breadcrumb_style(client_for, admin_user, project, subproject, settings):
     """Breadcrumbs separate their steps with one sign, the right-pointing angle quote
     (not a middle dot or ">"; a subproject's `{Parent} > {Subproject}` title is a name,
-    not a step)."""
+    not a step), each step its own link (never one link over a separator)."""
     from projects import services
+    from webhooks.services import endpoint_create
 
     key, _ = services.access_key_create(project=project, display_name="CI")
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # (an address that needs no name lookup)
+    endpoint, _ = endpoint_create(project=project, url="http://127.0.0.1:9/hooks")
+    hooks = f"/projects/{project.public_id}/webhooks/"
     client = client_for(admin_user)
     pages = [
         f"/projects/{subproject.public_id}/",
@@ -126,6 +130,9 @@ def test_one_breadcrumb_style(client_for, admin_user, project, subproject):
         f"/projects/{project.public_id}/billing/",
         f"/projects/{subproject.public_id}/billing/",
         f"/accounts/{project.account.public_id}/members/invite/",
+        f"{hooks}new/",
+        f"{hooks}{endpoint.public_id}/rotate/",
+        f"{hooks}{endpoint.public_id}/delete/",
     ]
     for url in pages:
         html = client.get(url).content.decode()
@@ -133,3 +140,5 @@ def test_one_breadcrumb_style(client_for, admin_user, project, subproject):
         assert crumb, url
         text = re.sub(r"<[^>]+>", "", crumb.group(1)).replace(f"{project.name} &gt; ", "")
         assert "·" not in text and "&gt;" not in text and ":" not in text, (url, text)
+        links = re.findall(r"<a [^>]*>(.*?)</a>", crumb.group(1), re.S)
+        assert not [link for link in links if "›" in link], (url, links)
