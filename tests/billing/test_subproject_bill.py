@@ -200,3 +200,17 @@ def test_the_api_pages_and_refuses_bad_months(client, project, subproject, usage
     assert (status, word) == (400, "INVALID_ARGUMENT") and "YYYY-MM" in message
     future = THIS.replace(year=THIS.year + 1)
     assert error_of(call(client, "GET", f"{base}/{future:%Y-%m}", auth))[:2] == (404, "NOT_FOUND")
+
+
+def test_a_customer_shown_its_bill_sees_none_of_the_asp_s_own(
+    client_for, admin_user, customer, project, subproject, usage
+):
+    """Shown its bill, a customer login reads it without the ASP's spend limit link or
+    its "re-bill" note (projects.customers decides who is the customer)."""
+    project_customers_see(project=project, bills=True)
+    spend_limit = f'href="/projects/{subproject.public_id}/spend-limit/"'
+    for user, asp in ((admin_user, True), (customer, False)):
+        page = client_for(user).get(f"/projects/{subproject.public_id}/billing/")
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert (spend_limit in html) is asp and ("re-bill this customer" in html) is asp, user
