@@ -16,9 +16,10 @@
 """
 
 import time
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
-from django.db import IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 try:
     from psycopg.errors import CheckViolation
@@ -93,18 +94,38 @@ def create(months, *, cursor=None) -> list[str]:
     return made
 
 
+@contextmanager
+def _lock_timeout(cursor):
+    """LOCK_TIMEOUT for this session while the block runs, then the setting it had (the
+    connection goes back to a pool and serves other work)."""
+    cursor.execute("SELECT current_setting('lock_timeout')")
+    (before,) = cursor.fetchone()
+    cursor.execute("SELECT set_config('lock_timeout', %s, false)", [LOCK_TIMEOUT])
+    try:
+        yield
+    finally:
+        cursor.execute("SELECT set_config('lock_timeout', %s, false)", [before])
+
+
 def create_ahead(now: datetime, window_start: datetime) -> list[str]:
     """The job: partitions from the window's first month to MONTHS_AHEAD months ahead."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('lock_timeout', %s, false)", [LOCK_TIMEOUT])
-        return create(
-            months_of(window_start.date(), add_months(month_of(now), MONTHS_AHEAD)), cursor=cursor
-        )
+    months = months_of(window_start.date(), add_months(month_of(now), MONTHS_AHEAD))
+    with connection.cursor() as cursor, _lock_timeout(cursor):
+        return create(months, cursor=cursor)
 
 
 def create_for(hours) -> list[str]:
-    """Ingest's fallback: the partitions of these hours' months (see the module's note)."""
-    return create({month_of(hour.astimezone(UTC)) for hour in hours})
+    """Ingest's fallback: the partitions of these hours' months (see the module's note).
+    Two batches may find the same month missing at once: the one whose CREATE loses the
+    race finds the partition there, made by the other."""
+    months = {month_of(hour.astimezone(UTC)) for hour in hours}
+    try:
+        with transaction.atomic():
+            return create(months)
+    except DatabaseError:
+        if {name(month) for month in months} <= existing().keys():
+            return []
+        raise
 
 
 # What an insert into a month without partition raises: Django's IntegrityError, or
@@ -134,8 +155,7 @@ def drop_expired(window_start: datetime, *, timings: dict | None = None) -> list
         for table, pending in sorted(existing().items())
         if _month(table) and add_months(_month(table), 1) <= window_start.date()
     ]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('lock_timeout', %s, false)", [LOCK_TIMEOUT])
+    with connection.cursor() as cursor, _lock_timeout(cursor):
         for table, pending in expired:
             started = time.perf_counter()
             if not connection.in_atomic_block:
