@@ -123,6 +123,11 @@ FIELD_LABELS = {
     "user_permissions": "Permissions",
     "usable": "Password sign-in",
     "scopes": "Scopes",
+    "url": "URL",
+    "description": "Description",
+    "event_types": "Event types",
+    "enabled": "Enabled",
+    "old_signing_until": "Old secret signs until",
 }
 
 
