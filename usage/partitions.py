@@ -81,15 +81,24 @@ def create(months, *, cursor=None) -> list[str]:
     for month in sorted(set(months)):
         if name(month) in have:
             continue
-        sql = (
-            f'CREATE TABLE IF NOT EXISTS "{name(month)}" PARTITION OF "{TABLE}" '
-            f"FOR VALUES FROM ({_bound(month)}) TO ({_bound(add_months(month, 1))})"
+        # A table of the parent's shape, then ATTACH: it takes SHARE UPDATE EXCLUSIVE on
+        # the records table (reads and writes go on), where CREATE TABLE … PARTITION OF
+        # takes ACCESS EXCLUSIVE (measured in pg_locks). Attaching an empty table with no
+        # DEFAULT partition scans nothing; its primary key index is made by the ATTACH.
+        # A table made by a run that stopped before its ATTACH is attached now.
+        statements = (
+            f'CREATE TABLE IF NOT EXISTS "{name(month)}" '
+            f'(LIKE "{TABLE}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
+            f'ALTER TABLE "{TABLE}" ATTACH PARTITION "{name(month)}" '
+            f"FOR VALUES FROM ({_bound(month)}) TO ({_bound(add_months(month, 1))})",
         )
         if cursor is not None:
-            cursor.execute(sql)
+            for sql in statements:
+                cursor.execute(sql)
         else:
             with connection.cursor() as own:
-                own.execute(sql)
+                for sql in statements:
+                    own.execute(sql)
         made.append(name(month))
     return made
 

@@ -57,12 +57,25 @@ def test_the_job_creates_the_months_ahead_and_is_idempotent(db):
     now = timezone.now()
     ahead = [add_months(month_of(now), n) for n in range(1, partitions.MONTHS_AHEAD + 1)]
     # As if the job had not run: the last month ahead is missing.
+    last = partitions.name(ahead[-1])
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP TABLE "{partitions.name(ahead[-1])}"')
+        cursor.execute(f'DROP TABLE "{last}"')
+        # ... and one before it made its table but stopped before attaching it.
+        cursor.execute(f'DROP TABLE "{partitions.name(ahead[-2])}"')
+        cursor.execute(
+            f'CREATE TABLE "{partitions.name(ahead[-2])}" '
+            '(LIKE "usage_usagerecord" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)'
+        )
     out = StringIO()
     call_command("purge_usage_records", stdout=out)
     assert f"Created the partition {partitions.name(ahead[-1])}." in out.getvalue()
     assert {partitions.name(month) for month in ahead} <= _partitions()
+    with connection.cursor() as cursor:  # each with the records' primary key
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = ANY(%s) AND indexname LIKE %s",
+            [[partitions.name(month) for month in ahead[-2:]], "%_pkey"],
+        )
+        assert cursor.fetchone() == (2,)
     again = StringIO()
     with connection.cursor() as cursor:
         cursor.execute("SET lock_timeout = '3min'")
