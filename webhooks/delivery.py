@@ -2,7 +2,8 @@
 
 - fan_out (events.outbox's listener, in the event's transaction): a Delivery for each
   enabled endpoint of the family that wants the event, and a `deliver` task for each
-  such endpoint. A rolled-back change leaves neither.
+  such endpoint that has none queued yet (`wake`: one pending task per endpoint, not one
+  per change; ADR 0122). A rolled-back change leaves neither.
 - deliver (a task): takes the endpoint's lease (one worker at a time per endpoint),
   sends its due deliveries oldest first, in batches (read together, sent one by one
   over one kept-alive connection, their attempts logged together); the first failure stops
@@ -46,10 +47,13 @@ def now():
 
 def fan_out(events: list[Event]) -> None:
     families = {event.family_id for event in events}
+    # Locked until the change commits (see `wake`): the family's changes are serialised
+    # by its sequence row already, so this makes no change wait for another.
     endpoints = list(
-        Endpoint.objects.filter(project__public_id__in=families, enabled=True).select_related(
-            "project"
-        )
+        Endpoint.objects.filter(project__public_id__in=families, enabled=True)
+        .select_related("project")
+        .select_for_update(of=("self",))
+        .order_by("pk")
     )
     if not endpoints:
         return
@@ -60,8 +64,29 @@ def fan_out(events: list[Event]) -> None:
         if endpoint.project.public_id == event.family_id and endpoint.wants(event.type)
     ]
     Delivery.objects.bulk_create(deliveries)
-    for endpoint_pk in sorted({d.endpoint_id for d in deliveries}):
-        deliver.enqueue(endpoint_pk)
+    wanted = {d.endpoint_id for d in deliveries}
+    wake([e.pk for e in endpoints if e.pk in wanted and not e.delivery_pending])
+
+
+def wake(endpoint_pks, *, run_after=None) -> None:
+    """Queue a `deliver` task for each endpoint (in the caller's transaction, with its
+    row locked by the caller or by the UPDATE here) and mark it `delivery_pending`.
+
+    Coalescing (ADR 0122): a change whose endpoint is already marked enqueues nothing,
+    since the queued task has not yet looked. The task clears the mark *before* it
+    reads the deliveries, with an UPDATE that waits for the row lock of any change in
+    flight: a change that saw the mark set has committed its delivery by then (so the
+    task's read sees it), and a change after the clear sees it unset and queues a task.
+    No delivery is left without a task to send it."""
+    endpoint_pks = sorted(endpoint_pks)
+    if not endpoint_pks:
+        return
+    Endpoint.objects.filter(pk__in=endpoint_pks).update(delivery_pending=True)
+    for endpoint_pk in endpoint_pks:
+        if run_after is None:
+            deliver.enqueue(endpoint_pk)
+        else:
+            deliver.using(run_after=run_after).enqueue(endpoint_pk)
 
 
 # --- delivering ------------------------------------------------------------------------
@@ -71,8 +96,8 @@ def fan_out(events: list[Event]) -> None:
 def deliver(endpoint_pk: int) -> int:
     """Send the endpoint's due deliveries (see the module's note); how many succeeded."""
     endpoint = Endpoint.objects.filter(pk=endpoint_pk)
-    # Most runs under load find the work done by the run before (each change enqueues
-    # one): one query then. A delivery committed after this look has its own task.
+    # Before the first look (see `wake`): a delivery committed after it queues a task.
+    Endpoint.objects.filter(pk=endpoint_pk, delivery_pending=True).update(delivery_pending=False)
     if not _due(endpoint).exists():
         return 0
     sent = 0
@@ -220,9 +245,11 @@ def _record(endpoint: Endpoint, done: list, failed) -> None:
 
 
 def _wake_at(endpoint_pk: int, moment) -> None:
-    """Run `deliver` for the endpoint at `moment` (the sweeper catches it otherwise)."""
+    """Run `deliver` for the endpoint at `moment` (the sweeper catches it otherwise);
+    the changes before then enqueue nothing (their deliveries wait behind the retry)."""
     if deliver.get_backend().supports_defer:
-        deliver.using(run_after=moment).enqueue(endpoint_pk)
+        with transaction.atomic():
+            wake([endpoint_pk], run_after=moment)
 
 
 def _disable(endpoint: Endpoint, failing_for: timedelta) -> None:
@@ -281,6 +308,7 @@ def replay(endpoint: Endpoint, *, since=None, event_id: str | None = None) -> in
         [Delivery(endpoint=endpoint, event=e, replay=True, next_attempt_at=moment) for e in chosen]
     )
     if chosen and endpoint.enabled:
+        # A task now, whatever the mark says (it may stand for a retry's later task).
         deliver.enqueue(endpoint.pk)
     return len(chosen)
 

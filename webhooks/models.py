@@ -45,6 +45,9 @@ class Endpoint(models.Model):
     failing_since = models.DateTimeField(null=True, blank=True)
     # The worker delivering for it holds it until this time (webhooks.delivery).
     leased_until = models.DateTimeField(null=True, blank=True)
+    # A `deliver` task is queued for it and has not yet looked at its deliveries: a change
+    # adding one enqueues no other (ADR 0122; webhooks.delivery.wake).
+    delivery_pending = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
