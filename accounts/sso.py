@@ -25,6 +25,7 @@ logged nor audited (the audit entry says only that it changed).
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from authlib.integrations.django_client import OAuth, OAuthError
 from django.conf import settings
@@ -34,6 +35,7 @@ from joserfc.errors import JoseError
 
 from audit import trail
 from core.actors import SYSTEM, Actor, Kind, Source
+from core.addresses import UnsafeURL, public_addresses
 from core.client import client_address
 from core.errors import InvalidValue
 
@@ -96,7 +98,29 @@ def _clean_issuer(issuer: str) -> str:
             "names it (e.g. https://accounts.google.com).",
             field="issuer",
         )
+    try:
+        check_fetchable(issuer)
+    except UnsafeURL as refusal:
+        raise InvalidValue(
+            f"{refusal} Use your provider's public address.", field="issuer"
+        ) from None
     return issuer
+
+
+def check_fetchable(url: str) -> None:
+    """Refuse an address of the provider's that the server fetches (the issuer's
+    discovery document, its JWKS and token endpoints) unless it is public: an admin must
+    not make the console probe internal services (core.addresses, the webhooks' rule).
+    SSO_ALLOW_HTTP_ISSUERS (development and tests: a provider on 127.0.0.1) allows
+    local addresses too. Raise UnsafeURL."""
+    parts = urlsplit(url or "")
+    if not parts.hostname:
+        raise UnsafeURL(f"{url!r} has no host name.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise UnsafeURL(f"{url!r} has a port that is not a number from 1 to 65535.") from None
+    public_addresses(parts.hostname, port, allow_private=settings.SSO_ALLOW_HTTP_ISSUERS)
 
 
 def _snapshot(sso: SingleSignOn | None) -> dict:
@@ -133,8 +157,10 @@ def sso_configure(
         raise InvalidValue("Paste the client ID the provider gave you.", field="client_id")
     check_role(default_role)
     domains = clean_domains(domains)
+    # The account first, then its row (the order sso_remove takes too): two admins
+    # saving at once are serialised, and the audit's "before" is what the other left.
     Account.objects.select_for_update().get(pk=account.pk)
-    sso = SingleSignOn.objects.filter(account=account).first()
+    sso = SingleSignOn.objects.select_for_update().filter(account=account).first()
     before = _snapshot(sso)
     if sso is None:
         if not client_secret:
@@ -157,9 +183,14 @@ def sso_configure(
     sso.issuer, sso.client_id = issuer, client_id
     sso.only_sso, sso.default_role = bool(only_sso), default_role
     secret_changed = bool(client_secret) and client_secret != sso.client_secret
+    fields = ["issuer", "client_id", "only_sso", "default_role", "updated_at"]
     if client_secret:
         sso.client_secret = client_secret.strip()
-    sso.save()
+        fields.append("client_secret")
+    if sso.pk is None:
+        sso.save()
+    else:
+        sso.save(update_fields=fields)
     sso.domains.exclude(domain__in=domains).delete()
     try:
         with transaction.atomic():
@@ -182,7 +213,10 @@ def sso_configure(
 @transaction.atomic
 def sso_remove(*, account: Account, actor: Actor = SYSTEM) -> None:
     """Turn the account's single sign-on off: its addresses sign in with passwords."""
-    sso = SingleSignOn.objects.filter(account=account).first()
+    # Locked as sso_configure locks: of two removals at once, the second finds nothing
+    # left (one audit entry), and a removal never interleaves with a change.
+    Account.objects.select_for_update().get(pk=account.pk)
+    sso = SingleSignOn.objects.select_for_update().filter(account=account).first()
     if sso is None:
         return
     before = _snapshot(sso)
@@ -236,6 +270,15 @@ def sso_begin(request, sso: SingleSignOn, *, email: str, redirect_uri: str, next
     """The redirect to the provider (state, nonce and PKCE kept in the session)."""
     request.session[PENDING] = {"account": sso.account_id, "next": next_url}
     try:
+        # Checked again at each sign-in: the name may point elsewhere since it was set.
+        check_fetchable(sso.issuer)
+    except UnsafeURL as refusal:
+        logger.warning("SSO issuer refused for account %s: %s", sso.account.public_id, refusal)
+        raise SignInRefused(
+            "Your organisation's sign-in service is not at a public address, so the "
+            "console does not reach it: ask your administrator to check its issuer."
+        ) from None
+    try:
         return _client(sso).authorize_redirect(request, redirect_uri, login_hint=email)
     except (OAuthError, OSError, ValueError, KeyError) as error:
         logger.warning("SSO discovery failed for account %s: %s", sso.account.public_id, error)
@@ -268,9 +311,15 @@ def sso_complete(request) -> SignedIn:
         raise SignInRefused("Sign in again: this single sign-on answer is not this browser's.")
     client = _client(sso)
     try:
-        issuer = client.load_server_metadata().get("issuer")
+        check_fetchable(sso.issuer)
+        metadata = client.load_server_metadata()
+        issuer = metadata.get("issuer")
         if (issuer or "").rstrip("/") != sso.issuer:
             raise ValueError(f"the discovery document names another issuer: {issuer!r}")
+        # The discovery document names the addresses fetched next (the code is
+        # exchanged at the token endpoint, the keys read from the JWKS): public too.
+        for endpoint in ("token_endpoint", "jwks_uri"):
+            check_fetchable(metadata.get(endpoint) or "")
         # iss and aud explicitly: Authlib's default checks only iss, and accepts a
         # token for another audience when it names this client as its azp.
         token = client.authorize_access_token(
@@ -280,7 +329,7 @@ def sso_complete(request) -> SignedIn:
                 "aud": {"essential": True, "value": sso.client_id},
             },
         )
-    except (OAuthError, JoseError, OSError, ValueError, KeyError) as error:
+    except (OAuthError, JoseError, OSError, ValueError, KeyError, UnsafeURL) as error:
         # Never the token nor the secret: the error's own words (e.g. "invalid_claim").
         logger.info("SSO sign-in refused for account %s: %r", sso.account.public_id, error)
         raise SignInRefused(
@@ -303,6 +352,25 @@ def _may_sign_in_through(user: User, sso: SingleSignOn) -> bool:
     return accounts == {sso.account_id}
 
 
+def _existing_user(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()
+
+
+def _user_for(email: str) -> tuple[User, bool]:
+    """The user with this address, made (without a usable password) if there is none;
+    whether it was made now. Two first sign-ins of one new address at once both find
+    no one: the unique email lets one make it, and the other reads that one's user
+    (its insert waits for the first to commit) instead of failing."""
+    user = _existing_user(email)
+    if user is not None:
+        return user, False
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction goes on
+            return User.objects.create_user(email=email), True
+    except IntegrityError:
+        return User.objects.get(email__iexact=email), False
+
+
 def _join(request, sso: SingleSignOn, claims, next_url: str) -> SignedIn:
     email = str(claims.get("email") or "").strip().lower()
     address = client_address(request)
@@ -319,11 +387,8 @@ def _join(request, sso: SingleSignOn, claims, next_url: str) -> SignedIn:
             "with your password, or ask your administrator."
         )
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
-        created = user is None
-        if created:
-            user = User.objects.create_user(email=email)  # no usable password
-        elif not _may_sign_in_through(user, sso):
+        user, created = _user_for(email)
+        if not created and not _may_sign_in_through(user, sso):
             raise SignInRefused(
                 f"{email} already signs in with a password here: sign in with it (an "
                 "account's single sign-on signs in only the people of that account alone)."

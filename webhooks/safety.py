@@ -3,19 +3,18 @@ endpoint is saved and again at each delivery, against the addresses the name res
 to then, and the request goes to the very address checked (a name that resolved to a
 public address at the check cannot be made to point inside at the connection: DNS
 rebinding). WEBHOOK_ALLOW_PRIVATE (development and tests only) allows plain HTTP and
-loopback, private and link-local addresses.
+loopback, private and link-local addresses. The address rule itself is core.addresses
+(shared with single sign-on's provider).
 """
 
-import ipaddress
-import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from core.addresses import UnsafeURL, public_addresses
 
-class UnsafeURL(Exception):
-    """Why a URL is refused, in words for the person who gave it."""
+__all__ = ["Target", "UnsafeURL", "parse", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -44,23 +43,8 @@ def parse(url: str):
     return parts.scheme, parts.hostname, port, path
 
 
-def _refused(address) -> bool:
-    return not address.is_global or address.is_multicast
-
-
 def resolve(url: str) -> Target:
     """The URL's target, its host resolved now and every address it has checked."""
     scheme, host, port, path = parse(url)
-    try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise UnsafeURL(f"The host name {host} cannot be resolved.") from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found]
-    if not settings.WEBHOOK_ALLOW_PRIVATE:
-        for address in addresses:
-            if _refused(address):
-                raise UnsafeURL(
-                    f"{host} is not a public address ({address}): loopback, private, "
-                    "link-local and cloud metadata addresses are refused."
-                )
+    addresses = public_addresses(host, port, allow_private=settings.WEBHOOK_ALLOW_PRIVATE)
     return Target(scheme, host, port, str(addresses[0]), path)

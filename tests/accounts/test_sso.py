@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -351,3 +352,24 @@ def test_starting_sso_does_not_reset_the_passwords_limit(client, sso_account):
     assert client.post("/accounts/login/", wrong).status_code == 200
     page = client.post("/accounts/login/", wrong)
     assert "Too many failed sign-ins for this email" in page.content.decode()
+
+
+def test_a_state_not_from_this_session_is_refused_by_authlib(client, provider, sso_account):
+    """The provider's real answer, but its state swapped for one this session never
+    made: Authlib's own state check refuses it, and nothing is made."""
+    response = start(client, "newcomer@example.com")
+    browser = requests.Session()
+    browser.post(
+        f"{provider.url}/login/",
+        data={"username": "newcomer@example.com", "password": PASSWORD},
+        allow_redirects=False,
+    )
+    back = browser.get(response.url, allow_redirects=False).headers["Location"]
+    state = parse_qs(urlsplit(back).query)["state"][0]
+    forged = back.replace(f"state={state}", "state=not-this-sessions-state")
+    assert forged != back
+    page = client.get(forged.removeprefix("http://testserver"), follow=True)
+    assert "did not sign you in" in page.content.decode()
+    assert signed_in_as(client) is None
+    assert not User.objects.filter(email="newcomer@example.com").exists()
+    assert not AuditEvent.objects.filter(action="user.sso_sign_in").exists()
