@@ -140,7 +140,7 @@ class AdminLoginForm(ThrottledSignInMixin, AdminAuthenticationForm):
         if "code" not in self.fields:
             return cleaned
         user = self.get_user()
-        if not two_factor.has_two_factor(user):
+        if not two_factor.has_app(user):
             raise ValidationError(
                 "Operators sign in with two-factor: set it up on your profile in the "
                 "dashboard (Profile, Two-factor sign-in), then sign in here with a code.",
@@ -379,6 +379,41 @@ class TwoFactorDisableForm(forms.Form):
         elif two_factor.matching_device(self.user, code) is None:
             auth_failures.labels("password_change").inc()
             self.add_error("code", "That code is not valid.")
+        else:
+            PASSWORD_CHANGE_FAILURES.clear(subject)
+        return cleaned
+
+
+class PasskeyRemoveForm(forms.Form):
+    """Removing a passkey asks for the password, counted like a password change's (as
+    turning the authenticator app off does): a signed-in session alone must not be
+    enough to take a second factor away."""
+
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if not password:
+            return cleaned
+        subject = str(self.user.pk)
+        if PASSWORD_CHANGE_FAILURES.hit(subject) > PASSWORD_CHANGE_FAILURES.limit:
+            auth_failures.labels("password_change").inc()
+            raise ValidationError(
+                f"Too many wrong attempts. Try again in {SIGN_IN_WINDOW // 60} minutes.",
+                code="throttled",
+            )
+        if not self.user.check_password(password):
+            auth_failures.labels("password_change").inc()
+            self.add_error("password", "That is not your current password: the passkey stays.")
         else:
             PASSWORD_CHANGE_FAILURES.clear(subject)
         return cleaned

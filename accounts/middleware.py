@@ -33,6 +33,10 @@ class TwoFactorPolicyMiddleware:
     ALLOWED = (
         "two_factor",
         "two_factor_enable",
+        "passkey_name",
+        "passkey_register_begin",
+        "passkey_register_complete",
+        "passkey_script_text",
         "logout",
         "sign_out_everywhere",
         "login",

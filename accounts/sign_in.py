@@ -21,7 +21,9 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -30,7 +32,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.actors import Actor
 
-from . import services, two_factor
+from . import passkeys, services, two_factor
 from .forms import LoginForm, SignInCodeForm
 from .models import User
 from .time_zones import is_time_zone
@@ -106,17 +108,47 @@ def sign_in_code(request):
         return redirect("login")
     form = SignInCodeForm(request.POST or None, request=request, user=user)
     if request.method == "POST" and form.is_valid():
-        del request.session[PENDING]
-        user.backend = pending["backend"]
-        user._first_sign_in = user.last_login is None
-        user.otp_device = form.device  # kept in the session by django-otp's receiver
-        auth_login(request, user)
-        _finish(request, user, pending.get("zone", ""))
-        target = pending.get("next") or "/"
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            target = "/"
-        return redirect(target)
+        return redirect(second_step_passed(request, user, pending, form.device))
     status = 400 if form.errors else 200
-    return render(request, "registration/login_code.html", {"form": form}, status=status)
+    context = {"form": form, "passkeys": passkeys.has_passkey(user)}
+    if context["passkeys"]:
+        context["passkey_config"] = passkey_script_config(request)
+    return render(request, "registration/login_code.html", context, status=status)
+
+
+def pending_user(request):
+    """Who passed the first step in this session and may still take the second (within
+    PENDING_LIFETIME), or None."""
+    return _pending_user(request)[0]
+
+
+def second_step_passed(request, user, pending, device) -> str:
+    """Sign in `user`, who has just proved `device` (a code, or a passkey: accounts.views.
+    passkeys); where to go next."""
+    del request.session[PENDING]
+    user.backend = pending["backend"]
+    user._first_sign_in = user.last_login is None
+    user.otp_device = device  # kept in the session by django-otp's receiver
+    auth_login(request, user)
+    _finish(request, user, pending.get("zone", ""))
+    target = pending.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    return target
+
+
+def passkey_script_config(request) -> dict:
+    """The configuration django-otp-webauthn's script reads (a json_script): the
+    console's own endpoints (accounts.views.passkeys), never the library's sign-in with
+    a passkey alone."""
+    return {
+        "autocompleteLoginFieldSelector": None,
+        "nextFieldSelector": "input[name='next']",
+        "csrfToken": get_token(request),
+        "beginAuthenticationUrl": reverse("login_passkey_begin"),
+        "completeAuthenticationUrl": reverse("login_passkey_complete"),
+        "beginRegistrationUrl": reverse("passkey_register_begin"),
+        "completeRegistrationUrl": reverse("passkey_register_complete"),
+    }

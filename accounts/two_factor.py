@@ -22,6 +22,7 @@ from audit import trail
 from core.actors import SYSTEM, Actor
 from core.errors import InvalidValue, WrongState
 
+from . import passkeys
 from .models import User
 
 RECOVERY_CODES = 10
@@ -29,15 +30,23 @@ APP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 
 
-def has_two_factor(user) -> bool:
-    """Whether `user` signs in with a second factor (one query)."""
+def has_app(user) -> bool:
+    """Whether `user` has a confirmed authenticator app (TOTP)."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def has_two_factor_expression(user_field: str = "user") -> Exists:
+def has_two_factor(user) -> bool:
+    """Whether `user` signs in with a second factor: an authenticator app or a passkey
+    (accounts.passkeys). One query."""
+    return User.objects.filter(pk=user.pk).filter(has_two_factor_expression("pk")).exists()
+
+
+def has_two_factor_expression(user_field: str = "user"):
     """has_two_factor() of the row's `user_field`, to annotate a list with (the Members
-    page) in its own query."""
-    return Exists(TOTPDevice.objects.filter(user=OuterRef(user_field), confirmed=True))
+    page, the require-two-factor policy) in its own query."""
+    return Exists(
+        TOTPDevice.objects.filter(user=OuterRef(user_field), confirmed=True)
+    ) | passkeys.has_passkey_expression(user_field)
 
 
 def recovery_codes_left(user) -> int:
@@ -102,7 +111,7 @@ def two_factor_enable(*, user, device: TOTPDevice, code: str, actor: Actor = SYS
     """Confirm the authenticator app being set up with a code it shows; returns the
     ten recovery codes (shown once). Refused while another app is confirmed."""
     _lock(user)
-    if has_two_factor(user):
+    if has_app(user):
         # Only someone who proves the current app (turning it off first) may replace
         # it: else whoever holds a signed-in session could take the second factor over.
         raise WrongState(
@@ -130,7 +139,7 @@ def two_factor_enable(*, user, device: TOTPDevice, code: str, actor: Actor = SYS
 def recovery_codes_regenerate(*, user, actor: Actor = SYSTEM) -> list[str]:
     """Ten new recovery codes (shown once); the old ones stop working."""
     _lock(user)
-    if not has_two_factor(user):
+    if not has_app(user):
         raise WrongState("Two-factor sign-in is not on: set up an authenticator app first.")
     codes = _new_recovery_codes(user)
     _record(actor, "user.recovery_codes", user)
@@ -142,7 +151,7 @@ def two_factor_disable(*, user, actor: Actor = SYSTEM) -> None:
     """Remove the user's second factors (the profile asks for the password and a code
     first; an operator may do it for a user who lost their phone)."""
     _lock(user)
-    if not has_two_factor(user):
+    if not has_app(user):
         return
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

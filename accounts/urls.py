@@ -3,11 +3,18 @@ from django.urls import path
 
 from . import profile
 from .sign_in import SignInView, sign_in_code
-from .views import password_change, password_reset, sessions, sso, two_factor
+from .views import passkeys, password_change, password_reset, sessions, sso, two_factor
 
 urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
     path("login/code/", sign_in_code, name="login_code"),
+    path("login/passkey/begin/", passkeys.SignInPasskeyBegin.as_view(), name="login_passkey_begin"),
+    path(
+        "login/passkey/complete/",
+        passkeys.SignInPasskeyComplete.as_view(),
+        name="login_passkey_complete",
+    ),
+    path("passkeys/script-text/", passkeys.passkey_script_text, name="passkey_script_text"),
     path("login/sso/", sso.sso_start, name="sso_start"),
     path("login/sso/callback/", sso.sso_callback, name="sso_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -51,4 +58,16 @@ urlpatterns = [
         name="recovery_codes_regenerate",
     ),
     path("two-factor/disable/", two_factor.two_factor_disable, name="two_factor_disable"),
+    path("passkeys/name/", passkeys.passkey_name, name="passkey_name"),
+    path(
+        "passkeys/register/begin/",
+        passkeys.PasskeyRegisterBegin.as_view(),
+        name="passkey_register_begin",
+    ),
+    path(
+        "passkeys/register/complete/",
+        passkeys.PasskeyRegisterComplete.as_view(),
+        name="passkey_register_complete",
+    ),
+    path("passkeys/<int:passkey_id>/remove/", passkeys.passkey_remove, name="passkey_remove"),
 ]

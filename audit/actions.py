@@ -66,6 +66,8 @@ ACCOUNT_ACTIONS = {
     "user.time_zone": "Time zone changed",
     "user.two_factor_enable": "Two-factor sign-in turned on",
     "user.two_factor_disable": "Two-factor sign-in turned off",
+    "user.passkey_add": "Passkey added",
+    "user.passkey_remove": "Passkey removed",
     "user.recovery_codes": "Recovery codes replaced",
     "user.session_end": "Signed a session out",
     "platform_token.create": "Platform token created",

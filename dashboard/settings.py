@@ -8,6 +8,7 @@ environment variable where a deployment needs it (for example TLS ended by a pro
 import importlib.util
 import ipaddress
 import secrets
+import urllib.parse
 from pathlib import Path
 
 import environ
@@ -119,6 +120,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Passkeys (WebAuthn) as a second factor (accounts.passkeys, ADR 0122).
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +177,7 @@ MIGRATION_LINTER_OPTIONS = {
     # Django's and libraries' own migrations are theirs to keep safe.
     "exclude_apps": [
         *("admin", "auth", "contenttypes", "sessions", "django_tasks_database"),
-        *("otp_static", "otp_totp"),
+        *("otp_static", "otp_totp", "django_otp_webauthn"),
     ],
     "warnings_as_errors": [],  # every warning (an index built without CONCURRENTLY …)
     "ignore_name": [
@@ -388,6 +391,34 @@ DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", default="Console <noreply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the dashboard is, for links in emails (no request there to build them from).
 SITE_URL = env.http_url("SITE_URL", default="http://127.0.0.1:8000")
+# Passkeys (accounts.passkeys, ADR 0122): WebAuthn's relying party is the site SITE_URL
+# names. WEBAUTHN_RP_ID is that host (or a parent domain of it, so passkeys work on its
+# subdomains too); a passkey is bound to it for good, so changing it later means every
+# passkey is added again. Browsers make passkeys only over https or on localhost, and
+# never for an IP address: with an http:// SITE_URL elsewhere (the default,
+# http://127.0.0.1:8000) they work at http://localhost:<the same port>. Checked here
+# (ADR 0115): a browser refuses an RP ID that is not the page's host or its parent, so a
+# wrong one would otherwise fail only at a user's first passkey.
+_SITE = urllib.parse.urlsplit(SITE_URL)
+if _SITE.scheme == "https" or _SITE.hostname == "localhost":
+    _PASSKEY_HOST, _PASSKEY_ORIGIN = _SITE.hostname, f"{_SITE.scheme}://{_SITE.netloc}"
+else:
+    _PASSKEY_HOST = "localhost"
+    _PASSKEY_ORIGIN = "http://localhost" + (f":{_SITE.port}" if _SITE.port else "")
+WEBAUTHN_RP_ID = env.string("WEBAUTHN_RP_ID", default=_PASSKEY_HOST).strip().lower()
+if not (_PASSKEY_HOST == WEBAUTHN_RP_ID or _PASSKEY_HOST.endswith("." + WEBAUTHN_RP_ID)):
+    raise ImproperlyConfigured(
+        f"WEBAUTHN_RP_ID={WEBAUTHN_RP_ID!r} must be the host passkeys are made on "
+        f"({_PASSKEY_HOST}, from SITE_URL) or a parent domain of it: passkeys are bound "
+        "to it."
+    )
+OTP_WEBAUTHN_RP_ID = WEBAUTHN_RP_ID
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [_PASSKEY_ORIGIN]
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+# A passkey is a second factor here, after the password or single sign-on: never the
+# only one (the library's own sign-in with a passkey alone is off).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+
 # How long a password-reset link works (Django's setting), in seconds: one hour.
 PASSWORD_RESET_TIMEOUT = env.integer("PASSWORD_RESET_TIMEOUT", default=60 * 60, minimum=1)
 

@@ -11,15 +11,19 @@ from django_otp import login as otp_login
 from core.actors import Actor
 from core.forms import submit
 
-from .. import two_factor
+from .. import passkeys, sign_in, two_factor
 from ..forms import TwoFactorDisableForm, TwoFactorEnableForm
+from .passkeys import NAME
 
 
 def _page(request, *, enable_form=None, disable_form=None, status=200):
     user = request.user
     account = user.current_account
+    adding = request.session.get(NAME) if request.GET.get("add") == "passkey" else None
     context = {
-        "enabled": two_factor.has_two_factor(user),
+        "enabled": two_factor.has_app(user),
+        "passkeys": passkeys.passkeys_of(user),
+        "adding": adding,
         "verified": user.is_verified(),
         "two_factor_required": account is not None and account.require_two_factor,
     }
@@ -31,6 +35,8 @@ def _page(request, *, enable_form=None, disable_form=None, status=200):
         context["qr_svg"] = two_factor.qr_svg(device)
         context["secret"] = two_factor.secret_text(device)
         context["enable_form"] = enable_form or TwoFactorEnableForm()
+    if adding:
+        context["passkey_config"] = sign_in.passkey_script_config(request)
     return render(request, "accounts/two_factor.html", context, status=status)
 
 

@@ -153,6 +153,13 @@ def foreign_values(world: World, kwargs: set) -> list[dict]:
             user=world.admin.user, session_key="x" * 32, last_activity=timezone.now()
         )
         return [{"session_id": theirs.public_id}]
+    if kwargs == {"passkey_id"}:  # another user's passkey (the two-factor page's list)
+        from accounts.passkeys import Passkey
+
+        theirs = Passkey.objects.create(
+            user=world.admin.user, name="Theirs", credential_id=b"c", public_key=b"k"
+        )
+        return [{"passkey_id": theirs.pk}]
     raise LookupError(kwargs)
 
 
