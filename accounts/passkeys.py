@@ -1,4 +1,4 @@
-"""Passkeys (WebAuthn) as a second factor (ADR 0122): django-otp-webauthn's credentials,
+"""Passkeys (WebAuthn) as a second factor (ADR 0123): django-otp-webauthn's credentials,
 django-otp devices beside the authenticator app (accounts.two_factor).
 
 The library does the WebAuthn ceremonies (py_webauthn: challenge, origin, RP ID,

@@ -120,7 +120,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    # Passkeys (WebAuthn) as a second factor (accounts.passkeys, ADR 0122).
+    # Passkeys (WebAuthn) as a second factor (accounts.passkeys, ADR 0123).
     "django_otp_webauthn",
 ]
 
@@ -391,7 +391,7 @@ DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", default="Console <noreply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the dashboard is, for links in emails (no request there to build them from).
 SITE_URL = env.http_url("SITE_URL", default="http://127.0.0.1:8000")
-# Passkeys (accounts.passkeys, ADR 0122): WebAuthn's relying party is the site SITE_URL
+# Passkeys (accounts.passkeys, ADR 0123): WebAuthn's relying party is the site SITE_URL
 # names. WEBAUTHN_RP_ID is that host (or a parent domain of it, so passkeys work on its
 # subdomains too); a passkey is bound to it for good, so changing it later means every
 # passkey is added again. Browsers make passkeys only over https or on localhost, and

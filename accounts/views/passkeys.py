@@ -1,4 +1,4 @@
-"""Passkeys (accounts.passkeys, ADR 0122): adding one from the two-factor page, removing
+"""Passkeys (accounts.passkeys, ADR 0123): adding one from the two-factor page, removing
 one (with the password), and the passkey at the second step of signing in.
 
 The WebAuthn ceremonies are django-otp-webauthn's views, subclassed only where the
