@@ -555,7 +555,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--per-commit", type=int, default=1, help="changes a transaction")
-    parser.add_argument("--producers", type=int, default=4, help="processes making changes")
+    parser.add_argument("--producers", type=int, default=2, help="processes making changes")
     parser.add_argument("--outage-every", type=int, default=10, help="simulated minutes")
     parser.add_argument("--postgres", help="a server URL, e.g. postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="console_23_bench_webhooks")
