@@ -242,7 +242,7 @@ def main():
         credentials = base64.b64encode(f"{key.key_id}:{secret}".encode()).decode()
         auth_headers = {"Authorization": f"Basic {credentials}"}
         in_process(path, auth_headers, key)
-        from bench.support.server import free_port, start_gunicorn
+        from bench.support.server import free_port, start_gunicorn, stop
 
         port_auth, port_open = free_port(), free_port()
         env = {**os.environ, "PYTHONWARNINGS": "ignore:No directory at"}  # no collectstatic
@@ -265,10 +265,7 @@ def main():
                     requests_per_second(port_auth, path, auth_headers, options.seconds)
                 )
         finally:
-            for server in servers:
-                server.terminate()
-            for server in servers:
-                server.wait(timeout=10)
+            stop(servers)
 
     auth_rps = statistics.median(authenticated)
     open_rps = statistics.median(unauthenticated)

@@ -135,7 +135,7 @@ def under_gunicorn(path, headers: dict, key_id: str, seconds: float, rounds: int
     after round. The workers' CPU time per request is what serving one costs the
     server, which other processes on a shared machine inflate far less than req/s."""
     from bench.access_keys import requests_served
-    from bench.support.server import free_port, start_gunicorn
+    from bench.support.server import free_port, start_gunicorn, stop
 
     env = {**os.environ, "PYTHONWARNINGS": "ignore:No directory at"}  # no collectstatic
     noauth = ["-c", str(ROOT / "bench/support/gunicorn_noauth.py")]
@@ -162,10 +162,7 @@ def under_gunicorn(path, headers: dict, key_id: str, seconds: float, rounds: int
             for name, header in headers.items():
                 measure(name, "product", ports["product"], {"Authorization": header})
     finally:
-        for server in servers.values():
-            server.terminate()
-        for server in servers.values():
-            server.wait(timeout=10)
+        stop(servers.values())
     return found
 
 

@@ -105,7 +105,7 @@ def main() -> int:
     sink = start_sink(options.smtp_delay)
     with tempfile.TemporaryDirectory() as tmp:
         from bench.support.environment import configure, create_tables, setup_django
-        from bench.support.server import free_port, start_gunicorn
+        from bench.support.server import free_port, start_gunicorn, stop
 
         os.environ.pop("DATABASE_URL", None)  # always a throwaway database
         configure(tmp)
@@ -138,8 +138,7 @@ def main() -> int:
                     if i >= 20:
                         times[kind].append(elapsed)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop([server])
             sink.shutdown()
         from django_tasks_db.models import DBTaskResult
 

@@ -41,3 +41,16 @@ def start_gunicorn(
             time.sleep(0.1)
     server.kill()
     raise SystemExit(f"gunicorn on port {port} did not start")
+
+
+def stop(servers) -> None:
+    """Stop the servers (`start_gunicorn`'s): TERM, then KILL whichever has not ended
+    within 30 s (a loaded machine can take longer than 10 s to stop two workers)."""
+    for server in servers:
+        server.terminate()
+    for server in servers:
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
