@@ -48,6 +48,18 @@ ADDRESS_PACE = FailureLimit("sign-in-address-pace", 1, ADDRESS_SLOWDOWN)
 PASSWORD_CHANGE_FAILURES = FailureLimit("password-change-user", EMAIL_FAILURE_LIMIT, SIGN_IN_WINDOW)
 
 
+def count_password_check(user, too_many: str = "Too many wrong attempts.") -> None:
+    """Count a check of `user`'s current password (PASSWORD_CHANGE_FAILURES) before it is
+    made; past the limit raise ValidationError (code "throttled", `too_many` and when to
+    try again) instead, so that it is not checked at all. The caller clears the count
+    once the password was right."""
+    if PASSWORD_CHANGE_FAILURES.hit(str(user.pk)) > PASSWORD_CHANGE_FAILURES.limit:
+        auth_failures.labels("password_change").inc()
+        raise ValidationError(
+            f"{too_many} Try again in {SIGN_IN_WINDOW // 60} minutes.", code="throttled"
+        )
+
+
 def count_attempt(request, email: str) -> None:
     """Count a sign-in attempt before its password is checked; raise ValidationError
     (code "throttled") if it must not be checked at all."""
@@ -158,19 +170,13 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
     is made (as sign-in does); past the limit the current password is not checked."""
 
     def clean_old_password(self):
-        subject = str(self.user.pk)
+        count_password_check(self.user, "Too many wrong current passwords.")
         try:
-            if PASSWORD_CHANGE_FAILURES.hit(subject) > PASSWORD_CHANGE_FAILURES.limit:
-                raise ValidationError(
-                    "Too many wrong current passwords. Try again in "
-                    f"{SIGN_IN_WINDOW // 60} minutes.",
-                    code="throttled",
-                )
             old_password = super().clean_old_password()
         except ValidationError:
             auth_failures.labels("password_change").inc()
             raise
-        PASSWORD_CHANGE_FAILURES.clear(subject)
+        PASSWORD_CHANGE_FAILURES.clear(str(self.user.pk))
         return old_password
 
 
@@ -366,13 +372,7 @@ class TwoFactorDisableForm(forms.Form):
         password, code = cleaned.get("password"), cleaned.get("code")
         if not password or not code:
             return cleaned
-        subject = str(self.user.pk)
-        if PASSWORD_CHANGE_FAILURES.hit(subject) > PASSWORD_CHANGE_FAILURES.limit:
-            auth_failures.labels("password_change").inc()
-            raise ValidationError(
-                f"Too many wrong attempts. Try again in {SIGN_IN_WINDOW // 60} minutes.",
-                code="throttled",
-            )
+        count_password_check(self.user)
         if not self.user.check_password(password):
             auth_failures.labels("password_change").inc()
             self.add_error("password", "That is not your current password.")
@@ -380,7 +380,7 @@ class TwoFactorDisableForm(forms.Form):
             auth_failures.labels("password_change").inc()
             self.add_error("code", "That code is not valid.")
         else:
-            PASSWORD_CHANGE_FAILURES.clear(subject)
+            PASSWORD_CHANGE_FAILURES.clear(str(self.user.pk))
         return cleaned
 
 
@@ -404,16 +404,10 @@ class PasskeyRemoveForm(forms.Form):
         password = cleaned.get("password")
         if not password:
             return cleaned
-        subject = str(self.user.pk)
-        if PASSWORD_CHANGE_FAILURES.hit(subject) > PASSWORD_CHANGE_FAILURES.limit:
-            auth_failures.labels("password_change").inc()
-            raise ValidationError(
-                f"Too many wrong attempts. Try again in {SIGN_IN_WINDOW // 60} minutes.",
-                code="throttled",
-            )
+        count_password_check(self.user)
         if not self.user.check_password(password):
             auth_failures.labels("password_change").inc()
             self.add_error("password", "That is not your current password: the passkey stays.")
         else:
-            PASSWORD_CHANGE_FAILURES.clear(subject)
+            PASSWORD_CHANGE_FAILURES.clear(str(self.user.pk))
         return cleaned
