@@ -87,6 +87,18 @@ def sso_account(db, settings, provider):
     return SimpleNamespace(account=account, admin=admin, config=config)
 
 
+def only_sso(sso_account, provider):
+    """The account's single sign-on made the only way in for its domain's addresses."""
+    sso.sso_configure(
+        account=sso_account.account,
+        issuer=provider.issuer,
+        client_id=CLIENT_ID,
+        domains=["example.com"],
+        only_sso=True,
+        default_role=Role.MEMBER,
+    )
+
+
 def start(client, email):
     """Sign in with SSO as `email`: the console's redirect to the provider."""
     response = client.post("/accounts/login/sso/", {"email": email})
@@ -190,14 +202,7 @@ def test_only_sso_refuses_the_password(client, provider, sso_account):
     form = {"username": "alice@example.com", "password": "a-good-password-1"}
     assert client.post("/accounts/login/", form).status_code == 302  # not yet only SSO
     client.logout()
-    sso.sso_configure(
-        account=sso_account.account,
-        issuer=provider.issuer,
-        client_id=CLIENT_ID,
-        domains=["example.com"],
-        only_sso=True,
-        default_role=Role.MEMBER,
-    )
+    only_sso(sso_account, provider)
     page = client.post("/accounts/login/", form)
     assert page.status_code == 200
     assert "signs in only through its single sign-on" in page.content.decode()
@@ -316,14 +321,7 @@ def test_an_operator_is_never_signed_in_by_an_accounts_provider(client, provider
 def test_only_sso_binds_only_the_accounts_own_people(client, provider, sso_account):
     carol = UserFactory(email="carol@example.com", password="a-good-password-1")
     MembershipFactory(user=carol)  # another account's member, on the same domain
-    sso.sso_configure(
-        account=sso_account.account,
-        issuer=provider.issuer,
-        client_id=CLIENT_ID,
-        domains=["example.com"],
-        only_sso=True,
-        default_role=Role.MEMBER,
-    )
+    only_sso(sso_account, provider)
     assert not sso.password_refused("carol@example.com")
     form = {"username": "carol@example.com", "password": "a-good-password-1"}
     assert client.post("/accounts/login/", form).status_code == 302
