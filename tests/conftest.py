@@ -6,10 +6,10 @@ import pytest
 from accounts.models import Role
 from tests.factories import (
     AccountFactory,
-    GrantFactory,
     MembershipFactory,
     ProjectFactory,
     UserFactory,
+    granted,
 )
 
 
@@ -46,16 +46,12 @@ def admin_user(account):
 
 @pytest.fixture
 def member(account, project):
-    membership = MembershipFactory(account=account, role=Role.MEMBER)
-    GrantFactory(membership=membership, project=project)
-    return membership.user
+    return granted(project, Role.MEMBER)
 
 
 @pytest.fixture
 def viewer(account, project):
-    membership = MembershipFactory(account=account, role=Role.VIEWER)
-    GrantFactory(membership=membership, project=project)
-    return membership.user
+    return granted(project, Role.VIEWER)
 
 
 @pytest.fixture

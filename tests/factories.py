@@ -83,6 +83,14 @@ class GrantFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
 
 
+def granted(project, role):
+    """A login of `project`'s account with `role`, granted `project` alone (for a
+    subproject: an ASP's customer login)."""
+    membership = MembershipFactory(account=project.account, role=role)
+    GrantFactory(membership=membership, project=project)
+    return membership.user
+
+
 def bulk_subprojects(parent, count, *, name="Customer {i}"):
     """Many subprojects at once (query-count tests, benchmarks): one INSERT per 500."""
     from core.ids import new_public_id

@@ -13,7 +13,7 @@ from accounts.models import Role
 from billing import services as billing_services
 from core.actors import Actor, Kind, Source
 from projects import services
-from tests.factories import GrantFactory, MembershipFactory
+from tests.factories import GrantFactory, MembershipFactory, granted
 from tests.support.api_client import call, key_header
 
 STAFF_ADDRESS = "203.0.113.77"
@@ -22,9 +22,7 @@ CUSTOMER_ADDRESS = "198.51.100.23"
 
 @pytest.fixture
 def customer(account, subproject):
-    membership = MembershipFactory(account=account, role=Role.VIEWER)
-    GrantFactory(membership=membership, project=subproject)
-    return membership.user
+    return granted(subproject, Role.VIEWER)
 
 
 @pytest.fixture

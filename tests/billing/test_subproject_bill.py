@@ -13,7 +13,7 @@ from accounts.models import Role
 from billing import services, statements
 from projects.services import project_customers_see
 from tests.billing.conftest import BEFORE, LAST, THIS, add_usage
-from tests.factories import GrantFactory, MembershipFactory, ProjectFactory
+from tests.factories import ProjectFactory, granted
 from tests.support.api_client import call, error_of, key_header
 
 
@@ -47,9 +47,7 @@ def usage(project, subproject, sibling):
 
 @pytest.fixture
 def customer(account, subproject):
-    membership = MembershipFactory(account=account, role=Role.VIEWER)
-    GrantFactory(membership=membership, project=subproject)
-    return membership.user
+    return granted(subproject, Role.VIEWER)
 
 
 def parent_lines(project, subproject, month):

@@ -6,15 +6,13 @@ import re
 import pytest
 
 from accounts.models import Role
-from tests.factories import GrantFactory, MembershipFactory
+from tests.factories import granted
 
 
 @pytest.fixture
 def customer(account, subproject):
     """An ASP's customer: a viewer granted the subproject alone."""
-    membership = MembershipFactory(account=account, role=Role.VIEWER)
-    GrantFactory(membership=membership, project=subproject)
-    return membership.user
+    return granted(subproject, Role.VIEWER)
 
 
 def nav_links(response) -> dict[str, tuple[str, bool]]:

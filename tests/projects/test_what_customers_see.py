@@ -13,7 +13,7 @@ from accounts.models import Role
 from audit.models import AuditEvent
 from projects import services
 from tests.billing.conftest import LAST, add_usage
-from tests.factories import GrantFactory, MembershipFactory
+from tests.factories import granted
 from tests.support.api_client import call, error_of, key_header
 
 LABELS = {"tier": "gold-internal"}
@@ -22,9 +22,7 @@ LABELS = {"tier": "gold-internal"}
 @pytest.fixture
 def customer(account, subproject):
     """An ASP's customer: a member granted the subproject alone."""
-    membership = MembershipFactory(account=account, role=Role.MEMBER)
-    GrantFactory(membership=membership, project=subproject)
-    return membership.user
+    return granted(subproject, Role.MEMBER)
 
 
 @pytest.fixture

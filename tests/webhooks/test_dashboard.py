@@ -12,7 +12,7 @@ from accounts.models import Role
 from audit.models import AuditEvent
 from events.models import Event
 from projects import services as project_services
-from tests.factories import GrantFactory, MembershipFactory
+from tests.factories import granted
 from webhooks import delivery, services
 from webhooks.models import Attempt, Delivery, Endpoint
 
@@ -20,9 +20,7 @@ from webhooks.models import Attempt, Delivery, Endpoint
 @pytest.fixture
 def customer(account, subproject):
     """An ASP's customer: a member granted the subproject alone."""
-    membership = MembershipFactory(account=account, role=Role.MEMBER)
-    GrantFactory(membership=membership, project=subproject)
-    return membership.user
+    return granted(subproject, Role.MEMBER)
 
 
 def base(project) -> str:
