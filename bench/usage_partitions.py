@@ -13,25 +13,33 @@ It migrates the database, then:
    While each runs, another connection inserts a record of the current month and reads
    it back in a loop: its slowest round trip shows whether the other months were
    blocked.
-2. Ingest through usage.services.usage_record (checks, record IDs, records, totals; in
-   this process, batches of 1,000 records over 100 projects and 24 hours), interleaved
-   per round: into the partitioned table, into one table with the previous storage code
-   (INSERT … ON CONFLICT (record_id) into the records table), and a raw COPY of as many
-   rows into the partitioned table. Prints records/s and the ratios (targets:
-   partitioned >= one table, and >= 0.25 of COPY). `--profile` profiles one partitioned
-   round with pyinstrument.
+2. Ingest through usage.services.usage_record (checks, record IDs, records, totals, spend
+   limits; batches of 1,000 records over 100 projects, 5 metrics and 24 hours), each
+   side in its own process and fresh database (bench/support/ingest_worker.py),
+   interleaved per round after a warm-up round, in turn forwards and backwards:
+   - this code, into the partitioned table;
+   - today's code: the last commit before partitions (TODAY, 1fe016a, taken with `git
+     archive`), into its one table;
+   - the storage alone: this code with the previous storage (one table, four
+     statements) in place of usage.storage.store;
+   - a raw COPY of as many rows into the partitioned table, in one transaction;
+   - the same COPY with a commit per batch of 1,000 rows, as ingest commits each batch.
+   Prints records/s and the ratios (targets: this code >= today's code, and >= 0.25
+   of COPY). `--profile` profiles one round of this code with pyinstrument.
 
 Everything it makes is removed afterwards. BENCH_ROWS, BENCH_ROUNDS (3) and
-BENCH_BATCHES (20 per round) change the sizes.
+BENCH_BATCHES (20 per round) change the sizes; BENCH_TODAY another commit to compare
+with.
 """
 
 import os
 import secrets
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,10 +50,11 @@ BATCH = 1000
 DELETE_BATCH = 10_000
 OLD_TABLE = "bench_usagerecord_one_table"
 MONTH = date(2020, 1, 1)  # the month retention removes: long past any real window
-METRICS = ("sms.outbound", "sms.inbound", "voice.minutes", "verification.requests", "api.requests")
 # BENCH_ONE_TABLE=0: retention of the partitioned table only (the DELETE takes minutes).
 ONE_TABLE = os.environ.get("BENCH_ONE_TABLE", "1") != "0"
 COLUMNS = "record_id, project_public_id, metric, hour, quantity"
+# Today's code: the last commit before usage records were partitioned (4d176d9).
+TODAY = os.environ.get("BENCH_TODAY", "1fe016a")
 
 
 def configure(tmp: str) -> None:
@@ -189,139 +198,110 @@ def retention() -> None:
         cursor.execute(f"DROP TABLE {OLD_TABLE}")
 
 
-def ingest(profile: bool) -> None:
-    from django.db import connection, models, transaction
+class Worker:
+    """A bench/support/ingest_worker.py process: one checkout's code, its own database."""
 
-    from accounts.models import Account
-    from core.upsert import upsert
-    from projects.models import Project
-    from usage import services, storage
-    from usage.models import UsageRecord
-
-    class OneTableRecord(models.Model):
-        """The records table before usage.0006, for the previous storage code."""
-
-        record_id = models.CharField(max_length=128, primary_key=True)
-        project_public_id = models.CharField(max_length=26)
-        metric = models.CharField(max_length=32)
-        hour = models.DateTimeField()
-        quantity = models.BigIntegerField()
-
-        class Meta:
-            app_label = "usage"
-            db_table = OLD_TABLE
-            managed = False
-
-        def __str__(self):
-            return self.record_id
-
-    def one_table_insert(records):  # storage.insert_records before ADR 0119
-        rows = sorted(
-            (r.record_id, r.project_public_id, r.metric, r.hour, r.quantity) for r in records
+    def __init__(self, code: Path, database_url: str, tmp: str):
+        env = {**os.environ, "DATABASE_URL": database_url, "BENCH_BATCHES": str(BATCHES)}
+        env.update(server_environment_for(tmp))
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench/support/ingest_worker.py"), str(code)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=code,
         )
-        found = upsert(
-            OneTableRecord,
-            storage.RECORD_FIELDS,
-            rows,
-            conflict=["record_id"],
-            returning=["record_id"],
-        )
-        return {row[0] for row in found}
+        ready = self.answer()
+        if ready != f"ready {code.resolve() / 'usage/services.py'}":  # its own code, no other
+            raise RuntimeError(f"ingest worker of {code}: {ready}")
 
-    with connection.cursor() as cursor:
-        create_one_table(cursor)
-    account = Account.objects.create(name="Partitions bench")
-    parent = Project.objects.create(account=account, name="Parent")
-    subs = [Project.objects.create(account=account, parent=parent, name=f"C{i}") for i in range(99)]
-    ids = [p.public_id for p in (parent, *subs)]
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    hours = [now - timedelta(hours=h) for h in range(1, 25)]
-    run = secrets.token_hex(4)
+    def answer(self) -> str:
+        line = self.process.stdout.readline().strip()
+        if not line:
+            raise RuntimeError("ingest worker: ended")
+        return line
 
-    def batches(prefix):
-        return [
-            [
-                {
-                    "recordId": f"{prefix}-{b}-{i}",
-                    "projectId": ids[i % 100],
-                    "metric": METRICS[i // 100 % 5],
-                    "hour": hours[(b + i) % 24].strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "quantity": 1 + i % 17,
-                }
-                for i in range(BATCH)
-            ]
-            for b in range(BATCHES)
-        ]
+    def rate(self, command: str, prefix: str) -> float:
+        self.process.stdin.write(f"{command} {prefix}\n")
+        self.process.stdin.flush()
+        return float(self.answer())
 
-    def through_service(prefix) -> float:
-        prepared = batches(prefix)
-        started = time.perf_counter()
-        for records in prepared:
-            assert services.usage_record(records=records).accepted == BATCH
-        return BATCHES * BATCH / (time.perf_counter() - started)
-
-    def copy(prefix) -> float:
-        fields = ("recordId", "projectId", "metric", "hour", "quantity")
-        rows = [tuple(r[f] for f in fields) for records in batches(prefix) for r in records]
-        rows = [(*row[:3], datetime.fromisoformat(row[3]), row[4]) for row in rows]
-        started = time.perf_counter()
-        with (
-            transaction.atomic(),
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {UsageRecord._meta.db_table} ({COLUMNS}) FROM STDIN") as c,
-        ):
-            for row in rows:
-                c.write_row(row)
-        return len(rows) / (time.perf_counter() - started)
-
-    print(
-        f"Ingest through usage.services.usage_record: {ROUNDS} rounds of {BATCHES} batches "
-        f"of {BATCH:,}, interleaved"
-    )
-    new, old, raw = [], [], []
-    real_insert = storage.insert_records
-    try:
-        for n in range(ROUNDS):
-            new.append(through_service(f"{run}-p{n}"))
-            storage.insert_records = one_table_insert
-            try:
-                old.append(through_service(f"{run}-o{n}"))
-            finally:
-                storage.insert_records = real_insert
-            raw.append(copy(f"{run}-c{n}"))
-            print(
-                f"  round {n + 1}: partitioned {new[-1]:>7,.0f} records/s   one table "
-                f"{old[-1]:>7,.0f} records/s   COPY {raw[-1]:>8,.0f} rows/s"
-            )
-        if profile:
-            from pyinstrument import Profiler
-
-            with Profiler() as profiler:
-                through_service(f"{run}-profile")
-            print(profiler.output_text(color=False, show_all=False))
-    finally:
-        storage.insert_records = real_insert
-        cleanup(run, parent, account)
-    p, o, c = (sum(x) / len(x) for x in (new, old, raw))
-    print(
-        f"  mean: partitioned {p:,.0f}, one table {o:,.0f} records/s (ratio {p / o:.2f}, "
-        f"target >= 1), COPY {c:,.0f} rows/s (partitioned / COPY {p / c:.2f}, target >= 0.25)"
-    )
+    def close(self):
+        if self.process.poll() is None:
+            self.process.stdin.write("quit\n")
+            self.process.stdin.close()
+            self.process.wait(timeout=60)
 
 
-def cleanup(run, parent, account) -> None:
+def server_environment_for(tmp: str) -> dict[str, str]:
+    from bench.support.environment import server_environment
+
+    return server_environment(tmp)
+
+
+def ingest(profile: bool, tmp: str) -> None:
+    """Ingest through this code into the partitioned table, through today's code (the
+    commit before partitions, TODAY) into its one table, through this code with the
+    previous storage (the storage alone), and a raw COPY; each in its own process and
+    database, interleaved."""
     from django.db import connection
 
-    from bench.support.cleanup import delete_family
-    from usage.models import UsageRecord, UsageRecordKey
-
-    UsageRecord.objects.filter(record_id__startswith=run).delete()
-    UsageRecordKey.objects.filter(record_id__startswith=run).delete()
-    UsageRecord.objects.filter(record_id__startswith="probe-").delete()
-    delete_family(parent)
-    account.delete()
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {OLD_TABLE}")
+    base = connection.settings_dict["NAME"]
+    databases = {side: f"{base}_bench_{side}" for side in ("now", "today")}
+    today = Path(tmp) / "today"
+    today.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", TODAY], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(today)], input=archive, check=True)
+    with raw_connection() as conn:
+        for name in databases.values():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    workers = {}
+    try:
+        workers["now"] = Worker(ROOT, f"{url}/{databases['now']}", tmp)
+        workers["today"] = Worker(today, f"{url}/{databases['today']}", tmp)
+        sides = {
+            "this code": ("now", "ingest"),
+            f"today's code ({TODAY})": ("today", "ingest"),
+            "storage alone: one table": ("now", "one-table"),
+            "COPY": ("now", "copy"),
+            "COPY per batch": ("now", "copy-batches"),
+        }
+        names = list(sides)
+        print(
+            f"Ingest through usage.services.usage_record: {ROUNDS} rounds of {BATCHES} "
+            f"batches of {BATCH:,}, interleaved (records/s; COPY rows/s)"
+        )
+        rates = {name: [] for name in names}
+        for name, (worker, command) in sides.items():  # a warm-up round, not counted
+            workers[worker].rate(command, f"w{names.index(name)}")
+        for n in range(ROUNDS):
+            # Forwards and backwards in turn: no side always goes first.
+            order = names if n % 2 == 0 else names[::-1]
+            for name in order:
+                worker, command = sides[name]
+                rates[name].append(workers[worker].rate(command, f"r{n}-{names.index(name)}"))
+            print(f"  round {n + 1}: " + "   ".join(f"{rates[x][-1]:>7,.0f}" for x in names))
+        if profile:
+            workers["now"].rate("profile", "profile")
+    finally:
+        for worker in workers.values():
+            worker.close()
+        with raw_connection() as conn:
+            for name in databases.values():
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    mean = {name: sum(values) / len(values) for name, values in rates.items()}
+    now, before, alone, raw, raw_batches = (mean[name] for name in names)
+    print("  mean: " + ", ".join(f"{name} {mean[name]:,.0f}" for name in names))
+    print(
+        f"  this code / today's code {now / before:.2f} (target >= 1); this code / "
+        f"storage alone {now / alone:.2f}; this code / COPY {now / raw:.2f} (target >= 0.25);"
+        f" this code / COPY per batch {now / raw_batches:.2f}"
+    )
 
 
 def main() -> int:
@@ -333,7 +313,7 @@ def main() -> int:
         print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.1f}")
         if "--ingest-only" not in sys.argv:
             retention()
-        ingest("--profile" in sys.argv)
+        ingest("--profile" in sys.argv, tmp)
     return 0
 
 

@@ -117,10 +117,16 @@ def evaluate_projects(public_ids, *, now=None) -> list[SpendAlert]:
     ids = sorted(set(public_ids))
     if not ids:
         return []
+    # Most usage is of projects without a limit: one query finds that out, with no
+    # transaction. A limit set after this query is evaluated by its own setting, which
+    # reads the usage committed before it (this call runs after the ingest commits).
+    found = list(SpendLimit.objects.filter(project__public_id__in=ids).values_list("pk", flat=True))
+    if not found:
+        return []
     with transaction.atomic():
         limits = list(
             SpendLimit.objects.select_for_update(of=("self",))
-            .filter(project__public_id__in=ids)
+            .filter(pk__in=found)
             .select_related("project__parent", "project__account")
             .order_by("pk")  # the same order everywhere: no deadlock between evaluations
         )

@@ -207,7 +207,9 @@ def _pg_array(values: list) -> str:
     if isinstance(first, str):
         texts = values
     elif isinstance(first, date):  # datetimes too
-        texts = [value.isoformat() for value in values]
+        # A batch repeats a few hours or days: each is written out once.
+        texts = {value: value.isoformat() for value in set(values)}
+        texts = [texts[value] for value in values]
     else:  # integers, decimals
         texts = [str(value) for value in values]
     joined = "".join(texts)

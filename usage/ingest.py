@@ -20,6 +20,7 @@ has none. The rules:
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -31,6 +32,7 @@ from .models import RECORD_ID_MAX_LENGTH, PurgedProject
 
 FIELDS = ("recordId", "projectId", "metric", "hour", "quantity")
 _FIELD_SET = frozenset(FIELDS)
+_METRIC_SET = frozenset(METRICS)
 MAX_BATCH = 1000
 MAX_QUANTITY = 10**12
 CLOCK_SKEW = timedelta(hours=1)
@@ -38,8 +40,9 @@ _RECORD_ID = re.compile(rf"[!-~]{{1,{RECORD_ID_MAX_LENGTH}}}")
 _EXAMPLE_HOUR = "2026-11-27T10:00:00Z"
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
+    # A named tuple rather than a dataclass: a batch makes a thousand, and a tuple is
+    # made several times faster than a frozen dataclass.
     record_id: str
     project_public_id: str
     metric: str
@@ -49,8 +52,7 @@ class Record:
     def differs_from(self, stored: tuple) -> str | None:
         """The first field (API name) in which a stored (project, metric, hour,
         quantity) differs from this record, or None."""
-        mine = (self.project_public_id, self.metric, self.hour, self.quantity)
-        for name, a, b in zip(FIELDS[1:], mine, stored, strict=True):
+        for name, a, b in zip(FIELDS[1:], self[1:], stored, strict=True):
             if a != b:
                 return name
         return None
@@ -183,7 +185,29 @@ def check(items: list, *, now: datetime, first_index: int = 0) -> Checked:
             seen_hours[value] = _hour(value, now, oldest)
         return seen_hours[value]
 
+    project_shapes = {}  # Project ID: looks like one (a batch repeats a few)
+
     for index, item in enumerate(items, start=first_index):
+        # The usual record, valid, takes the short way; any other, and every fault of
+        # it, is found by _record.
+        if type(item) is dict and item.keys() == _FIELD_SET:
+            record_id, project, metric = item["recordId"], item["projectId"], item["metric"]
+            quantity, hour = item["quantity"], hours(item["hour"])[0]
+            shape = project_shapes.get(project) if type(project) is str else False
+            if shape is None:
+                shape = project_shapes[project] = looks_like_public_id(project)
+            if (
+                hour is not None
+                and shape
+                and type(quantity) is int
+                and 0 <= quantity <= MAX_QUANTITY
+                and type(metric) is str
+                and metric in _METRIC_SET
+                and type(record_id) is str
+                and _RECORD_ID.fullmatch(record_id)
+            ):
+                parsed.append((index, Record(record_id, project, metric, hour, quantity)))
+                continue
         record = _record(index, item, hours, faults)
         if record is not None:
             parsed.append((index, record))

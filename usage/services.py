@@ -57,15 +57,18 @@ def usage_record(*, records: list, actor: Actor = SYSTEM, now: datetime | None =
 
 def _store(checked: ingest.Checked, *, total: int) -> Recorded:
     with transaction.atomic():
-        inserted = storage.insert_records(record for _, record in checked.records)
+        inserted = storage.store((record for _, record in checked.records), checked.family_of)
         if len(inserted) < len(checked.records):
+            # (this refusal rolls back what store() added to the totals)
             _refuse_changed_records(checked, inserted, total=total)
-        added = [record for _, record in checked.records if record.record_id in inserted]
-        storage.add_to_totals(added, checked.family_of)
+            added = [record for _, record in checked.records if record.record_id in inserted]
+        else:
+            added = [record for _, record in checked.records]
         if added:
             # After commit only: receivers (billing's spend limits) read committed totals.
-            touched = {r.project_public_id: checked.family_of[r.project_public_id] for r in added}
-            months = frozenset(month_of(r.hour) for r in added)
+            family_of = checked.family_of
+            touched = {r.project_public_id: family_of[r.project_public_id] for r in added}
+            months = frozenset(month_of(hour) for hour in {r.hour for r in added})
             transaction.on_commit(lambda: signals.send_usage_recorded(touched, months))
         transaction.on_commit(lambda: _count_recorded(added, total - len(inserted)))
     return Recorded(accepted=len(inserted), duplicates=total - len(inserted))
