@@ -71,9 +71,12 @@ def _store_in_one_statement(records, family_of: dict[str, str]) -> set[str]:
 # PostgreSQL: the whole of store() in one statement, the rows sent once as arrays:
 # the IDs into the keys table; the rows whose ID went in (the new ones) into the
 # records table; their sums per project, metric and day added to the daily totals, and
-# those per month and per family to theirs (each as add_to_totals adds them). Every
-# insert takes its rows sorted by its key, as add_to_totals sends them (no deadlock).
-# Measured 2026-12-06: see bench/README.md, usage_partitions.py.
+# those per month and per family to theirs (each as add_to_totals adds them).
+# Locks are taken in the order of the table-by-table way, so that a batch of each way
+# never deadlock: IDs, records, then daily, monthly and family totals (PostgreSQL runs
+# unreferenced data-modifying CTEs in no set order, so each totals insert reads the
+# count of the one before it), and within a table rows sorted by key in code-point
+# order (COLLATE "C"), as Python sorts them.
 _STORE = """
 WITH batch AS (
   SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::timestamptz[],
@@ -82,31 +85,37 @@ WITH batch AS (
   SELECT * FROM unnest(%s::varchar[], %s::varchar[]) AS f(project_public_id, family_public_id)
 ), new_id AS (
   INSERT INTO usage_usagerecordkey (record_id, hour)
-  SELECT record_id, hour FROM batch ORDER BY record_id
+  SELECT record_id, hour FROM batch ORDER BY record_id COLLATE "C"
   ON CONFLICT (record_id) DO NOTHING RETURNING record_id
 ), new AS (
   INSERT INTO usage_usagerecord (record_id, project_public_id, metric, hour, quantity)
   SELECT batch.* FROM batch JOIN new_id USING (record_id)
   RETURNING record_id, project_public_id, metric, hour, quantity
 ), daily AS (
+  -- (LEFT JOIN: a project missing from the family map fails on NOT NULL, not silently)
   SELECT project_public_id, metric, (hour AT TIME ZONE 'UTC')::date AS day,
     family_public_id, sum(quantity)::bigint AS quantity
-  FROM new JOIN family USING (project_public_id) GROUP BY 1, 2, 3, 4
+  FROM new LEFT JOIN family USING (project_public_id) GROUP BY 1, 2, 3, 4
 ), add_daily AS (
   INSERT INTO usage_dailyusage (project_public_id, metric, day, family_public_id, quantity)
-  SELECT * FROM daily ORDER BY 1, 2, 3
+  SELECT * FROM daily ORDER BY project_public_id COLLATE "C", metric COLLATE "C", day
   ON CONFLICT (project_public_id, metric, day)
   DO UPDATE SET quantity = usage_dailyusage.quantity + excluded.quantity
+  RETURNING 1
 ), add_monthly AS (
   INSERT INTO usage_monthlyusage (project_public_id, metric, month, family_public_id, quantity)
-  SELECT project_public_id, metric, date_trunc('month', day::timestamp)::date, family_public_id,
-    sum(quantity)::bigint FROM daily GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3
+  SELECT project_public_id, metric, date_trunc('month', day::timestamp)::date AS month,
+    family_public_id, sum(quantity)::bigint
+  FROM daily, (SELECT count(*) FROM add_daily) AS after_daily
+  GROUP BY 1, 2, 3, 4 ORDER BY project_public_id COLLATE "C", metric COLLATE "C", month
   ON CONFLICT (project_public_id, metric, month)
   DO UPDATE SET quantity = usage_monthlyusage.quantity + excluded.quantity
+  RETURNING 1
 ), add_family AS (
   INSERT INTO usage_familydailyusage (family_public_id, metric, day, quantity)
-  SELECT family_public_id, metric, day, sum(quantity)::bigint FROM daily
-  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  SELECT family_public_id, metric, day, sum(quantity)::bigint
+  FROM daily, (SELECT count(*) FROM add_monthly) AS after_monthly
+  GROUP BY 1, 2, 3 ORDER BY family_public_id COLLATE "C", metric COLLATE "C", day
   ON CONFLICT (family_public_id, metric, day)
   DO UPDATE SET quantity = usage_familydailyusage.quantity + excluded.quantity
 )

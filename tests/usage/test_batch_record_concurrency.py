@@ -3,15 +3,17 @@ batches add up exactly, and none deadlocks."""
 
 import functools
 import json
+import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 
 from tests.factories import AccountFactory, ProjectFactory
 from tests.support.concurrency import at_once
 from tests.usage.conftest import record
-from usage import services
+from usage import services, storage
 from usage.models import DailyUsage, FamilyDailyUsage, MonthlyUsage, UsageRecord
 
 URL = "/api/internal/v1/usage:batchRecord"
@@ -75,3 +77,68 @@ def test_overlapping_batches_in_different_orders_add_up_exactly():
     stored = UsageRecord.objects.count()
     assert sum(answer["accepted"] for _, answer in results) == stored
     assert FamilyDailyUsage.objects.get().quantity == stored == 200
+
+
+@pytest.mark.django_db(transaction=True)
+@POSTGRESQL_ONLY
+def test_a_small_and_a_large_batch_at_once_do_not_deadlock(monkeypatch):
+    """A batch of fewer than PG_ARRAYS_FROM records is written table by table
+    (add_to_totals), a larger one in one statement (usage.storage._STORE): both take the
+    totals' locks in the same order (daily, monthly, family). The small batch holds its
+    daily total while the large one, adding to the same totals, starts and waits."""
+    parent = ProjectFactory(account=AccountFactory())
+    small = [record(parent, 1, record_id=f"small-{i}") for i in range(3)]
+    large = [record(parent, 1, record_id=f"large-{i}") for i in range(40)]
+    holding, release = threading.Event(), threading.Event()
+    real = storage._add_to_months_and_families
+
+    def after_the_daily_total(daily, family_of):  # the small batch only
+        holding.set()
+        release.wait(10)
+        return real(daily, family_of)
+
+    monkeypatch.setattr(storage, "_add_to_months_and_families", after_the_daily_total)
+    results, errors = [], []
+
+    def ingest(records, wait_for=None):
+        try:
+            if wait_for:
+                wait_for.wait(10)
+            results.append(services.usage_record(records=records).accepted)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=ingest, args=(small,)),
+        threading.Thread(target=ingest, args=(large, holding)),
+    ]
+    for thread in threads:
+        thread.start()
+    holding.wait(10)
+    _wait_until_a_query_waits_for_a_lock()
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [3, 40]
+    assert sum(DailyUsage.objects.values_list("quantity", flat=True)) == 43
+    assert sum(MonthlyUsage.objects.values_list("quantity", flat=True)) == 43
+    assert sum(FamilyDailyUsage.objects.values_list("quantity", flat=True)) == 43
+
+
+def _wait_until_a_query_waits_for_a_lock(seconds=10):
+    """Until another connection's query waits for a row lock (the large batch's, on the
+    daily total the small batch holds)."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the large batch never waited for the small batch's locks")
