@@ -1,20 +1,17 @@
-"""Set-based writes of usage: one statement per table per batch, never one per record.
-
-`store()` takes a checked batch:
+"""Set-based writes of usage: one statement per table per batch, never one per record
+(core.upsert builds and runs them).
 
 - Records: their IDs first, INSERT INTO the keys table … ON CONFLICT (record_id) DO
   NOTHING RETURNING record_id (ADR 0119). What comes back is exactly what this
   transaction added; a record already stored (a retry, in any month, or a simultaneous
   identical batch, which waits on the unique index until the first commits) comes back
-  absent and is counted nowhere. Then only those records go into the records table
-  (partitioned by month on PostgreSQL, ADR 0118), which needs no unique check.
+  absent and is counted nowhere. Then only those records are copied into the records
+  table (partitioned by month on PostgreSQL, ADR 0118), which needs no unique check.
 - Totals: INSERT … ON CONFLICT (key) DO UPDATE SET quantity = quantity + excluded's, an
   upsert that adds, for the project's day and month and its family's day.
 
-On PostgreSQL all of it is one statement (_STORE, ADR 0135); elsewhere, and for a few
-records, core.upsert's statements one table at a time (add_to_totals also serves
-history imports). Rows go in sorted by their key, so two transactions touching the
-same rows lock them in the same order and cannot deadlock.
+Rows are sent sorted by their key, so two transactions touching the same rows lock
+them in the same order and cannot deadlock.
 """
 
 from collections import defaultdict
@@ -41,8 +38,6 @@ def store(records, family_of: dict[str, str]) -> set[str]:
     totals; the IDs of the records this call stored. `family_of` maps each Project ID
     to its family's (its top-level project's ID)."""
     records = list(records)
-    if connection.vendor == "postgresql" and len(records) >= PG_ARRAYS_FROM:
-        return _store_in_one_statement(records, family_of)
     new = insert_records(records)
     add_to_totals([r for r in records if r.record_id in new], family_of)
     return new
@@ -51,6 +46,10 @@ def store(records, family_of: dict[str, str]) -> set[str]:
 def insert_records(records) -> set[str]:
     """Store the records not stored yet; the IDs of those this call stored."""
     rows = sorted((r.record_id, r.project_public_id, r.metric, r.hour, r.quantity) for r in records)
+    if connection.vendor == "postgresql" and len(rows) >= PG_ARRAYS_FROM:
+        with server_bound_cursor() as cursor:
+            cursor.execute(_INSERT_NEW, pg_arrays(rows, len(RECORD_FIELDS)))
+            return {row[0] for row in cursor.fetchall()}
     keys = [(record_id, hour) for record_id, _, _, hour, _ in rows]
     inserted = upsert(
         UsageRecordKey, ("record_id", "hour"), keys, conflict=["record_id"], returning=["record_id"]
@@ -60,67 +59,18 @@ def insert_records(records) -> set[str]:
     return new
 
 
-def _store_in_one_statement(records, family_of: dict[str, str]) -> set[str]:
-    """PostgreSQL: store() as one statement and one round trip (_STORE)."""
-    families = sorted(family_of.items())
-    with server_bound_cursor() as cursor:
-        cursor.execute(_STORE, [*pg_arrays(records, len(RECORD_FIELDS)), *pg_arrays(families, 2)])
-        return {row[0] for row in cursor.fetchall()}
-
-
-# PostgreSQL: the whole of store() in one statement, the rows sent once as arrays:
-# the IDs into the keys table; the rows whose ID went in (the new ones) into the
-# records table; their sums per project, metric and day added to the daily totals, and
-# those per month and per family to theirs (each as add_to_totals adds them).
-# Locks are taken in the order of the table-by-table way, so that a batch of each way
-# never deadlock: IDs, records, then daily, monthly and family totals (PostgreSQL runs
-# unreferenced data-modifying CTEs in no set order, so each totals insert reads the
-# count of the one before it), and within a table rows sorted by key in code-point
-# order (COLLATE "C"), as Python sorts them.
-_STORE = """
-WITH batch AS (
-  SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::timestamptz[],
-    %s::bigint[]) AS b(record_id, project_public_id, metric, hour, quantity)
-), family AS (
-  SELECT * FROM unnest(%s::varchar[], %s::varchar[]) AS f(project_public_id, family_public_id)
-), new_id AS (
-  INSERT INTO usage_usagerecordkey (record_id, hour)
-  SELECT record_id, hour FROM batch ORDER BY record_id COLLATE "C"
-  ON CONFLICT (record_id) DO NOTHING RETURNING record_id
-), new AS (
-  INSERT INTO usage_usagerecord (record_id, project_public_id, metric, hour, quantity)
-  SELECT batch.* FROM batch JOIN new_id USING (record_id)
-  RETURNING record_id, project_public_id, metric, hour, quantity
-), daily AS (
-  -- (LEFT JOIN: a project missing from the family map fails on NOT NULL, not silently)
-  SELECT project_public_id, metric, (hour AT TIME ZONE 'UTC')::date AS day,
-    family_public_id, sum(quantity)::bigint AS quantity
-  FROM new LEFT JOIN family USING (project_public_id) GROUP BY 1, 2, 3, 4
-), add_daily AS (
-  INSERT INTO usage_dailyusage (project_public_id, metric, day, family_public_id, quantity)
-  SELECT * FROM daily ORDER BY project_public_id COLLATE "C", metric COLLATE "C", day
-  ON CONFLICT (project_public_id, metric, day)
-  DO UPDATE SET quantity = usage_dailyusage.quantity + excluded.quantity
-  RETURNING 1
-), add_monthly AS (
-  INSERT INTO usage_monthlyusage (project_public_id, metric, month, family_public_id, quantity)
-  SELECT project_public_id, metric, date_trunc('month', day::timestamp)::date AS month,
-    family_public_id, sum(quantity)::bigint
-  FROM daily, (SELECT count(*) FROM add_daily) AS after_daily
-  GROUP BY 1, 2, 3, 4 ORDER BY project_public_id COLLATE "C", metric COLLATE "C", month
-  ON CONFLICT (project_public_id, metric, month)
-  DO UPDATE SET quantity = usage_monthlyusage.quantity + excluded.quantity
-  RETURNING 1
-), add_family AS (
-  INSERT INTO usage_familydailyusage (family_public_id, metric, day, quantity)
-  SELECT family_public_id, metric, day, sum(quantity)::bigint
-  FROM daily, (SELECT count(*) FROM add_monthly) AS after_monthly
-  GROUP BY 1, 2, 3 ORDER BY family_public_id COLLATE "C", metric COLLATE "C", day
-  ON CONFLICT (family_public_id, metric, day)
-  DO UPDATE SET quantity = usage_familydailyusage.quantity + excluded.quantity
+# PostgreSQL, one statement and one round trip for a whole batch: the IDs into the keys
+# table, and the rows whose ID went in (the new ones) into the records table; the rows
+# travel once, as arrays. Measured 2026-12-06 (1,000 records, loaded 2-core machine):
+# median 50 ms, against 55 ms for an upsert of the IDs and then a COPY of the records.
+_INSERT_NEW = (
+    "WITH batch AS (SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], "
+    "%s::timestamptz[], %s::bigint[]) AS b(record_id, project_public_id, metric, hour, quantity)),"
+    " new AS (INSERT INTO usage_usagerecordkey (record_id, hour) SELECT record_id, hour "
+    "FROM batch ON CONFLICT (record_id) DO NOTHING RETURNING record_id) "
+    "INSERT INTO usage_usagerecord (record_id, project_public_id, metric, hour, quantity) "
+    "SELECT batch.* FROM batch JOIN new USING (record_id) RETURNING record_id"
 )
-SELECT record_id FROM new
-"""
 
 
 def stored_records(record_ids) -> dict[str, tuple]:

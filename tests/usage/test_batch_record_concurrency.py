@@ -82,10 +82,11 @@ def test_overlapping_batches_in_different_orders_add_up_exactly():
 @pytest.mark.django_db(transaction=True)
 @POSTGRESQL_ONLY
 def test_a_small_and_a_large_batch_at_once_do_not_deadlock(monkeypatch):
-    """A batch of fewer than PG_ARRAYS_FROM records is written table by table
-    (add_to_totals), a larger one in one statement (usage.storage._STORE): both take the
-    totals' locks in the same order (daily, monthly, family). The small batch holds its
-    daily total while the large one, adding to the same totals, starts and waits."""
+    """Batches of fewer and of more than PG_ARRAYS_FROM records store their records in
+    different ways, and both take the totals' locks in the same order (daily, monthly,
+    family). The small batch holds its daily total while the large one, adding to the
+    same totals, starts and waits. (A version that wrote a large batch's totals in one
+    statement, family first, deadlocked here: ADR 0135.)"""
     parent = ProjectFactory(account=AccountFactory())
     small = [record(parent, 1, record_id=f"small-{i}") for i in range(3)]
     large = [record(parent, 1, record_id=f"large-{i}") for i in range(40)]
