@@ -53,7 +53,7 @@ MONTH = date(2020, 1, 1)  # the month retention removes: long past any real wind
 # BENCH_ONE_TABLE=0: retention of the partitioned table only (the DELETE takes minutes).
 ONE_TABLE = os.environ.get("BENCH_ONE_TABLE", "1") != "0"
 COLUMNS = "record_id, project_public_id, metric, hour, quantity"
-# Today's code: the last commit before usage records were partitioned (4d176d9).
+# Today's code: the last commit before 4d176d9 partitioned the usage records.
 TODAY = os.environ.get("BENCH_TODAY", "1fe016a")
 
 

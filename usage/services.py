@@ -61,9 +61,7 @@ def _store(checked: ingest.Checked, *, total: int) -> Recorded:
         if len(inserted) < len(checked.records):
             # (this refusal rolls back what store() added to the totals)
             _refuse_changed_records(checked, inserted, total=total)
-            added = [record for _, record in checked.records if record.record_id in inserted]
-        else:
-            added = [record for _, record in checked.records]
+        added = [record for _, record in checked.records if record.record_id in inserted]
         if added:
             # After commit only: receivers (billing's spend limits) read committed totals.
             family_of = checked.family_of

@@ -19,8 +19,8 @@ line, and answers each with one line:
 - `profile PREFIX`: `ingest` under pyinstrument, its report on standard error.
 - `quit`: ends.
 
-It imports nothing from the benchmark: CODE_DIR may be an older commit's files, whose
-`bench` may differ.
+It imports nothing from the benchmark, but for `one-table`, which only this checkout
+offers: CODE_DIR may be an older commit's files, whose `bench` may differ.
 """
 
 import os
@@ -30,7 +30,6 @@ from datetime import UTC, datetime, timedelta
 
 BATCH = 1000
 METRICS = ("sms.outbound", "sms.inbound", "voice.minutes", "verification.requests", "api.requests")
-ONE_TABLE = "bench_usagerecord_one_table"
 COLUMNS = "record_id, project_public_id, metric, hour, quantity"
 
 
@@ -133,17 +132,11 @@ def one_table(storage, ingest):
     totals by add_to_totals' three upserts."""
     from django.db import connection, models
 
+    from bench.usage_partitions import OLD_TABLE, create_one_table  # (this checkout's)
     from core.upsert import upsert
 
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {ONE_TABLE}")
-        cursor.execute(
-            f"CREATE TABLE {ONE_TABLE} (record_id varchar(128) PRIMARY KEY,"
-            " project_public_id varchar(26) NOT NULL, metric varchar(32) NOT NULL,"
-            " hour timestamptz NOT NULL, quantity bigint NOT NULL CHECK (quantity >= 0),"
-            " received_at timestamptz NOT NULL DEFAULT now())"
-        )
-        cursor.execute(f"CREATE INDEX {ONE_TABLE}_hour ON {ONE_TABLE} USING brin (hour)")
+        create_one_table(cursor)
 
     class OneTableRecord(models.Model):
         record_id = models.CharField(max_length=128, primary_key=True)
@@ -154,7 +147,7 @@ def one_table(storage, ingest):
 
         class Meta:
             app_label = "usage"
-            db_table = ONE_TABLE
+            db_table = OLD_TABLE
             managed = False
 
         def __str__(self):
